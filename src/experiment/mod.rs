@@ -1,0 +1,67 @@
+//! Experiments: replications of a scenario run in parallel, summarised, and written to disk.
+//!
+//! Replication r always uses the streams of (seed, r) and results are collected in replication
+//! order, so the outputs are the same for any number of threads.
+//!
+//! Architecture invariant: experiments only call the simulation through [`Model::run`] and the
+//! results module's tables; they know nothing of events or units.
+
+mod console;
+
+pub use console::summary_text;
+
+use crate::atomic_file;
+use crate::results::{ReplicationOutput, Summary, calls_table, summary_table, units_table, write_table};
+use crate::sim::Model;
+use rayon::prelude::*;
+use std::path::Path;
+
+/// Everything a run of a scenario produced.
+pub struct RunOutput {
+    pub replications: Vec<ReplicationOutput>,
+    /// One summary per replication, then the pooled summary.
+    pub summaries: Vec<Summary>,
+}
+
+impl RunOutput {
+    /// The summary over all replications.
+    pub fn pooled(&self) -> &Summary {
+        self.summaries.last().expect("the pooled summary is always there")
+    }
+}
+
+/// Runs every replication of `model` on rayon's thread pool and summarises them.
+pub fn run_replications(model: &Model) -> RunOutput {
+    let replications: Vec<ReplicationOutput> = (0..model.scenario.replications)
+        .into_par_iter()
+        .map(|r| model.run(r))
+        .collect();
+    let counted_s = model.scenario.counted_s();
+    let mut summaries: Vec<Summary> = replications
+        .iter()
+        .enumerate()
+        .map(|(r, out)| Summary::of(Some(r as u32), &out.calls, &out.units, counted_s))
+        .collect();
+    let all_calls: Vec<_> = replications.iter().flat_map(|o| o.calls.iter().cloned()).collect();
+    let all_units: Vec<_> = replications.iter().flat_map(|o| o.units.iter().cloned()).collect();
+    summaries.push(Summary::of(None, &all_calls, &all_units, counted_s));
+    RunOutput {
+        replications,
+        summaries,
+    }
+}
+
+/// Writes the tables of `run` into `dir`: calls, units and summary as Parquet and CSV, the
+/// summary as JSON, and the scenario text. Each file appears whole or not at all.
+pub fn write_run(model: &Model, run: &RunOutput, dir: &Path) -> anyhow::Result<()> {
+    let scenario = &model.scenario;
+    let calls: Vec<_> = run.replications.iter().flat_map(|o| o.calls.iter().cloned()).collect();
+    let units: Vec<_> = run.replications.iter().flat_map(|o| o.units.iter().cloned()).collect();
+    write_table(&mut calls_table(scenario, &calls)?, dir, "calls")?;
+    write_table(&mut units_table(scenario, &units, scenario.counted_s())?, dir, "units")?;
+    write_table(&mut summary_table(&run.summaries)?, dir, "summary")?;
+    atomic_file::write(&dir.join("summary.json"), |w| {
+        Ok(serde_json::to_writer_pretty(w, &run.summaries)?)
+    })?;
+    atomic_file::write_str(&dir.join("scenario.toml"), &scenario.source_toml)
+}

@@ -1,0 +1,14 @@
+//! patrolsim: a discrete-event simulator that tells police planners whether their response
+//! promises hold (first unit on scene in 5 minutes, reinforcement in 10, a cordon in 30) under a
+//! given staffing and layout.
+//!
+//! The pipeline: [`map`] → [`scenario`] → [`sim`] → [`results`] → [`experiment`]. See
+//! ARCHITECTURE.md for the map of the code.
+
+pub mod atomic_file;
+pub mod experiment;
+pub mod map;
+pub mod results;
+pub mod routing;
+pub mod scenario;
+pub mod sim;

@@ -1,0 +1,342 @@
+//! The road network of an area: a directed road graph with planar coordinates, the zones that
+//! hold the population, and the places the force works from (posts, key points, the HQ and
+//! the checkpoints where roads leave the area).
+//!
+//! Architecture invariant: the map knows nothing of units, incidents or time. It is built once
+//! (by a generator or from a file), validated, and then shared read-only by every replication.
+
+mod file;
+mod grid;
+mod new_area;
+
+pub use file::{read_map_file, write_map_file};
+pub use grid::{GridSpec, grid_map};
+pub use new_area::{NewAreaSpec, new_area_map};
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// Index of a road node (an intersection or a shape point).
+pub type NodeId = u32;
+
+/// A road node with planar coordinates in metres and the zone it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RoadNode {
+    /// East coordinate, metres.
+    pub x_m: f64,
+    /// North coordinate, metres.
+    pub y_m: f64,
+    /// Index into [`RoadMap::zones`].
+    pub zone: u32,
+}
+
+/// Road class, in OpenStreetMap's terms; decides the default free-flow speed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoadClass {
+    Motorway,
+    Trunk,
+    Primary,
+    Secondary,
+    Tertiary,
+    Residential,
+    Service,
+}
+
+impl RoadClass {
+    /// Free-flow speed of the class when the edge gives none, km/h.
+    pub fn default_speed_kmh(self) -> f64 {
+        match self {
+            RoadClass::Motorway => 100.0,
+            RoadClass::Trunk => 80.0,
+            RoadClass::Primary => 50.0,
+            RoadClass::Secondary => 45.0,
+            RoadClass::Tertiary => 40.0,
+            RoadClass::Residential => 30.0,
+            RoadClass::Service => 20.0,
+        }
+    }
+
+    /// Main and secondary roads: where line patrols run.
+    pub fn is_arterial(self) -> bool {
+        matches!(
+            self,
+            RoadClass::Trunk | RoadClass::Primary | RoadClass::Secondary
+        )
+    }
+}
+
+/// A directed road segment. A two-way street is two segments.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RoadSegment {
+    pub length_m: f64,
+    pub class: RoadClass,
+    /// Free-flow speed, km/h.
+    pub speed_kmh: f64,
+    /// True when the street has no segment in the opposite direction.
+    pub oneway: bool,
+}
+
+impl RoadSegment {
+    /// Travel time at free-flow speed multiplied by `speed_factor`, seconds.
+    pub fn travel_s(&self, speed_factor: f64) -> f64 {
+        self.length_m * 3.6 / (self.speed_kmh * speed_factor)
+    }
+}
+
+/// A zone (district, university town, township) with its resident population.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Zone {
+    pub name: String,
+    pub population: u64,
+}
+
+/// What a post is; the plan's anchors of urban patrol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PostKind {
+    /// Security kiosk (治安岗亭).
+    Kiosk,
+    /// Police service station (警务服务站).
+    ServiceStation,
+    /// Police station (派出所).
+    PoliceStation,
+    /// Headquarters, base of the emergency response team.
+    Hq,
+}
+
+/// A place where crews are based.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Post {
+    pub name: String,
+    pub kind: PostKind,
+    pub node: NodeId,
+}
+
+/// Kind of key point: crowded places that get point patrols.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyPointKind {
+    RailStation,
+    BusStation,
+    Square,
+}
+
+/// A crowded place that gets point patrol.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyPoint {
+    pub name: String,
+    pub kind: KeyPointKind,
+    pub node: NodeId,
+}
+
+/// A checkpoint where a road leaves the area (公安检查站 / 治安卡口).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub name: String,
+    pub node: NodeId,
+}
+
+/// The whole map of an area.
+#[derive(Debug, Clone)]
+pub struct RoadMap {
+    /// Name of the map, for reports.
+    pub name: String,
+    /// The directed road graph.
+    pub graph: DiGraph<RoadNode, RoadSegment, u32>,
+    pub zones: Vec<Zone>,
+    pub posts: Vec<Post>,
+    pub key_points: Vec<KeyPoint>,
+    pub checkpoints: Vec<Checkpoint>,
+}
+
+/// A map that breaks one of the rules of [`RoadMap::validate`].
+#[derive(Debug, Error, PartialEq)]
+pub enum MapError {
+    #[error("map has no road nodes")]
+    Empty,
+    #[error("{what} `{name}` is at node {node}, but the map has only {nodes} nodes")]
+    OffMap {
+        what: &'static str,
+        name: String,
+        node: u64,
+        nodes: usize,
+    },
+    #[error("node {node} has zone {zone}, but the map has only {zones} zones")]
+    NoSuchZone { node: usize, zone: u32, zones: usize },
+    #[error("segment {from} -> {to} has length_m = {length_m}: must be finite and >= 0")]
+    BadLength { from: u32, to: u32, length_m: f64 },
+    #[error("segment {from} -> {to} has speed_kmh = {speed_kmh}: must be finite and > 0")]
+    BadSpeed { from: u32, to: u32, speed_kmh: f64 },
+    #[error(
+        "road graph is not strongly connected: {unreachable} of {nodes} nodes cannot reach or be \
+         reached from node 0 (first: node {first})"
+    )]
+    Disconnected {
+        unreachable: usize,
+        nodes: usize,
+        first: usize,
+    },
+    #[error("two posts are named `{0}`")]
+    DuplicatePost(String),
+}
+
+impl RoadMap {
+    /// An empty map with the given name, ready to be filled.
+    pub fn new(name: impl Into<String>) -> Self {
+        RoadMap {
+            name: name.into(),
+            graph: DiGraph::default(),
+            zones: Vec::new(),
+            posts: Vec::new(),
+            key_points: Vec::new(),
+            checkpoints: Vec::new(),
+        }
+    }
+
+    /// Number of road nodes.
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    /// The node with id `id`.
+    pub fn node(&self, id: NodeId) -> &RoadNode {
+        &self.graph[NodeIndex::new(id as usize)]
+    }
+
+    /// Adds a node and returns its id.
+    pub fn add_node(&mut self, x_m: f64, y_m: f64, zone: u32) -> NodeId {
+        self.graph.add_node(RoadNode { x_m, y_m, zone }).index() as NodeId
+    }
+
+    /// Adds a two-way street (two segments) with the class's default speed and the straight-line
+    /// length between the nodes.
+    pub fn add_street(&mut self, a: NodeId, b: NodeId, class: RoadClass) {
+        let length_m = self.straight_line_m(a, b);
+        for (from, to) in [(a, b), (b, a)] {
+            self.add_segment(
+                from,
+                to,
+                RoadSegment {
+                    length_m,
+                    class,
+                    speed_kmh: class.default_speed_kmh(),
+                    oneway: false,
+                },
+            );
+        }
+    }
+
+    /// Adds one directed segment.
+    pub fn add_segment(&mut self, from: NodeId, to: NodeId, segment: RoadSegment) {
+        self.graph.add_edge(
+            NodeIndex::new(from as usize),
+            NodeIndex::new(to as usize),
+            segment,
+        );
+    }
+
+    /// Straight-line distance between two nodes, metres.
+    pub fn straight_line_m(&self, a: NodeId, b: NodeId) -> f64 {
+        let (p, q) = (self.node(a), self.node(b));
+        (p.x_m - q.x_m).hypot(p.y_m - q.y_m)
+    }
+
+    /// The node nearest to a point (linear scan; for building maps, not for the hot path).
+    pub fn nearest_node(&self, x_m: f64, y_m: f64) -> Option<NodeId> {
+        self.graph
+            .node_indices()
+            .min_by(|&a, &b| {
+                let da = (self.graph[a].x_m - x_m).hypot(self.graph[a].y_m - y_m);
+                let db = (self.graph[b].x_m - x_m).hypot(self.graph[b].y_m - y_m);
+                da.total_cmp(&db)
+            })
+            .map(|n| n.index() as NodeId)
+    }
+
+    /// The post with the given name.
+    pub fn post(&self, name: &str) -> Option<&Post> {
+        self.posts.iter().find(|p| p.name == name)
+    }
+
+    /// Total resident population of all zones.
+    pub fn population(&self) -> u64 {
+        self.zones.iter().map(|z| z.population).sum()
+    }
+
+    /// Checks every rule a map must keep: nodes exist, every place is on a node, zones exist,
+    /// lengths and speeds are sane and every node can reach every other (strong connectivity).
+    pub fn validate(&self) -> Result<(), MapError> {
+        let nodes = self.node_count();
+        if nodes == 0 {
+            return Err(MapError::Empty);
+        }
+        for (i, n) in self.graph.node_weights().enumerate() {
+            if n.zone as usize >= self.zones.len() {
+                return Err(MapError::NoSuchZone {
+                    node: i,
+                    zone: n.zone,
+                    zones: self.zones.len(),
+                });
+            }
+        }
+        let places = self
+            .posts
+            .iter()
+            .map(|p| ("post", &p.name, p.node))
+            .chain(self.key_points.iter().map(|k| ("key point", &k.name, k.node)))
+            .chain(self.checkpoints.iter().map(|c| ("checkpoint", &c.name, c.node)));
+        for (what, name, node) in places {
+            if node as usize >= nodes {
+                return Err(MapError::OffMap {
+                    what,
+                    name: name.clone(),
+                    node: node.into(),
+                    nodes,
+                });
+            }
+        }
+        let mut names = std::collections::HashSet::new();
+        for p in &self.posts {
+            if !names.insert(p.name.as_str()) {
+                return Err(MapError::DuplicatePost(p.name.clone()));
+            }
+        }
+        for e in self.graph.edge_indices() {
+            let (a, b) = self.graph.edge_endpoints(e).expect("edge index from the graph");
+            let s = &self.graph[e];
+            let (from, to) = (a.index() as u32, b.index() as u32);
+            if !(s.length_m.is_finite() && s.length_m >= 0.0) {
+                return Err(MapError::BadLength {
+                    from,
+                    to,
+                    length_m: s.length_m,
+                });
+            }
+            if !(s.speed_kmh.is_finite() && s.speed_kmh > 0.0) {
+                return Err(MapError::BadSpeed {
+                    from,
+                    to,
+                    speed_kmh: s.speed_kmh,
+                });
+            }
+        }
+        let sccs = petgraph::algo::kosaraju_scc(&self.graph);
+        if sccs.len() > 1 {
+            let home = sccs
+                .iter()
+                .find(|c| c.contains(&NodeIndex::new(0)))
+                .expect("node 0 is in some component");
+            let first = (0..nodes)
+                .find(|&i| !home.contains(&NodeIndex::new(i)))
+                .expect("more than one component");
+            return Err(MapError::Disconnected {
+                unreachable: nodes - home.len(),
+                nodes,
+                first,
+            });
+        }
+        Ok(())
+    }
+}

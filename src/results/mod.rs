@@ -1,0 +1,16 @@
+//! Results: the records a replication produces, the summaries computed from them, and the
+//! tables written to disk.
+//!
+//! Architecture invariant: results never run the engine; they take records and turn them into
+//! figures and files.
+
+mod records;
+mod summary;
+mod tables;
+
+pub use records::{CallRecord, CallState, ReplicationOutput, UnitRecord};
+pub use summary::{
+    CallFigures, ON_SCENE_PROMISE_S, PriorityFigures, REINFORCEMENT_PROMISE_S, Summary, mean,
+    percentile,
+};
+pub use tables::{calls_table, summary_table, units_table, write_table};

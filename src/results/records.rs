@@ -1,0 +1,112 @@
+//! What a replication reports: one record per counted call and one per unit.
+
+use crate::map::NodeId;
+
+/// How a call stood when the run ended. Every counted call ends in exactly one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CallState {
+    /// Every required unit arrived and cleared the scene.
+    Completed,
+    /// At least one unit was on scene or had been, but the call was not finished.
+    OnSceneAtEnd,
+    /// Units were assigned, none had arrived yet.
+    EnRouteAtEnd,
+    /// No unit had been assigned yet (waiting for dispatch or in the queue).
+    WaitingAtEnd,
+}
+
+impl CallState {
+    /// The name used in tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallState::Completed => "completed",
+            CallState::OnSceneAtEnd => "on_scene_at_end",
+            CallState::EnRouteAtEnd => "en_route_at_end",
+            CallState::WaitingAtEnd => "waiting_at_end",
+        }
+    }
+}
+
+/// One counted call, from its arrival to its end. Times are simulated seconds since the start
+/// of the run (warm-up included).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallRecord {
+    pub replication: u32,
+    /// Sequence number of the call in its replication (warm-up calls included).
+    pub call_id: u64,
+    /// Index into the scenario's incident types.
+    pub incident_type: u16,
+    pub priority: u8,
+    pub call_s: f64,
+    pub node: NodeId,
+    pub zone: u32,
+    pub units_needed: u32,
+    pub units_assigned: u32,
+    /// Index of the first unit assigned.
+    pub first_unit: Option<u32>,
+    /// When the dispatcher first looked for units (call time + dispatch delay).
+    pub dispatch_s: f64,
+    /// When the first unit was assigned.
+    pub first_assigned_s: Option<f64>,
+    pub first_arrival_s: Option<f64>,
+    /// When the last required unit arrived (the reinforcement promise).
+    pub all_arrived_s: Option<f64>,
+    pub clear_s: Option<f64>,
+    pub state: CallState,
+}
+
+impl CallRecord {
+    /// First arrival − call time: the 5-minute promise's measure.
+    pub fn response_s(&self) -> Option<f64> {
+        self.first_arrival_s.map(|t| t - self.call_s)
+    }
+
+    /// Arrival of the last required unit − call time: the 10-minute promise's measure.
+    pub fn reinforcement_s(&self) -> Option<f64> {
+        self.all_arrived_s.map(|t| t - self.call_s)
+    }
+
+    /// Time the call waited in the queue for its first unit after the dispatch delay.
+    pub fn queue_wait_s(&self) -> Option<f64> {
+        self.first_assigned_s.map(|t| t - self.dispatch_s)
+    }
+}
+
+/// One unit's time over the counted period. The four state times add up to the counted period.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnitRecord {
+    pub replication: u32,
+    /// Index into the scenario's units.
+    pub unit: u32,
+    /// At its post, available.
+    pub idle_s: f64,
+    /// Driving to a scene (busy).
+    pub en_route_s: f64,
+    /// Working a scene (busy).
+    pub on_scene_s: f64,
+    /// Driving back to its post (available).
+    pub returning_s: f64,
+    /// Calls whose scene it cleared in the counted period.
+    pub calls_served: u32,
+    /// Distance of the legs it finished in the counted period, metres.
+    pub distance_m: f64,
+}
+
+impl UnitRecord {
+    /// From assignment until the scene is cleared: the SPEC's busy time.
+    pub fn busy_s(&self) -> f64 {
+        self.en_route_s + self.on_scene_s
+    }
+
+    /// Sum of the four state times; equals the counted period.
+    pub fn total_s(&self) -> f64 {
+        self.idle_s + self.en_route_s + self.on_scene_s + self.returning_s
+    }
+}
+
+/// Everything one replication reports.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReplicationOutput {
+    pub calls: Vec<CallRecord>,
+    pub units: Vec<UnitRecord>,
+}

@@ -1,0 +1,144 @@
+//! Summaries of call and unit records: response percentiles, the share of calls that meet each
+//! promise, queue waits and utilisation; per replication and over all replications.
+
+use super::{CallRecord, UnitRecord};
+use serde::Serialize;
+
+/// The 5-minute promise: first unit on scene within this many seconds of the call.
+pub const ON_SCENE_PROMISE_S: f64 = 300.0;
+/// The 10-minute promise: every required unit on scene within this many seconds of the call.
+pub const REINFORCEMENT_PROMISE_S: f64 = 600.0;
+
+/// Figures for one set of calls (all, or one priority).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CallFigures {
+    /// Counted calls.
+    pub calls: usize,
+    /// Calls a unit reached before the run ended.
+    pub reached: usize,
+    pub mean_response_s: Option<f64>,
+    pub p50_response_s: Option<f64>,
+    pub p90_response_s: Option<f64>,
+    pub p95_response_s: Option<f64>,
+    pub p99_response_s: Option<f64>,
+    /// Share of calls with a unit on scene within 5 minutes; a call no unit reached fails.
+    pub on_scene_5min_share: Option<f64>,
+    /// Calls that need reinforcement (more than one unit).
+    pub reinforcement_calls: usize,
+    /// Share of those with every required unit on scene within 10 minutes.
+    pub reinforcement_10min_share: Option<f64>,
+    /// Mean wait in the queue for the first unit, after the dispatch delay.
+    pub mean_queue_wait_s: Option<f64>,
+}
+
+/// Figures for the calls of one priority.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PriorityFigures {
+    pub priority: u8,
+    #[serde(flatten)]
+    pub figures: CallFigures,
+}
+
+/// A summary of one replication, or of all of them pooled.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// The replication, or none for all of them pooled.
+    pub replication: Option<u32>,
+    #[serde(flatten)]
+    pub all: CallFigures,
+    pub by_priority: Vec<PriorityFigures>,
+    /// Mean over units of busy time (assignment to clear) ÷ counted time.
+    pub mean_utilisation: f64,
+}
+
+impl CallFigures {
+    /// Figures over `calls`.
+    pub fn of<'a>(calls: impl Iterator<Item = &'a CallRecord> + Clone) -> Self {
+        let mut responses: Vec<f64> = calls.clone().filter_map(|c| c.response_s()).collect();
+        responses.sort_by(f64::total_cmp);
+        let n = calls.clone().count();
+        let met_5 = calls
+            .clone()
+            .filter(|c| c.response_s().is_some_and(|r| r <= ON_SCENE_PROMISE_S))
+            .count();
+        let reinforcement = calls.clone().filter(|c| c.units_needed > 1);
+        let reinforcement_calls = reinforcement.clone().count();
+        let met_10 = reinforcement
+            .filter(|c| c.reinforcement_s().is_some_and(|r| r <= REINFORCEMENT_PROMISE_S))
+            .count();
+        let waits: Vec<f64> = calls.filter_map(|c| c.queue_wait_s()).collect();
+        CallFigures {
+            calls: n,
+            reached: responses.len(),
+            mean_response_s: mean(&responses),
+            p50_response_s: percentile(&responses, 50.0),
+            p90_response_s: percentile(&responses, 90.0),
+            p95_response_s: percentile(&responses, 95.0),
+            p99_response_s: percentile(&responses, 99.0),
+            on_scene_5min_share: share(met_5, n),
+            reinforcement_calls,
+            reinforcement_10min_share: share(met_10, reinforcement_calls),
+            mean_queue_wait_s: mean(&waits),
+        }
+    }
+}
+
+impl Summary {
+    /// Summarises `calls` and `units` (already restricted to one replication, or pooled).
+    /// `counted_s` is the length of the counted period.
+    pub fn of(
+        replication: Option<u32>,
+        calls: &[CallRecord],
+        units: &[UnitRecord],
+        counted_s: f64,
+    ) -> Self {
+        let mut priorities: Vec<u8> = calls.iter().map(|c| c.priority).collect();
+        priorities.sort_unstable();
+        priorities.dedup();
+        let utilisation: Vec<f64> = units.iter().map(|u| u.busy_s() / counted_s).collect();
+        Summary {
+            replication,
+            all: CallFigures::of(calls.iter()),
+            by_priority: priorities
+                .into_iter()
+                .map(|p| PriorityFigures {
+                    priority: p,
+                    figures: CallFigures::of(calls.iter().filter(move |c| c.priority == p)),
+                })
+                .collect(),
+            mean_utilisation: mean(&utilisation).unwrap_or(0.0),
+        }
+    }
+}
+
+/// Arithmetic mean; none for no values.
+pub fn mean(values: &[f64]) -> Option<f64> {
+    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+}
+
+/// The `p`-th percentile of sorted values, interpolating linearly between closest ranks (the
+/// default of numpy and R type 7); none for no values.
+pub fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
+    let last = sorted.len().checked_sub(1)?;
+    let rank = p / 100.0 * last as f64;
+    let (lo, hi) = (rank.floor() as usize, rank.ceil() as usize);
+    Some(sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo as f64))
+}
+
+fn share(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_interpolate_like_numpy() {
+        let v = [1.0, 2.0, 3.0, 4.0, 10.0];
+        assert_eq!(percentile(&v, 50.0), Some(3.0));
+        assert_eq!(percentile(&v, 90.0), Some(7.6));
+        assert_eq!(percentile(&v, 100.0), Some(10.0));
+        assert_eq!(percentile(&[], 50.0), None);
+    }
+}

@@ -1,0 +1,103 @@
+//! A compact, cache-friendly copy of the road graph for searches: forward and reverse adjacency
+//! in compressed-sparse-row form, each arc with its travel time and length.
+
+use crate::map::{NodeId, RoadMap};
+use petgraph::visit::EdgeRef;
+
+/// One arc of the search graph.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Arc {
+    /// The node at the other end (the head going forward, the tail in the reverse graph).
+    pub other: NodeId,
+    pub travel_s: f64,
+    pub length_m: f64,
+}
+
+/// The road graph as the searches need it. Built once per scenario and shared by all
+/// replications.
+#[derive(Debug)]
+pub struct TravelGraph {
+    forward_start: Vec<u32>,
+    forward: Vec<Arc>,
+    reverse_start: Vec<u32>,
+    reverse: Vec<Arc>,
+}
+
+impl TravelGraph {
+    /// Builds the search graph from `map`, each segment driven at its free-flow speed times
+    /// `speed_factor` (the emergency-driving factor).
+    pub fn new(map: &RoadMap, speed_factor: f64) -> Self {
+        let n = map.node_count();
+        let arcs: Vec<(NodeId, NodeId, f64, f64)> = map
+            .graph
+            .edge_references()
+            .map(|e| {
+                let s = e.weight();
+                (
+                    e.source().index() as NodeId,
+                    e.target().index() as NodeId,
+                    s.travel_s(speed_factor),
+                    s.length_m,
+                )
+            })
+            .collect();
+        let (forward_start, forward) = csr(n, arcs.iter().map(|&(a, b, t, l)| (a, b, t, l)));
+        let (reverse_start, reverse) = csr(n, arcs.iter().map(|&(a, b, t, l)| (b, a, t, l)));
+        TravelGraph {
+            forward_start,
+            forward,
+            reverse_start,
+            reverse,
+        }
+    }
+
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.forward_start.len() - 1
+    }
+
+    /// Arcs leaving `node`.
+    pub(super) fn out_arcs(&self, node: NodeId) -> &[Arc] {
+        let i = node as usize;
+        &self.forward[self.forward_start[i] as usize..self.forward_start[i + 1] as usize]
+    }
+
+    /// Arcs entering `node`, each naming its tail in `other`.
+    pub(super) fn in_arcs(&self, node: NodeId) -> &[Arc] {
+        let i = node as usize;
+        &self.reverse[self.reverse_start[i] as usize..self.reverse_start[i + 1] as usize]
+    }
+}
+
+/// Compressed sparse rows from (tail, head, travel, length) arcs, in a stable order.
+fn csr(
+    nodes: usize,
+    arcs: impl Iterator<Item = (NodeId, NodeId, f64, f64)> + Clone,
+) -> (Vec<u32>, Vec<Arc>) {
+    let mut start = vec![0u32; nodes + 1];
+    for (tail, ..) in arcs.clone() {
+        start[tail as usize + 1] += 1;
+    }
+    for i in 0..nodes {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut out = vec![
+        Arc {
+            other: 0,
+            travel_s: 0.0,
+            length_m: 0.0
+        };
+        start[nodes] as usize
+    ];
+    for (tail, head, travel_s, length_m) in arcs {
+        let slot = &mut fill[tail as usize];
+        out[*slot as usize] = Arc {
+            other: head,
+            travel_s,
+            length_m,
+        };
+        *slot += 1;
+    }
+    (start, out)
+}

@@ -1,0 +1,189 @@
+//! Travel times over the road graph.
+//!
+//! The engine asks three questions, through the [`TravelTimes`] trait: how long from a node to a
+//! node, which of a set of candidates reaches a target first, and which way a unit drives.
+//! [`Router`] answers them with Dijkstra's algorithm over a compact copy of the graph, in reusable
+//! buffers, so a query allocates nothing once the buffers have grown. A faster algorithm (tables,
+//! contraction hierarchies) can replace it behind the same trait without touching the engine.
+//!
+//! Architecture invariant: routing knows nothing of units, incidents or time of day; a candidate
+//! is a key, a node and a lead time.
+
+mod dijkstra;
+mod graph;
+
+pub use dijkstra::Router;
+pub use graph::TravelGraph;
+
+use crate::map::NodeId;
+
+/// Something that may be sent to a target: a unit, say, identified by `key`, that will be at
+/// `node` after `lead_s` seconds (a unit half-way along a road reaches the road's end first).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    /// The caller's identifier; ties in travel time go to the lowest key.
+    pub key: u32,
+    /// The node the candidate leaves from.
+    pub node: NodeId,
+    /// Time before the candidate is at `node`, seconds.
+    pub lead_s: f64,
+}
+
+/// A candidate and its travel time to the target, lead time included.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Reached {
+    pub key: u32,
+    pub travel_s: f64,
+    /// Length of the fastest way from the candidate's node to the target, metres.
+    pub length_m: f64,
+}
+
+/// A shortest trip between two nodes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Trip {
+    pub travel_s: f64,
+    pub length_m: f64,
+}
+
+/// A node on a route, with the time and the distance from the route's start.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Waypoint {
+    pub node: NodeId,
+    pub at_s: f64,
+    pub from_start_m: f64,
+}
+
+/// The travel-time questions the engine asks.
+pub trait TravelTimes: Send + Sync {
+    /// The fastest trip from `from` to `to`; infinite time when `to` cannot be reached.
+    fn trip(&mut self, from: NodeId, to: NodeId) -> Trip;
+
+    /// The `k` candidates that reach `target` first, fastest first, ties to the lowest key.
+    /// Clears `out` and fills it with at most `k` entries.
+    fn nearest(
+        &mut self,
+        target: NodeId,
+        candidates: &[Candidate],
+        k: usize,
+        out: &mut Vec<Reached>,
+    );
+
+    /// The fastest route from `from` to `to`, both ends included. Clears and fills `out`.
+    fn route(&mut self, from: NodeId, to: NodeId, out: &mut Vec<Waypoint>);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::map::{GridSpec, grid_map};
+    use rand::{RngExt, SeedableRng};
+    use std::sync::Arc;
+
+    fn grid_router(n: u32) -> Router {
+        let map = grid_map(&GridSpec {
+            n,
+            posts_per_side: 1,
+            spacing_m: 200.0,
+            speed_kmh: 36.0,
+        });
+        Router::new(Arc::new(TravelGraph::new(&map, 1.0)))
+    }
+
+    fn manhattan_s(n: u32, a: NodeId, b: NodeId) -> f64 {
+        let (ax, ay) = (a % n, a / n);
+        let (bx, by) = (b % n, b / n);
+        20.0 * f64::from(ax.abs_diff(bx) + ay.abs_diff(by))
+    }
+
+    #[test]
+    fn grid_travel_equals_closed_form_on_random_pairs() {
+        let n = 40;
+        let mut router = grid_router(n);
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(7);
+        for _ in 0..500 {
+            let a = rng.random_range(0..n * n);
+            let b = rng.random_range(0..n * n);
+            let trip = router.trip(a, b);
+            assert_eq!(trip.travel_s, manhattan_s(n, a, b), "{a} -> {b}");
+            assert_eq!(trip.length_m, 10.0 * trip.travel_s);
+        }
+    }
+
+    #[test]
+    fn route_times_and_lengths_add_up() {
+        let n = 20;
+        let mut router = grid_router(n);
+        let mut route = Vec::new();
+        router.route(3, 17 * n + 11, &mut route);
+        assert_eq!(route.first().unwrap().node, 3);
+        assert_eq!(route.last().unwrap().node, 17 * n + 11);
+        assert_eq!(route.len(), 8 + 17 + 1);
+        for (i, w) in route.iter().enumerate() {
+            assert_eq!(w.at_s, 20.0 * i as f64);
+            assert_eq!(w.from_start_m, 200.0 * i as f64);
+        }
+    }
+
+    #[test]
+    fn nearest_ranks_by_time_then_key() {
+        let n = 30;
+        let mut router = grid_router(n);
+        let target = 15 * n + 15;
+        let candidates = [
+            Candidate { key: 4, node: 15 * n + 20, lead_s: 0.0 }, // 100 s
+            Candidate { key: 2, node: 20 * n + 15, lead_s: 0.0 }, // 100 s, lower key
+            Candidate { key: 9, node: 15 * n + 16, lead_s: 90.0 }, // 20 s + 90 s lead
+            Candidate { key: 1, node: 0, lead_s: 0.0 },           // 600 s
+            Candidate { key: 7, node: 15 * n + 17, lead_s: 0.0 }, // 40 s
+        ];
+        let mut out = Vec::new();
+        router.nearest(target, &candidates, 3, &mut out);
+        assert_eq!(
+            out,
+            vec![
+                Reached { key: 7, travel_s: 40.0, length_m: 400.0 },
+                Reached { key: 2, travel_s: 100.0, length_m: 1000.0 },
+                Reached { key: 4, travel_s: 100.0, length_m: 1000.0 },
+            ]
+        );
+        router.nearest(target, &candidates, 10, &mut out);
+        assert_eq!(out.len(), 5);
+        assert_eq!(out[3].key, 9);
+        assert_eq!(out[3].travel_s, 110.0);
+        assert_eq!(out[4].key, 1);
+        assert_eq!(out[4].travel_s, 600.0);
+    }
+
+    #[test]
+    fn random_nearest_agrees_with_pairwise_travel() {
+        let n = 25;
+        let mut router = grid_router(n);
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(11);
+        let mut out = Vec::new();
+        for _ in 0..100 {
+            let target = rng.random_range(0..n * n);
+            let candidates: Vec<Candidate> = (0..12)
+                .map(|key| Candidate {
+                    key,
+                    node: rng.random_range(0..n * n),
+                    lead_s: f64::from(rng.random_range(0..5u32)) * 20.0,
+                })
+                .collect();
+            let mut expected: Vec<Reached> = candidates
+                .iter()
+                .map(|c| {
+                    let drive_s = manhattan_s(n, c.node, target);
+                    Reached {
+                        key: c.key,
+                        travel_s: c.lead_s + drive_s,
+                        length_m: 10.0 * drive_s,
+                    }
+                })
+                .collect();
+            expected.sort_by(|a, b| a.travel_s.total_cmp(&b.travel_s).then(a.key.cmp(&b.key)));
+            expected.truncate(4);
+            router.nearest(target, &candidates, 4, &mut out);
+            assert_eq!(out, expected);
+        }
+    }
+}

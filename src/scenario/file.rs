@@ -1,0 +1,199 @@
+//! The scenario file as written: TOML parsed by serde into these structs. Unknown keys are
+//! errors. Nothing here is checked beyond types; [`super::Scenario::compile`] checks values.
+
+use crate::map::{GridSpec, NewAreaSpec, PostKind};
+use serde::Deserialize;
+use std::path::PathBuf;
+
+/// A whole scenario file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// Name of the scenario; outputs go to `outputs/<name>/` unless `output_dir` says otherwise.
+    pub name: String,
+    /// Base seed of every random stream.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Independent replications, each with its own streams derived from (seed, replication).
+    #[serde(default = "default_replications")]
+    pub replications: u32,
+    /// Simulated days that count, after the warm-up.
+    pub days: f64,
+    /// Simulated hours before counting starts; calls in them are not reported.
+    #[serde(default = "default_warmup_hours")]
+    pub warmup_hours: f64,
+    /// Where results go; relative paths are taken from the working folder.
+    pub output_dir: Option<PathBuf>,
+    pub map: MapSection,
+    #[serde(default)]
+    pub routing: RoutingSection,
+    #[serde(default)]
+    pub dispatch: DispatchSection,
+    pub demand: DemandSection,
+    pub incident_types: Vec<IncidentTypeSection>,
+    /// Explicitly listed units.
+    #[serde(default)]
+    pub units: Vec<UnitSection>,
+    /// Units placed at posts in bulk, after the listed ones.
+    pub units_per_post: Option<UnitsPerPostSection>,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+fn default_replications() -> u32 {
+    1
+}
+fn default_warmup_hours() -> f64 {
+    24.0
+}
+
+/// Where the map comes from: exactly one of a file or a generator.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapSection {
+    /// A JSON map file, relative to the scenario file's folder.
+    pub file: Option<PathBuf>,
+    /// The SPEC benchmark grid.
+    pub grid: Option<GridSpec>,
+    /// The built-in new area.
+    pub new_area: Option<NewAreaSpec>,
+}
+
+/// How travel times are derived from the map.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoutingSection {
+    /// Emergency driving: a multiplier on every segment's free-flow speed.
+    #[serde(default = "one")]
+    pub emergency_speed_factor: f64,
+}
+
+impl Default for RoutingSection {
+    fn default() -> Self {
+        RoutingSection {
+            emergency_speed_factor: 1.0,
+        }
+    }
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// Where a unit counts as being while it drives back to its post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnPosition {
+    /// At its true place on the route home, computed when asked.
+    OnRoute,
+    /// At the scene it left, until it is home (the SPEC benchmark's rule).
+    LastScene,
+}
+
+/// The 110 command centre's rules.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DispatchSection {
+    /// Call taking plus assignment, seconds.
+    #[serde(default = "default_delay_s")]
+    pub delay_s: f64,
+    #[serde(default = "default_return_position")]
+    pub returning_position: ReturnPosition,
+}
+
+impl Default for DispatchSection {
+    fn default() -> Self {
+        DispatchSection {
+            delay_s: default_delay_s(),
+            returning_position: default_return_position(),
+        }
+    }
+}
+
+fn default_delay_s() -> f64 {
+    60.0
+}
+fn default_return_position() -> ReturnPosition {
+    ReturnPosition::OnRoute
+}
+
+/// How calls are placed on the map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallPlacement {
+    /// A zone with probability proportional to its population, then one of its nodes uniformly.
+    Population,
+    /// Any node, uniformly.
+    Uniform,
+}
+
+/// When and where calls come.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemandSection {
+    /// A flat rate, calls per hour.
+    pub calls_per_hour: Option<f64>,
+    /// Calls per hour for each hour of the day, 0 to 23.
+    pub hourly_profile: Option<Vec<f64>>,
+    #[serde(default = "default_placement")]
+    pub placement: CallPlacement,
+}
+
+fn default_placement() -> CallPlacement {
+    CallPlacement::Population
+}
+
+/// A kind of incident.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentTypeSection {
+    pub name: String,
+    /// 1 is the most urgent.
+    pub priority: u8,
+    /// Share of all calls; the shares sum to 1.
+    pub share: f64,
+    /// Units needed on scene in all (first unit plus reinforcement).
+    #[serde(default = "default_units_needed")]
+    pub units_needed: u32,
+    pub on_scene: OnSceneSection,
+}
+
+fn default_units_needed() -> u32 {
+    1
+}
+
+/// Distribution of the time a unit spends on scene, in minutes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "distribution", rename_all = "snake_case", deny_unknown_fields)]
+pub enum OnSceneSection {
+    Lognormal { mean_min: f64, sd_min: f64 },
+    Exponential { mean_min: f64 },
+    Fixed { mean_min: f64 },
+}
+
+/// One listed unit (one crew in one vehicle).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitSection {
+    pub name: String,
+    /// Name of the post (in the map) the unit works from.
+    pub post: String,
+    #[serde(default = "default_crew_size")]
+    pub crew_size: u32,
+}
+
+/// Units at every post (or every post of the given kinds).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitsPerPostSection {
+    pub per_post: u32,
+    #[serde(default = "default_crew_size")]
+    pub crew_size: u32,
+    /// Only posts of these kinds; all posts when absent.
+    pub kinds: Option<Vec<PostKind>>,
+}
+
+fn default_crew_size() -> u32 {
+    2
+}

@@ -1,0 +1,51 @@
+//! Call arrival: a call becomes an incident entity, and the dispatcher looks at it after the
+//! dispatch delay. The next call is drawn as this one arrives.
+
+use super::components::Incident;
+use super::{Event, NewCall, Replication};
+use crate::results::{CallRecord, CallState};
+
+impl Replication<'_> {
+    /// Schedules the first call after `after_s`, unless it falls past the horizon.
+    pub(super) fn schedule_next_call(&mut self, after_s: f64) {
+        let call = self.model.demand.next_call(after_s, &mut self.streams);
+        if call.call_s <= self.scenario().horizon_s {
+            self.agenda.schedule(call.call_s, Event::Call(call));
+        }
+    }
+
+    /// A call reaches the command centre.
+    pub(super) fn on_call(&mut self, call: NewCall) {
+        let scenario = self.scenario();
+        let kind = &scenario.incident_types[call.incident_type as usize];
+        let dispatch_s = call.call_s + scenario.dispatch_delay_s;
+        let incident = Incident {
+            record: CallRecord {
+                replication: self.index,
+                call_id: self.next_call_id,
+                incident_type: call.incident_type,
+                priority: kind.priority,
+                call_s: call.call_s,
+                node: call.node,
+                zone: scenario.map.node(call.node).zone,
+                units_needed: kind.units_needed,
+                units_assigned: 0,
+                first_unit: None,
+                dispatch_s,
+                first_assigned_s: None,
+                first_arrival_s: None,
+                all_arrived_s: None,
+                clear_s: None,
+                state: CallState::WaitingAtEnd,
+            },
+            on_scene_s: call.on_scene_s,
+            arrived: 0,
+            cleared: 0,
+            counted: call.call_s >= scenario.warmup_s,
+        };
+        self.next_call_id += 1;
+        let entity = self.world.spawn(incident).id();
+        self.agenda.schedule(dispatch_s, Event::Dispatch(entity));
+        self.schedule_next_call(call.call_s);
+    }
+}

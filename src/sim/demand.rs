@@ -1,0 +1,131 @@
+//! Calls: when they come (a non-homogeneous Poisson process with an hourly rate profile), where
+//! (by zone population or uniformly over the nodes), what type, and how long each unit will work
+//! the scene. Every draw of a call comes from the stream for its purpose, one draw per call, so
+//! the k-th call is the same in any two scenarios that share the seed and the demand.
+
+use super::streams::Streams;
+use crate::map::NodeId;
+use crate::scenario::{CallPlacement, OnSceneTime, Scenario};
+use rand::RngExt;
+use rand_distr::weighted::WeightedAliasIndex;
+use rand_distr::{Distribution, Exp1, LogNormal};
+
+/// A call as it reaches the 110 command centre.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NewCall {
+    pub call_s: f64,
+    pub node: NodeId,
+    pub incident_type: u16,
+    /// Time each unit spends on scene, seconds.
+    pub on_scene_s: f64,
+}
+
+/// How on-scene times are drawn for one incident type.
+#[derive(Debug, Clone, Copy)]
+enum OnSceneDraw {
+    LogNormal(LogNormal<f64>),
+    Exponential { mean_s: f64 },
+    Fixed(f64),
+}
+
+/// The demand of a scenario, prepared once and shared by every replication.
+pub struct DemandModel {
+    hourly_calls: [f64; 24],
+    nodes: WeightedAliasIndex<f64>,
+    types: WeightedAliasIndex<f64>,
+    on_scene: Vec<OnSceneDraw>,
+}
+
+impl DemandModel {
+    /// Prepares the sampling tables of `scenario`.
+    pub fn new(scenario: &Scenario) -> Self {
+        let map = &scenario.map;
+        let weights: Vec<f64> = match scenario.placement {
+            CallPlacement::Uniform => vec![1.0; map.node_count()],
+            CallPlacement::Population => {
+                let mut nodes_in_zone = vec![0u64; map.zones.len()];
+                for n in map.graph.node_weights() {
+                    nodes_in_zone[n.zone as usize] += 1;
+                }
+                map.graph
+                    .node_weights()
+                    .map(|n| {
+                        map.zones[n.zone as usize].population as f64
+                            / nodes_in_zone[n.zone as usize] as f64
+                    })
+                    .collect()
+            }
+        };
+        // An area with no residents at all still gets calls: uniform then.
+        let weights = if weights.iter().all(|&w| w == 0.0) {
+            vec![1.0; weights.len()]
+        } else {
+            weights
+        };
+        let on_scene = scenario
+            .incident_types
+            .iter()
+            .map(|t| match t.on_scene {
+                OnSceneTime::LogNormal { mean_s, sd_s } => {
+                    let sigma2 = (1.0 + (sd_s / mean_s).powi(2)).ln();
+                    let mu = mean_s.ln() - sigma2 / 2.0;
+                    OnSceneDraw::LogNormal(
+                        LogNormal::new(mu, sigma2.sqrt()).expect("checked mean and sd > 0"),
+                    )
+                }
+                OnSceneTime::Exponential { mean_s } => OnSceneDraw::Exponential { mean_s },
+                OnSceneTime::Fixed { mean_s } => OnSceneDraw::Fixed(mean_s),
+            })
+            .collect();
+        DemandModel {
+            hourly_calls: scenario.hourly_calls,
+            nodes: WeightedAliasIndex::new(weights).expect("node weights are checked"),
+            types: WeightedAliasIndex::new(
+                scenario.incident_types.iter().map(|t| t.share).collect(),
+            )
+            .expect("shares are checked to sum to 1"),
+            on_scene,
+        }
+    }
+
+    /// The first call strictly after `after_s`, drawn from `streams`.
+    pub fn next_call(&self, after_s: f64, streams: &mut Streams) -> NewCall {
+        let need: f64 = streams.call_times.sample(Exp1);
+        let call_s = self.next_time(after_s, need);
+        let node = self.nodes.sample(&mut streams.call_places) as NodeId;
+        let kind = self.types.sample(&mut streams.call_types);
+        let rng = &mut streams.on_scene_times;
+        let on_scene_s = match self.on_scene[kind] {
+            OnSceneDraw::LogNormal(d) => d.sample(rng),
+            OnSceneDraw::Exponential { mean_s } => mean_s * rng.sample::<f64, _>(Exp1),
+            OnSceneDraw::Fixed(s) => {
+                // One draw per call all the same, so streams stay aligned across scenarios.
+                let _: f64 = rng.random();
+                s
+            }
+        };
+        NewCall {
+            call_s,
+            node,
+            incident_type: kind as u16,
+            on_scene_s,
+        }
+    }
+
+    /// The time at which the integrated rate from `after_s` reaches `need` (an Exp(1) draw):
+    /// exact inversion of the piecewise-constant hourly rate.
+    fn next_time(&self, after_s: f64, mut need: f64) -> f64 {
+        let mut t = after_s;
+        loop {
+            let hour = (t / 3600.0).floor();
+            let rate_per_s = self.hourly_calls[(hour as i64).rem_euclid(24) as usize] / 3600.0;
+            let hour_end = (hour + 1.0) * 3600.0;
+            let available = rate_per_s * (hour_end - t);
+            if rate_per_s > 0.0 && need <= available {
+                return t + need / rate_per_s;
+            }
+            need -= available;
+            t = hour_end;
+        }
+    }
+}

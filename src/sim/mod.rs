@@ -1,0 +1,205 @@
+//! The simulation of one replication: incidents and units on the road graph, driven by events.
+//!
+//! A [`Model`] is a compiled scenario with its demand tables and search graph, built once and
+//! shared by every replication. [`Model::run`] plays one replication: a bevy_ecs `World` holds
+//! the units and incidents, an [`agenda::Agenda`] hands out events in time order, and the
+//! handlers in `calls`, `dispatch` and `units` change the world and schedule what follows.
+//! Time jumps from event to event; where a returning unit is, is computed when it is asked.
+//!
+//! Architecture invariant: the simulation reads no files and writes none; it turns a scenario
+//! and a replication number into records, and the same inputs always give the same records.
+
+mod agenda;
+mod calls;
+mod components;
+mod demand;
+mod dispatch;
+mod streams;
+mod units;
+
+pub use demand::{DemandModel, NewCall};
+pub use streams::{Purpose, Stream, Streams, stream};
+
+use crate::results::{CallRecord, ReplicationOutput};
+use crate::routing::{Candidate, Reached, Router, TravelGraph, TravelTimes};
+use crate::scenario::Scenario;
+use agenda::Agenda;
+use bevy_ecs::entity::Entity;
+use bevy_ecs::query::QueryState;
+use bevy_ecs::world::World;
+use components::{Home, Incident, Ledger, ReturnRoute, UnitIndex, UnitState};
+use dispatch::WaitingCalls;
+use std::sync::Arc;
+
+/// A scenario made ready to run: demand tables and the search graph, shared by replications.
+pub struct Model {
+    pub scenario: Scenario,
+    demand: DemandModel,
+    graph: Arc<TravelGraph>,
+}
+
+impl Model {
+    /// Prepares `scenario` for running.
+    pub fn new(scenario: Scenario) -> Self {
+        let graph = Arc::new(TravelGraph::new(
+            &scenario.map,
+            scenario.emergency_speed_factor,
+        ));
+        Model {
+            demand: DemandModel::new(&scenario),
+            graph,
+            scenario,
+        }
+    }
+
+    /// Plays replication `replication` (streams seeded by the scenario's seed and this number)
+    /// from time 0 to the horizon and returns its records.
+    pub fn run(&self, replication: u32) -> ReplicationOutput {
+        let mut router = Router::new(Arc::clone(&self.graph));
+        Replication::new(self, &mut router, replication).run()
+    }
+}
+
+/// What happens, and to whom.
+#[derive(Debug, Clone, Copy)]
+enum Event {
+    /// A call reaches the command centre.
+    Call(NewCall),
+    /// The dispatch delay of a call is over: look for units.
+    Dispatch(Entity),
+    /// A unit reaches the scene.
+    Arrive { unit: Entity, call: Entity },
+    /// A unit clears the scene.
+    Clear { unit: Entity, call: Entity },
+    /// A unit reaches its post, if it is still on trip `trip`.
+    BackAtPost { unit: Entity, trip: u32 },
+}
+
+/// One running replication.
+struct Replication<'m> {
+    model: &'m Model,
+    router: &'m mut dyn TravelTimes,
+    index: u32,
+    world: World,
+    agenda: Agenda<Event>,
+    streams: Streams,
+    waiting: WaitingCalls,
+    /// Unit entities by unit index.
+    units: Vec<Entity>,
+    next_call_id: u64,
+    unit_query: QueryState<(
+        &'static UnitIndex,
+        &'static Home,
+        &'static UnitState,
+        &'static ReturnRoute,
+    )>,
+    /// Scratch buffers for dispatch, reused so the event loop does not allocate.
+    candidates: Vec<Candidate>,
+    reached: Vec<Reached>,
+    calls: Vec<CallRecord>,
+}
+
+impl<'m> Replication<'m> {
+    fn new(model: &'m Model, router: &'m mut dyn TravelTimes, index: u32) -> Self {
+        let scenario = &model.scenario;
+        let mut world = World::new();
+        let units = scenario
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                world
+                    .spawn((
+                        UnitIndex(i as u32),
+                        Home(u.home),
+                        UnitState {
+                            duty: components::Duty::AtPost,
+                            since_s: 0.0,
+                            trip: 0,
+                        },
+                        ReturnRoute::default(),
+                        Ledger(crate::results::UnitRecord {
+                            replication: index,
+                            unit: i as u32,
+                            ..Default::default()
+                        }),
+                    ))
+                    .id()
+            })
+            .collect();
+        let unit_query = world.query();
+        Replication {
+            model,
+            router,
+            index,
+            world,
+            agenda: Agenda::default(),
+            streams: Streams::new(scenario.seed, index),
+            waiting: WaitingCalls::default(),
+            units,
+            next_call_id: 0,
+            unit_query,
+            candidates: Vec::with_capacity(scenario.units.len()),
+            reached: Vec::with_capacity(8),
+            calls: Vec::new(),
+        }
+    }
+
+    fn scenario(&self) -> &'m Scenario {
+        &self.model.scenario
+    }
+
+    fn now_s(&self) -> f64 {
+        self.agenda.now_s()
+    }
+
+    /// Runs to the horizon, then closes the books.
+    fn run(mut self) -> ReplicationOutput {
+        let horizon_s = self.scenario().horizon_s;
+        self.schedule_next_call(0.0);
+        while let Some(event) = self.agenda.next_until(horizon_s) {
+            match event {
+                Event::Call(call) => self.on_call(call),
+                Event::Dispatch(call) => self.on_dispatch(call),
+                Event::Arrive { unit, call } => self.on_arrive(unit, call),
+                Event::Clear { unit, call } => self.on_clear(unit, call),
+                Event::BackAtPost { unit, trip } => self.on_back_at_post(unit, trip),
+            }
+        }
+        self.finish(horizon_s)
+    }
+
+    /// Records the calls still open and every unit's ledger at the horizon.
+    fn finish(mut self, horizon_s: f64) -> ReplicationOutput {
+        let mut open = self.world.query::<&Incident>();
+        for incident in open.iter(&self.world) {
+            if incident.counted {
+                let mut record = incident.record.clone();
+                record.state = incident.state();
+                self.calls.push(record);
+            }
+        }
+        self.calls.sort_by_key(|c| c.call_id);
+        let units = std::mem::take(&mut self.units);
+        let units = units
+            .into_iter()
+            .map(|unit| {
+                self.close_duty(unit, horizon_s);
+                self.world
+                    .get::<Ledger>(unit)
+                    .expect("unit has a ledger")
+                    .0
+                    .clone()
+            })
+            .collect();
+        ReplicationOutput {
+            calls: self.calls,
+            units,
+        }
+    }
+}
+
+/// Length of the part of [from, to] inside [window_start, window_end].
+fn overlap_s(from: f64, to: f64, window_start: f64, window_end: f64) -> f64 {
+    (to.min(window_end) - from.max(window_start)).max(0.0)
+}
