@@ -17,7 +17,10 @@ pub fn write(
     };
     std::fs::create_dir_all(dir)
         .with_context(|| format!("{}: cannot create output folder", dir.display()))?;
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let file = std::fs::File::create(&tmp)

@@ -11,7 +11,10 @@ mod console;
 pub use console::summary_text;
 
 use crate::atomic_file;
-use crate::results::{ReplicationOutput, Summary, calls_table, summary_table, units_table, write_table};
+use crate::results::{
+    ReplicationOutput, Summary, assignments_table, calls_table, summary_table, units_table,
+    write_table,
+};
 use crate::sim::Model;
 use rayon::prelude::*;
 use std::path::Path;
@@ -26,8 +29,22 @@ pub struct RunOutput {
 impl RunOutput {
     /// The summary over all replications.
     pub fn pooled(&self) -> &Summary {
-        self.summaries.last().expect("the pooled summary is always there")
+        self.summaries
+            .last()
+            .expect("the pooled summary is always there")
     }
+
+    /// The records `part` picks from every replication, in replication order.
+    pub fn concat<T: Clone>(&self, part: fn(&ReplicationOutput) -> &[T]) -> Vec<T> {
+        concat(&self.replications, part)
+    }
+}
+
+fn concat<T: Clone>(outputs: &[ReplicationOutput], part: fn(&ReplicationOutput) -> &[T]) -> Vec<T> {
+    outputs
+        .iter()
+        .flat_map(|o| part(o).iter().cloned())
+        .collect()
 }
 
 /// Runs every replication of `model` on rayon's thread pool and summarises them.
@@ -42,9 +59,12 @@ pub fn run_replications(model: &Model) -> RunOutput {
         .enumerate()
         .map(|(r, out)| Summary::of(Some(r as u32), &out.calls, &out.units, counted_s))
         .collect();
-    let all_calls: Vec<_> = replications.iter().flat_map(|o| o.calls.iter().cloned()).collect();
-    let all_units: Vec<_> = replications.iter().flat_map(|o| o.units.iter().cloned()).collect();
-    summaries.push(Summary::of(None, &all_calls, &all_units, counted_s));
+    summaries.push(Summary::of(
+        None,
+        &concat(&replications, |o| &o.calls),
+        &concat(&replications, |o| &o.units),
+        counted_s,
+    ));
     RunOutput {
         replications,
         summaries,
@@ -52,13 +72,23 @@ pub fn run_replications(model: &Model) -> RunOutput {
 }
 
 /// Writes the tables of `run` into `dir`: calls, units and summary as Parquet and CSV, the
-/// summary as JSON, and the scenario text. Each file appears whole or not at all.
+/// summary as JSON, the assignments, and the scenario text. Each file appears whole or not at all.
 pub fn write_run(model: &Model, run: &RunOutput, dir: &Path) -> anyhow::Result<()> {
     let scenario = &model.scenario;
-    let calls: Vec<_> = run.replications.iter().flat_map(|o| o.calls.iter().cloned()).collect();
-    let units: Vec<_> = run.replications.iter().flat_map(|o| o.units.iter().cloned()).collect();
+    let calls = run.concat(|o| &o.calls);
+    let assignments = run.concat(|o| &o.assignments);
+    let units = run.concat(|o| &o.units);
     write_table(&mut calls_table(scenario, &calls)?, dir, "calls")?;
-    write_table(&mut units_table(scenario, &units, scenario.counted_s())?, dir, "units")?;
+    write_table(
+        &mut assignments_table(scenario, &assignments)?,
+        dir,
+        "assignments",
+    )?;
+    write_table(
+        &mut units_table(scenario, &units, scenario.counted_s())?,
+        dir,
+        "units",
+    )?;
     write_table(&mut summary_table(&run.summaries)?, dir, "summary")?;
     atomic_file::write(&dir.join("summary.json"), |w| {
         Ok(serde_json::to_writer_pretty(w, &run.summaries)?)

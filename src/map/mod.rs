@@ -164,7 +164,11 @@ pub enum MapError {
         nodes: usize,
     },
     #[error("node {node} has zone {zone}, but the map has only {zones} zones")]
-    NoSuchZone { node: usize, zone: u32, zones: usize },
+    NoSuchZone {
+        node: usize,
+        zone: u32,
+        zones: usize,
+    },
     #[error("segment {from} -> {to} has length_m = {length_m}: must be finite and >= 0")]
     BadLength { from: u32, to: u32, length_m: f64 },
     #[error("segment {from} -> {to} has speed_kmh = {speed_kmh}: must be finite and > 0")]
@@ -285,8 +289,16 @@ impl RoadMap {
             .posts
             .iter()
             .map(|p| ("post", &p.name, p.node))
-            .chain(self.key_points.iter().map(|k| ("key point", &k.name, k.node)))
-            .chain(self.checkpoints.iter().map(|c| ("checkpoint", &c.name, c.node)));
+            .chain(
+                self.key_points
+                    .iter()
+                    .map(|k| ("key point", &k.name, k.node)),
+            )
+            .chain(
+                self.checkpoints
+                    .iter()
+                    .map(|c| ("checkpoint", &c.name, c.node)),
+            );
         for (what, name, node) in places {
             if node as usize >= nodes {
                 return Err(MapError::OffMap {
@@ -304,7 +316,10 @@ impl RoadMap {
             }
         }
         for e in self.graph.edge_indices() {
-            let (a, b) = self.graph.edge_endpoints(e).expect("edge index from the graph");
+            let (a, b) = self
+                .graph
+                .edge_endpoints(e)
+                .expect("edge index from the graph");
             let s = &self.graph[e];
             let (from, to) = (a.index() as u32, b.index() as u32);
             if !(s.length_m.is_finite() && s.length_m >= 0.0) {

@@ -8,9 +8,9 @@ mod records;
 mod summary;
 mod tables;
 
-pub use records::{CallRecord, CallState, ReplicationOutput, UnitRecord};
+pub use records::{Assignment, CallRecord, CallState, ReplicationOutput, UnitRecord};
 pub use summary::{
     CallFigures, ON_SCENE_PROMISE_S, PriorityFigures, REINFORCEMENT_PROMISE_S, Summary, mean,
     percentile,
 };
-pub use tables::{calls_table, summary_table, units_table, write_table};
+pub use tables::{assignments_table, calls_table, summary_table, units_table, write_table};

@@ -72,6 +72,21 @@ impl CallRecord {
     }
 }
 
+/// One unit sent to one call: when it was assigned, arrived and cleared. Kept for every call,
+/// warm-up calls included, so a unit's whole day can be checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    pub replication: u32,
+    pub call_id: u64,
+    /// Whether the call is counted (came after the warm-up).
+    pub call_counted: bool,
+    /// Index into the scenario's units.
+    pub unit: u32,
+    pub assigned_s: f64,
+    pub arrival_s: Option<f64>,
+    pub clear_s: Option<f64>,
+}
+
 /// One unit's time over the counted period. The four state times add up to the counted period.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnitRecord {
@@ -108,5 +123,6 @@ impl UnitRecord {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReplicationOutput {
     pub calls: Vec<CallRecord>,
+    pub assignments: Vec<Assignment>,
     pub units: Vec<UnitRecord>,
 }

@@ -1,7 +1,7 @@
 //! Result tables as polars DataFrames, written as Parquet and CSV.
 
 use super::summary::{ON_SCENE_PROMISE_S, REINFORCEMENT_PROMISE_S};
-use super::{CallRecord, Summary, UnitRecord};
+use super::{Assignment, CallRecord, Summary, UnitRecord};
 use crate::atomic_file;
 use crate::scenario::Scenario;
 use polars::prelude::*;
@@ -25,15 +25,28 @@ pub fn calls_table(scenario: &Scenario, calls: &[CallRecord]) -> PolarsResult<Da
             "incident_type".into(),
             calls
                 .iter()
-                .map(|c| scenario.incident_types[c.incident_type as usize].name.as_str())
+                .map(|c| {
+                    scenario.incident_types[c.incident_type as usize]
+                        .name
+                        .as_str()
+                })
                 .collect::<Vec<_>>(),
         ),
         Column::new(
             "priority".into(),
-            calls.iter().map(|c| u32::from(c.priority)).collect::<Vec<_>>(),
+            calls
+                .iter()
+                .map(|c| u32::from(c.priority))
+                .collect::<Vec<_>>(),
         ),
-        Column::new("call_s".into(), calls.iter().map(|c| c.call_s).collect::<Vec<_>>()),
-        Column::new("node".into(), calls.iter().map(|c| c.node).collect::<Vec<_>>()),
+        Column::new(
+            "call_s".into(),
+            calls.iter().map(|c| c.call_s).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "node".into(),
+            calls.iter().map(|c| c.node).collect::<Vec<_>>(),
+        ),
         Column::new(
             "zone".into(),
             calls
@@ -53,7 +66,10 @@ pub fn calls_table(scenario: &Scenario, calls: &[CallRecord]) -> PolarsResult<Da
             "first_unit".into(),
             calls
                 .iter()
-                .map(|c| c.first_unit.map(|u| scenario.units[u as usize].name.as_str()))
+                .map(|c| {
+                    c.first_unit
+                        .map(|u| scenario.units[u as usize].name.as_str())
+                })
                 .collect::<Vec<_>>(),
         ),
         Column::new(
@@ -93,6 +109,42 @@ pub fn calls_table(scenario: &Scenario, calls: &[CallRecord]) -> PolarsResult<Da
     ])
 }
 
+/// The assignment table: one row per unit sent to a call, warm-up calls included.
+pub fn assignments_table(scenario: &Scenario, rows: &[Assignment]) -> PolarsResult<DataFrame> {
+    DataFrame::new_infer_height(vec![
+        Column::new(
+            "replication".into(),
+            rows.iter().map(|a| a.replication).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "call_id".into(),
+            rows.iter().map(|a| a.call_id).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "call_counted".into(),
+            rows.iter().map(|a| a.call_counted).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "unit".into(),
+            rows.iter()
+                .map(|a| scenario.units[a.unit as usize].name.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "assigned_s".into(),
+            rows.iter().map(|a| a.assigned_s).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "arrival_s".into(),
+            rows.iter().map(|a| a.arrival_s).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "clear_s".into(),
+            rows.iter().map(|a| a.clear_s).collect::<Vec<_>>(),
+        ),
+    ])
+}
+
 /// The per-unit table: one row per unit and replication.
 pub fn units_table(
     scenario: &Scenario,
@@ -110,7 +162,10 @@ pub fn units_table(
         ),
         Column::new(
             "unit".into(),
-            units.iter().map(|u| unit(u).name.as_str()).collect::<Vec<_>>(),
+            units
+                .iter()
+                .map(|u| unit(u).name.as_str())
+                .collect::<Vec<_>>(),
         ),
         Column::new(
             "post".into(),
@@ -168,11 +223,16 @@ pub fn summary_table(summaries: &[Summary]) -> PolarsResult<DataFrame> {
         opt("p99_response_s", |s| s.all.p99_response_s),
         opt("on_scene_5min_share", |s| s.all.on_scene_5min_share),
         count("reinforcement_calls", |s| s.all.reinforcement_calls),
-        opt("reinforcement_10min_share", |s| s.all.reinforcement_10min_share),
+        opt("reinforcement_10min_share", |s| {
+            s.all.reinforcement_10min_share
+        }),
         opt("mean_queue_wait_s", |s| s.all.mean_queue_wait_s),
         Column::new(
             "mean_utilisation".into(),
-            summaries.iter().map(|s| s.mean_utilisation).collect::<Vec<_>>(),
+            summaries
+                .iter()
+                .map(|s| s.mean_utilisation)
+                .collect::<Vec<_>>(),
         ),
     ])
 }

@@ -130,20 +130,52 @@ mod tests {
         let mut router = grid_router(n);
         let target = 15 * n + 15;
         let candidates = [
-            Candidate { key: 4, node: 15 * n + 20, lead_s: 0.0 }, // 100 s
-            Candidate { key: 2, node: 20 * n + 15, lead_s: 0.0 }, // 100 s, lower key
-            Candidate { key: 9, node: 15 * n + 16, lead_s: 90.0 }, // 20 s + 90 s lead
-            Candidate { key: 1, node: 0, lead_s: 0.0 },           // 600 s
-            Candidate { key: 7, node: 15 * n + 17, lead_s: 0.0 }, // 40 s
+            Candidate {
+                key: 4,
+                node: 15 * n + 20,
+                lead_s: 0.0,
+            }, // 100 s
+            Candidate {
+                key: 2,
+                node: 20 * n + 15,
+                lead_s: 0.0,
+            }, // 100 s, lower key
+            Candidate {
+                key: 9,
+                node: 15 * n + 16,
+                lead_s: 90.0,
+            }, // 20 s + 90 s lead
+            Candidate {
+                key: 1,
+                node: 0,
+                lead_s: 0.0,
+            }, // 600 s
+            Candidate {
+                key: 7,
+                node: 15 * n + 17,
+                lead_s: 0.0,
+            }, // 40 s
         ];
         let mut out = Vec::new();
         router.nearest(target, &candidates, 3, &mut out);
         assert_eq!(
             out,
             vec![
-                Reached { key: 7, travel_s: 40.0, length_m: 400.0 },
-                Reached { key: 2, travel_s: 100.0, length_m: 1000.0 },
-                Reached { key: 4, travel_s: 100.0, length_m: 1000.0 },
+                Reached {
+                    key: 7,
+                    travel_s: 40.0,
+                    length_m: 400.0
+                },
+                Reached {
+                    key: 2,
+                    travel_s: 100.0,
+                    length_m: 1000.0
+                },
+                Reached {
+                    key: 4,
+                    travel_s: 100.0,
+                    length_m: 1000.0
+                },
             ]
         );
         router.nearest(target, &candidates, 10, &mut out);

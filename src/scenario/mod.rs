@@ -7,9 +7,8 @@
 mod file;
 
 pub use file::{
-    CallPlacement, DemandSection, DispatchSection, IncidentTypeSection, MapSection,
-    OnSceneSection, ReturnPosition, RoutingSection, ScenarioFile, UnitSection,
-    UnitsPerPostSection,
+    CallPlacement, DemandSection, DispatchSection, IncidentTypeSection, MapSection, OnSceneSection,
+    ReturnPosition, RoutingSection, ScenarioFile, UnitSection, UnitsPerPostSection,
 };
 
 use crate::map::{NodeId, RoadMap, grid_map, new_area_map, read_map_file};
@@ -41,10 +40,7 @@ pub enum ScenarioError {
         rule: String,
     },
     #[error("{file}: map: {source:#}")]
-    Map {
-        file: String,
-        source: anyhow::Error,
-    },
+    Map { file: String, source: anyhow::Error },
 }
 
 /// Distribution of on-scene time, seconds.
@@ -128,16 +124,30 @@ impl Scenario {
 
     /// The built-in default scenario.
     pub fn default_scenario() -> Scenario {
-        Scenario::from_toml(DEFAULT_SCENARIO_TOML, DEFAULT_SCENARIO_LABEL, Path::new("."))
-            .expect("the built-in default scenario is valid (tested)")
+        Scenario::from_toml(
+            DEFAULT_SCENARIO_TOML,
+            DEFAULT_SCENARIO_LABEL,
+            Path::new("."),
+        )
+        .expect("the built-in default scenario is valid (tested)")
     }
 
     /// Parses and compiles scenario text. `label` names the file in errors; map files are looked
     /// up relative to `base_dir`.
     pub fn from_toml(text: &str, label: &str, base_dir: &Path) -> Result<Scenario, ScenarioError> {
-        let file: ScenarioFile = toml::from_str(text).map_err(|e| ScenarioError::Syntax {
-            file: label.to_string(),
-            message: e.to_string().trim_end().replace('\n', "\n  "),
+        let file: ScenarioFile = toml::from_str(text).map_err(|e| {
+            // One line: where, then what (the key is in toml's message).
+            let place = e.span().map_or(String::new(), |span| {
+                let before = &text[..span.start];
+                let line = before.matches('\n').count() + 1;
+                let start = before.rfind('\n').map_or(0, |i| i + 1);
+                let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+                format!("line {line}: `{}`: ", text[start..end].trim())
+            });
+            ScenarioError::Syntax {
+                file: label.to_string(),
+                message: format!("{place}{}", e.message().trim_end()),
+            }
         })?;
         let map = load_map(&file.map, label, base_dir)?;
         Scenario::compile(file, text, label, map)
@@ -151,8 +161,18 @@ impl Scenario {
         map: RoadMap,
     ) -> Result<Scenario, ScenarioError> {
         let check = Checker { file: label };
-        check.that(!file.name.trim().is_empty(), "name", &file.name, "must not be empty")?;
-        check.that(file.replications >= 1, "replications", file.replications, "must be >= 1")?;
+        check.that(
+            !file.name.trim().is_empty(),
+            "name",
+            &file.name,
+            "must not be empty",
+        )?;
+        check.that(
+            file.replications >= 1,
+            "replications",
+            file.replications,
+            "must be >= 1",
+        )?;
         check.that(positive(file.days), "days", file.days, "must be > 0")?;
         check.that(
             file.warmup_hours.is_finite() && file.warmup_hours >= 0.0,
@@ -161,7 +181,12 @@ impl Scenario {
             "must be >= 0",
         )?;
         let speed = file.routing.emergency_speed_factor;
-        check.that(positive(speed), "routing.emergency_speed_factor", speed, "must be > 0")?;
+        check.that(
+            positive(speed),
+            "routing.emergency_speed_factor",
+            speed,
+            "must be > 0",
+        )?;
         let delay = file.dispatch.delay_s;
         check.that(
             delay.is_finite() && delay >= 0.0,
@@ -272,8 +297,18 @@ fn load_map(section: &MapSection, label: &str, base_dir: &Path) -> Result<RoadMa
             grid.posts_per_side,
             "must be between 1 and map.grid.n",
         )?;
-        check.that(positive(grid.spacing_m), "map.grid.spacing_m", grid.spacing_m, "must be > 0")?;
-        check.that(positive(grid.speed_kmh), "map.grid.speed_kmh", grid.speed_kmh, "must be > 0")?;
+        check.that(
+            positive(grid.spacing_m),
+            "map.grid.spacing_m",
+            grid.spacing_m,
+            "must be > 0",
+        )?;
+        check.that(
+            positive(grid.speed_kmh),
+            "map.grid.speed_kmh",
+            grid.speed_kmh,
+            "must be > 0",
+        )?;
         grid_map(grid)
     } else {
         new_area_map(section.new_area.as_ref().expect("one source is given"))
@@ -326,11 +361,21 @@ fn check_incident_types(
     check: &Checker,
     types: &[IncidentTypeSection],
 ) -> Result<Vec<IncidentType>, ScenarioError> {
-    check.that(!types.is_empty(), "incident_types", "[]", "must list at least one type")?;
+    check.that(
+        !types.is_empty(),
+        "incident_types",
+        "[]",
+        "must list at least one type",
+    )?;
     let mut out = Vec::with_capacity(types.len());
     for (i, t) in types.iter().enumerate() {
         let key = |field: &str| format!("incident_types[{i}].{field}");
-        check.that(!t.name.trim().is_empty(), key("name"), &t.name, "must not be empty")?;
+        check.that(
+            !t.name.trim().is_empty(),
+            key("name"),
+            &t.name,
+            "must not be empty",
+        )?;
         if types[..i].iter().any(|o| o.name == t.name) {
             return Err(check.invalid(key("name"), format!("{:?}", t.name), "is used twice"));
         }
@@ -346,18 +391,38 @@ fn check_incident_types(
             t.share,
             "must be >= 0",
         )?;
-        check.that(t.units_needed >= 1, key("units_needed"), t.units_needed, "must be >= 1")?;
+        check.that(
+            t.units_needed >= 1,
+            key("units_needed"),
+            t.units_needed,
+            "must be >= 1",
+        )?;
         let on_scene = match t.on_scene {
             OnSceneSection::Lognormal { mean_min, sd_min } => {
-                check.that(positive(mean_min), key("on_scene.mean_min"), mean_min, "must be > 0")?;
-                check.that(positive(sd_min), key("on_scene.sd_min"), sd_min, "must be > 0")?;
+                check.that(
+                    positive(mean_min),
+                    key("on_scene.mean_min"),
+                    mean_min,
+                    "must be > 0",
+                )?;
+                check.that(
+                    positive(sd_min),
+                    key("on_scene.sd_min"),
+                    sd_min,
+                    "must be > 0",
+                )?;
                 OnSceneTime::LogNormal {
                     mean_s: mean_min * 60.0,
                     sd_s: sd_min * 60.0,
                 }
             }
             OnSceneSection::Exponential { mean_min } => {
-                check.that(positive(mean_min), key("on_scene.mean_min"), mean_min, "must be > 0")?;
+                check.that(
+                    positive(mean_min),
+                    key("on_scene.mean_min"),
+                    mean_min,
+                    "must be > 0",
+                )?;
                 OnSceneTime::Exponential {
                     mean_s: mean_min * 60.0,
                 }
@@ -400,8 +465,18 @@ fn check_units(
     let mut units = Vec::new();
     for (i, u) in file.units.iter().enumerate() {
         let key = |field: &str| format!("units[{i}].{field}");
-        check.that(!u.name.trim().is_empty(), key("name"), &u.name, "must not be empty")?;
-        check.that(u.crew_size >= 1, key("crew_size"), u.crew_size, "must be >= 1")?;
+        check.that(
+            !u.name.trim().is_empty(),
+            key("name"),
+            &u.name,
+            "must not be empty",
+        )?;
+        check.that(
+            u.crew_size >= 1,
+            key("crew_size"),
+            u.crew_size,
+            "must be >= 1",
+        )?;
         let Some(post) = map.posts.iter().position(|p| p.name == u.post) else {
             let known: Vec<&str> = map.posts.iter().take(8).map(|p| p.name.as_str()).collect();
             return Err(check.invalid(

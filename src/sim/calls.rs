@@ -2,13 +2,19 @@
 //! dispatch delay. The next call is drawn as this one arrives.
 
 use super::components::Incident;
-use super::{Event, NewCall, Replication};
+use super::{CallSource, Event, NewCall, Replication};
 use crate::results::{CallRecord, CallState};
 
 impl Replication<'_> {
-    /// Schedules the first call after `after_s`, unless it falls past the horizon.
+    /// Schedules the next call after `after_s`, unless there is none before the horizon.
     pub(super) fn schedule_next_call(&mut self, after_s: f64) {
-        let call = self.model.demand.next_call(after_s, &mut self.streams);
+        let call = match &mut self.calls_from {
+            CallSource::Drawn(streams) => self.model.demand.next_call(after_s, streams),
+            CallSource::Listed(calls) => match calls.next() {
+                Some(call) => *call,
+                None => return,
+            },
+        };
         if call.call_s <= self.scenario().horizon_s {
             self.agenda.schedule(call.call_s, Event::Call(call));
         }

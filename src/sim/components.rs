@@ -21,10 +21,19 @@ pub struct Home(pub NodeId);
 pub enum Duty {
     /// Waiting at its post; available.
     AtPost,
-    /// Driving to the scene of `call`, a trip of `length_m`; busy.
-    EnRoute { call: Entity, length_m: f64 },
+    /// Driving to the scene of `call`, a trip of `length_m`, as assignment number
+    /// `assignment` of the replication; busy.
+    EnRoute {
+        call: Entity,
+        length_m: f64,
+        assignment: u32,
+    },
     /// Working the scene of `call` at `scene`; busy.
-    OnScene { call: Entity, scene: NodeId },
+    OnScene {
+        call: Entity,
+        scene: NodeId,
+        assignment: u32,
+    },
     /// Driving from `scene` back to its post along [`ReturnRoute`]; available.
     Returning { scene: NodeId },
 }

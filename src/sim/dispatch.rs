@@ -4,6 +4,7 @@
 
 use super::components::{Duty, Incident, Ledger, ReturnRoute, UnitIndex, UnitState};
 use super::{Event, Replication};
+use crate::results::Assignment;
 use crate::routing::{Candidate, Waypoint};
 use crate::scenario::ReturnPosition;
 use bevy_ecs::entity::Entity;
@@ -47,8 +48,12 @@ impl Replication<'_> {
         let incident = self.world.get::<Incident>(call).expect("call exists");
         let (target, lacking) = (incident.record.node, incident.lacking());
         self.collect_candidates();
-        self.router
-            .nearest(target, &self.candidates, lacking as usize, &mut self.reached);
+        self.router.nearest(
+            target,
+            &self.candidates,
+            lacking as usize,
+            &mut self.reached,
+        );
         for i in 0..self.reached.len() {
             let r = self.reached[i];
             self.assign(self.units[r.key as usize], call, r.travel_s, r.length_m);
@@ -65,10 +70,21 @@ impl Replication<'_> {
         let Some(call) = self.waiting.head() else {
             return false;
         };
-        let target = self.world.get::<Incident>(call).expect("call exists").record.node;
+        let target = self
+            .world
+            .get::<Incident>(call)
+            .expect("call exists")
+            .record
+            .node;
         let trip = self.router.trip(scene, target);
         self.assign(unit, call, trip.travel_s, trip.length_m);
-        if self.world.get::<Incident>(call).expect("call exists").lacking() == 0 {
+        if self
+            .world
+            .get::<Incident>(call)
+            .expect("call exists")
+            .lacking()
+            == 0
+        {
             self.waiting.pop();
         }
         true
@@ -113,16 +129,38 @@ impl Replication<'_> {
                 ReturnPosition::LastScene => 0.0,
             };
             if now >= self.scenario().warmup_s {
-                self.world.get_mut::<Ledger>(unit).expect("unit exists").0.distance_m += driven_m;
+                self.world
+                    .get_mut::<Ledger>(unit)
+                    .expect("unit exists")
+                    .0
+                    .distance_m += driven_m;
             }
         }
-        self.begin_duty(unit, Duty::EnRoute { call, length_m });
+        let assignment = self.assignments.len() as u32;
+        self.begin_duty(
+            unit,
+            Duty::EnRoute {
+                call,
+                length_m,
+                assignment,
+            },
+        );
         let index = self.world.get::<UnitIndex>(unit).expect("unit exists").0;
         let mut incident = self.world.get_mut::<Incident>(call).expect("call exists");
+        let counted = incident.counted;
         let r = &mut incident.record;
         r.units_assigned += 1;
         r.first_unit.get_or_insert(index);
         r.first_assigned_s.get_or_insert(now);
+        self.assignments.push(Assignment {
+            replication: self.index,
+            call_id: r.call_id,
+            call_counted: counted,
+            unit: index,
+            assigned_s: now,
+            arrival_s: None,
+            clear_s: None,
+        });
         self.agenda
             .schedule(now + travel_s, Event::Arrive { unit, call });
     }

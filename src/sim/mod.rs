@@ -20,7 +20,7 @@ mod units;
 pub use demand::{DemandModel, NewCall};
 pub use streams::{Purpose, Stream, Streams, stream};
 
-use crate::results::{CallRecord, ReplicationOutput};
+use crate::results::{Assignment, CallRecord, ReplicationOutput};
 use crate::routing::{Candidate, Reached, Router, TravelGraph, TravelTimes};
 use crate::scenario::Scenario;
 use agenda::Agenda;
@@ -55,9 +55,32 @@ impl Model {
     /// Plays replication `replication` (streams seeded by the scenario's seed and this number)
     /// from time 0 to the horizon and returns its records.
     pub fn run(&self, replication: u32) -> ReplicationOutput {
-        let mut router = Router::new(Arc::clone(&self.graph));
-        Replication::new(self, &mut router, replication).run()
+        let streams = Streams::new(self.scenario.seed, replication);
+        self.play(replication, CallSource::Drawn(streams))
     }
+
+    /// Plays replication `replication` with exactly `calls` (sorted by call time) instead of
+    /// drawn ones: for replaying a history, and for cases worked out by hand.
+    pub fn replay(&self, replication: u32, calls: &[NewCall]) -> ReplicationOutput {
+        assert!(
+            calls.windows(2).all(|w| w[0].call_s <= w[1].call_s),
+            "replayed calls must be sorted by time"
+        );
+        self.play(replication, CallSource::Listed(calls.iter()))
+    }
+
+    fn play(&self, replication: u32, source: CallSource) -> ReplicationOutput {
+        let mut router = Router::new(Arc::clone(&self.graph));
+        Replication::new(self, &mut router, replication, source).run()
+    }
+}
+
+/// Where a replication's calls come from.
+enum CallSource<'c> {
+    /// Drawn from the scenario's demand with these streams.
+    Drawn(Streams),
+    /// Given in advance.
+    Listed(std::slice::Iter<'c, NewCall>),
 }
 
 /// What happens, and to whom.
@@ -82,7 +105,7 @@ struct Replication<'m> {
     index: u32,
     world: World,
     agenda: Agenda<Event>,
-    streams: Streams,
+    calls_from: CallSource<'m>,
     waiting: WaitingCalls,
     /// Unit entities by unit index.
     units: Vec<Entity>,
@@ -97,10 +120,16 @@ struct Replication<'m> {
     candidates: Vec<Candidate>,
     reached: Vec<Reached>,
     calls: Vec<CallRecord>,
+    assignments: Vec<Assignment>,
 }
 
 impl<'m> Replication<'m> {
-    fn new(model: &'m Model, router: &'m mut dyn TravelTimes, index: u32) -> Self {
+    fn new(
+        model: &'m Model,
+        router: &'m mut dyn TravelTimes,
+        index: u32,
+        calls_from: CallSource<'m>,
+    ) -> Self {
         let scenario = &model.scenario;
         let mut world = World::new();
         let units = scenario
@@ -134,7 +163,7 @@ impl<'m> Replication<'m> {
             index,
             world,
             agenda: Agenda::default(),
-            streams: Streams::new(scenario.seed, index),
+            calls_from,
             waiting: WaitingCalls::default(),
             units,
             next_call_id: 0,
@@ -142,6 +171,7 @@ impl<'m> Replication<'m> {
             candidates: Vec::with_capacity(scenario.units.len()),
             reached: Vec::with_capacity(8),
             calls: Vec::new(),
+            assignments: Vec::new(),
         }
     }
 
@@ -194,6 +224,7 @@ impl<'m> Replication<'m> {
             .collect();
         ReplicationOutput {
             calls: self.calls,
+            assignments: self.assignments,
             units,
         }
     }

@@ -38,12 +38,22 @@ impl Replication<'_> {
     /// A unit reaches the scene and starts working it.
     pub(super) fn on_arrive(&mut self, unit: Entity, call: Entity) {
         let now = self.now_s();
-        if let Duty::EnRoute { length_m, .. } =
-            self.world.get::<UnitState>(unit).expect("unit exists").duty
-            && self.in_counted_period()
-        {
-            self.world.get_mut::<Ledger>(unit).expect("unit exists").0.distance_m += length_m;
+        let Duty::EnRoute {
+            length_m,
+            assignment,
+            ..
+        } = self.world.get::<UnitState>(unit).expect("unit exists").duty
+        else {
+            unreachable!("only a unit en route arrives");
+        };
+        if self.in_counted_period() {
+            self.world
+                .get_mut::<Ledger>(unit)
+                .expect("unit exists")
+                .0
+                .distance_m += length_m;
         }
+        self.assignments[assignment as usize].arrival_s = Some(now);
         let mut incident = self.world.get_mut::<Incident>(call).expect("call exists");
         incident.arrived += 1;
         let on_scene_s = incident.on_scene_s;
@@ -57,7 +67,14 @@ impl Replication<'_> {
         if arrived == needed {
             r.all_arrived_s = Some(now);
         }
-        self.begin_duty(unit, Duty::OnScene { call, scene });
+        self.begin_duty(
+            unit,
+            Duty::OnScene {
+                call,
+                scene,
+                assignment,
+            },
+        );
         self.agenda
             .schedule(now + on_scene_s, Event::Clear { unit, call });
     }
@@ -66,6 +83,11 @@ impl Replication<'_> {
     /// head of the queue, or drives home.
     pub(super) fn on_clear(&mut self, unit: Entity, call: Entity) {
         let now = self.now_s();
+        if let Duty::OnScene { assignment, .. } =
+            self.world.get::<UnitState>(unit).expect("unit exists").duty
+        {
+            self.assignments[assignment as usize].clear_s = Some(now);
+        }
         let counted_period = self.in_counted_period();
         let mut incident = self.world.get_mut::<Incident>(call).expect("call exists");
         incident.cleared += 1;
@@ -81,7 +103,11 @@ impl Replication<'_> {
             }
         }
         if counted_period {
-            self.world.get_mut::<Ledger>(unit).expect("unit exists").0.calls_served += 1;
+            self.world
+                .get_mut::<Ledger>(unit)
+                .expect("unit exists")
+                .0
+                .calls_served += 1;
         }
         if !self.take_waiting_call(unit, scene) {
             self.drive_home(unit, scene);
@@ -100,7 +126,10 @@ impl Replication<'_> {
         );
         self.router.route(scene, home, &mut route);
         let travel_s = route.last().map_or(0.0, |w| w.at_s);
-        self.world.get_mut::<ReturnRoute>(unit).expect("unit exists").0 = route;
+        self.world
+            .get_mut::<ReturnRoute>(unit)
+            .expect("unit exists")
+            .0 = route;
         self.begin_duty(unit, Duty::Returning { scene });
         let mut state = self.world.get_mut::<UnitState>(unit).expect("unit exists");
         state.trip += 1;
@@ -123,7 +152,11 @@ impl Replication<'_> {
                 .0
                 .last()
                 .map_or(0.0, |w| w.from_start_m);
-            self.world.get_mut::<Ledger>(unit).expect("unit exists").0.distance_m += route_m;
+            self.world
+                .get_mut::<Ledger>(unit)
+                .expect("unit exists")
+                .0
+                .distance_m += route_m;
         }
         self.begin_duty(unit, Duty::AtPost);
     }

@@ -1,0 +1,182 @@
+//! End-to-end runs of the `patrolsim` binary: the default run, `check`, and bad input, which
+//! must give one clear line naming the file, key and value, exit code 2, and no output.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn patrolsim(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_patrolsim"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
+fn text(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn default_run_writes_tables_that_polars_reads_back() {
+    use polars::prelude::*;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = patrolsim(&["run", "--replications", "2"], tmp.path());
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("on scene <= 5 min"), "{stdout}");
+    let dir = tmp.path().join("outputs/default");
+    let file = std::fs::File::open(dir.join("calls.parquet")).unwrap();
+    let calls = ParquetReader::new(file).finish().unwrap();
+    assert!(calls.height() > 1000);
+    for col in ["call_id", "response_s", "final_state", "zone", "first_unit"] {
+        assert!(calls.column(col).is_ok(), "calls.parquet lacks {col}");
+    }
+    let csv = std::fs::read_to_string(dir.join("calls.csv")).unwrap();
+    assert_eq!(csv.lines().count(), calls.height() + 1);
+    let units = ParquetReader::new(std::fs::File::open(dir.join("units.parquet")).unwrap())
+        .finish()
+        .unwrap();
+    assert_eq!(units.height(), 2 * 27);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary.as_array().unwrap().len(), 3);
+    // Nothing half-written is left behind.
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!name.ends_with(".tmp"), "{name}");
+    }
+}
+
+#[test]
+fn shipped_scenarios_check_ok() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for name in [
+        "default",
+        "bench-grid-small",
+        "bench-grid-city",
+        "bench-grid-large",
+    ] {
+        let path = format!("scenarios/{name}.toml");
+        let out = patrolsim(&["check", &path], root);
+        let (stdout, stderr) = text(&out);
+        assert!(out.status.success(), "{path}: {stderr}");
+        assert!(stdout.contains(": ok"), "{stdout}");
+    }
+}
+
+#[test]
+fn built_in_default_is_the_shipped_default_toml() {
+    let shipped = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/default.toml"),
+    )
+    .unwrap();
+    assert_eq!(patrolsim::scenario::DEFAULT_SCENARIO_TOML, shipped);
+}
+
+/// Writes the default scenario with `from` replaced by `to` and checks that running it fails
+/// with exit code 2, a message containing each of `expect`, and no output folder.
+fn rejects(from: &str, to: &str, expect: &[&str]) {
+    let default = patrolsim::scenario::DEFAULT_SCENARIO_TOML;
+    assert!(
+        default.contains(from),
+        "test bug: {from:?} not in default.toml"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("bad.toml");
+    std::fs::write(&path, default.replacen(from, to, 1)).unwrap();
+    for cmd in ["check", "run"] {
+        let out = patrolsim(&[cmd, "bad.toml"], tmp.path());
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{cmd}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(stderr.contains("bad.toml"), "{stderr}");
+        for e in expect {
+            assert!(stderr.contains(e), "expected {e:?} in: {stderr}");
+        }
+    }
+    assert!(
+        !tmp.path().join("outputs").exists(),
+        "output written for a bad scenario"
+    );
+}
+
+#[test]
+fn unknown_key_is_named() {
+    rejects(
+        "days = 28",
+        "days = 28\ndayz = 3",
+        &["unknown field `dayz`"],
+    );
+}
+
+#[test]
+fn negative_rate_is_named() {
+    rejects(
+        "hourly_profile = [14,",
+        "hourly_profile = [-14,",
+        &["demand.hourly_profile[0] = -14.0: must be >= 0"],
+    );
+}
+
+#[test]
+fn a_force_with_no_units_is_refused() {
+    let default = patrolsim::scenario::DEFAULT_SCENARIO_TOML;
+    let cut = default.find("# One crew of two").unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("bad.toml"), &default[..cut]).unwrap();
+    let out = patrolsim(&["check", "bad.toml"], tmp.path());
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("bad.toml: units = 0 units: the force has no units"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn post_not_on_the_map_is_named() {
+    rejects(
+        "post = \"hq\"",
+        "post = \"kiosk-99\"",
+        &["units[0].post = \"kiosk-99\": no such post on map `new-area`"],
+    );
+}
+
+#[test]
+fn on_scene_mean_must_be_positive() {
+    rejects(
+        "mean_min = 35, sd_min = 20",
+        "mean_min = -3, sd_min = 20",
+        &["incident_types[1].on_scene.mean_min = -3.0: must be > 0"],
+    );
+}
+
+#[test]
+fn shares_must_sum_to_one() {
+    rejects(
+        "share = 0.60",
+        "share = 0.50",
+        &["incident_types[*].share", "shares must sum to 1"],
+    );
+}
+
+#[test]
+fn wrong_type_is_named() {
+    rejects(
+        "days = 28",
+        "days = \"four weeks\"",
+        &["days", "invalid type"],
+    );
+}
+
+#[test]
+fn missing_file_is_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = patrolsim(&["run", "nowhere.toml"], tmp.path());
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.contains("nowhere.toml: cannot read"), "{stderr}");
+}
