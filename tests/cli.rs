@@ -180,3 +180,42 @@ fn missing_file_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr.contains("nowhere.toml: cannot read"), "{stderr}");
 }
+
+#[test]
+fn pandas_reads_the_parquet_tables() {
+    let script = "import sys, pandas as pd\n\
+                  d = sys.argv[1]\n\
+                  calls = pd.read_parquet(d + '/calls.parquet')\n\
+                  units = pd.read_parquet(d + '/units.parquet')\n\
+                  summary = pd.read_parquet(d + '/summary.parquet')\n\
+                  assert len(calls) > 1000 and len(units) == 27 and len(summary) == 2\n\
+                  assert (calls['response_s'].dropna() >= 60).all()\n\
+                  print(len(calls), calls['final_state'].value_counts().to_dict())\n";
+    let has_pandas = Command::new("python3")
+        .args(["-c", "import pandas, pyarrow"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_pandas {
+        // CI installs pandas and sets this, so there the check always runs.
+        assert!(
+            std::env::var_os("PATROLSIM_REQUIRE_PANDAS").is_none(),
+            "pandas and pyarrow are required here"
+        );
+        eprintln!("SKIPPED: pandas/pyarrow not installed (`pip install pandas pyarrow`)");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = patrolsim(&["run", "--replications", "1", "-o", "out"], tmp.path());
+    assert!(out.status.success(), "{}", text(&out).1);
+    let py = Command::new("python3")
+        .args(["-c", script, "out"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&py);
+    assert!(
+        py.status.success(),
+        "pandas could not read the tables: {stderr}"
+    );
+    println!("pandas read: {stdout}");
+}
