@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use patrolsim::experiment::{run_replications, summary_text, write_run};
+use patrolsim::experiment::{run_replications, staffing_text, summary_text, write_run};
 use patrolsim::map::write_map_file;
 use patrolsim::scenario::{Scenario, ScenarioError};
 use patrolsim::sim::Model;
@@ -84,6 +84,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .context("cannot start worker threads")?;
             }
             let dir = output.unwrap_or_else(|| scenario.output_dir.clone());
+            print!("{}", staffing_text(&scenario));
             let started = Instant::now();
             let model = Model::new(scenario);
             let out = run_replications(&model);
@@ -109,6 +110,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 s.incident_types.len(),
                 s.hourly_calls.iter().sum::<f64>()
             );
+            print!("{}", staffing_text(&s));
             Ok(())
         }
         Command::MapExport { scenario, output } => {

@@ -39,7 +39,7 @@ fn default_run_writes_tables_that_polars_reads_back() {
     let units = ParquetReader::new(std::fs::File::open(dir.join("units.parquet")).unwrap())
         .finish()
         .unwrap();
-    assert_eq!(units.height(), 2 * 27);
+    assert_eq!(units.height(), 2 * 168);
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary.as_array().unwrap().len(), 3);
@@ -124,7 +124,7 @@ fn negative_rate_is_named() {
 #[test]
 fn a_force_with_no_units_is_refused() {
     let default = patrolsim::scenario::DEFAULT_SCENARIO_TOML;
-    let cut = default.find("# One crew of two").unwrap();
+    let cut = default.find("# The force, as the plan").unwrap();
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("bad.toml"), &default[..cut]).unwrap();
     let out = patrolsim(&["check", "bad.toml"], tmp.path());
@@ -139,9 +139,31 @@ fn a_force_with_no_units_is_refused() {
 #[test]
 fn post_not_on_the_map_is_named() {
     rejects(
-        "post = \"hq\"",
-        "post = \"kiosk-99\"",
-        &["units[0].post = \"kiosk-99\": no such post on map `new-area`"],
+        "posts = [\"hq\"]",
+        "posts = [\"kiosk-99\"]",
+        &["force.teams[2].posts[0] = \"kiosk-99\": no such post on map `new-area`"],
+    );
+}
+
+#[test]
+fn bad_staffing_is_named() {
+    rejects(
+        "officers_per_100k = 50",
+        "officers_per_100k = 0",
+        &["force.teams[0].officers_per_100k = 0.0: must be > 0"],
+    );
+    rejects(
+        "crew_size = 2",
+        "crew_size = 0",
+        &["force.crew_size = 0: must be >= 1"],
+    );
+    rejects(
+        "shifts = \"3x8\"",
+        "shifts = [{ name = \"day\", start_h = 8, hours = 12 }]",
+        &[
+            "force.shifts",
+            "do not cover 24 h: nobody is on duty at 00:00",
+        ],
     );
 }
 
@@ -188,7 +210,7 @@ fn pandas_reads_the_parquet_tables() {
                   calls = pd.read_parquet(d + '/calls.parquet')\n\
                   units = pd.read_parquet(d + '/units.parquet')\n\
                   summary = pd.read_parquet(d + '/summary.parquet')\n\
-                  assert len(calls) > 1000 and len(units) == 27 and len(summary) == 2\n\
+                  assert len(calls) > 1000 and len(units) == 168 and len(summary) == 2\n\
                   assert (calls['response_s'].dropna() >= 60).all()\n\
                   print(len(calls), calls['final_state'].value_counts().to_dict())\n";
     let has_pandas = Command::new("python3")

@@ -44,7 +44,7 @@ fn one_thread_and_two_threads_give_identical_tables() {
     let (fa, fb) = (files(&a), files(&b));
     assert_eq!(
         fa.len(),
-        10,
+        14,
         "{:?}",
         fa.iter().map(|f| &f.0).collect::<Vec<_>>()
     );
@@ -77,10 +77,9 @@ fn replications_differ_and_a_replication_is_its_own() {
 fn same_seed_sees_the_same_calls_under_different_staffing() {
     // Common random numbers: changing the force does not change the calls.
     let base = Scenario::default_scenario();
-    let text = base.source_toml.replace(
-        "kinds = [\"kiosk\", \"service_station\", \"police_station\"]",
-        "kinds = [\"police_station\"]",
-    );
+    let text = base
+        .source_toml
+        .replace("officers_per_100k = 50", "officers_per_100k = 30");
     let fewer = Scenario::from_toml(&text, "fewer.toml", Path::new(".")).unwrap();
     assert!(fewer.units.len() < base.units.len());
     let (a, b) = (Model::new(base).run(0), Model::new(fewer).run(0));

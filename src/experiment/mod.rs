@@ -8,12 +8,12 @@
 
 mod console;
 
-pub use console::summary_text;
+pub use console::{staffing_text, summary_text};
 
 use crate::atomic_file;
 use crate::results::{
-    ReplicationOutput, Summary, assignments_table, calls_table, summary_table, units_table,
-    write_table,
+    ReplicationOutput, Summary, assignments_table, calls_table, on_duty_table, staffing_table,
+    summary_table, units_table, write_table,
 };
 use crate::sim::Model;
 use rayon::prelude::*;
@@ -53,17 +53,15 @@ pub fn run_replications(model: &Model) -> RunOutput {
         .into_par_iter()
         .map(|r| model.run(r))
         .collect();
-    let counted_s = model.scenario.counted_s();
     let mut summaries: Vec<Summary> = replications
         .iter()
         .enumerate()
-        .map(|(r, out)| Summary::of(Some(r as u32), &out.calls, &out.units, counted_s))
+        .map(|(r, out)| Summary::of(Some(r as u32), &out.calls, &out.units))
         .collect();
     summaries.push(Summary::of(
         None,
         &concat(&replications, |o| &o.calls),
         &concat(&replications, |o| &o.units),
-        counted_s,
     ));
     RunOutput {
         replications,
@@ -84,12 +82,12 @@ pub fn write_run(model: &Model, run: &RunOutput, dir: &Path) -> anyhow::Result<(
         dir,
         "assignments",
     )?;
-    write_table(
-        &mut units_table(scenario, &units, scenario.counted_s())?,
-        dir,
-        "units",
-    )?;
+    write_table(&mut units_table(scenario, &units)?, dir, "units")?;
     write_table(&mut summary_table(&run.summaries)?, dir, "summary")?;
+    write_table(&mut on_duty_table(scenario)?, dir, "on_duty")?;
+    if !scenario.staffing.is_empty() {
+        write_table(&mut staffing_table(scenario)?, dir, "staffing")?;
+    }
     atomic_file::write(&dir.join("summary.json"), |w| {
         Ok(serde_json::to_writer_pretty(w, &run.summaries)?)
     })?;

@@ -10,7 +10,10 @@ mod tables;
 
 pub use records::{Assignment, CallRecord, CallState, ReplicationOutput, UnitRecord};
 pub use summary::{
-    CallFigures, ON_SCENE_PROMISE_S, PriorityFigures, REINFORCEMENT_PROMISE_S, Summary, mean,
-    percentile,
+    CallFigures, ON_SCENE_PROMISE_S, PriorityFigures, REINFORCEMENT_PROMISE_S, Summary,
+    ZoneFigures, mean, percentile,
 };
-pub use tables::{assignments_table, calls_table, summary_table, units_table, write_table};
+pub use tables::{
+    assignments_table, calls_table, on_duty_table, staffing_table, summary_table, units_table,
+    write_table,
+};

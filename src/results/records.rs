@@ -87,20 +87,26 @@ pub struct Assignment {
     pub clear_s: Option<f64>,
 }
 
-/// One unit's time over the counted period. The four state times add up to the counted period.
+/// One unit's time over the counted period. Its duty times add up to the counted period.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnitRecord {
     pub replication: u32,
     /// Index into the scenario's units.
     pub unit: u32,
+    /// Not on shift.
+    pub off_duty_s: f64,
     /// At its post, available.
     pub idle_s: f64,
+    /// On the street and available: driving its patrol cycle, or at its key point.
+    pub patrol_s: f64,
     /// Driving to a scene (busy).
     pub en_route_s: f64,
     /// Working a scene (busy).
     pub on_scene_s: f64,
-    /// Driving back to its post (available).
+    /// Driving back to its patrol or post (available).
     pub returning_s: f64,
+    /// Busy after its shift ended (part of en route and on scene).
+    pub overtime_s: f64,
     /// Calls whose scene it cleared in the counted period.
     pub calls_served: u32,
     /// Distance of the legs it finished in the counted period, metres.
@@ -113,9 +119,32 @@ impl UnitRecord {
         self.en_route_s + self.on_scene_s
     }
 
-    /// Sum of the four state times; equals the counted period.
+    /// Time on duty (everything but off duty), overtime included.
+    pub fn on_duty_s(&self) -> f64 {
+        self.idle_s + self.patrol_s + self.en_route_s + self.on_scene_s + self.returning_s
+    }
+
+    /// Busy share of the time on duty (for a unit always on duty: busy ÷ counted time).
+    pub fn utilisation(&self) -> f64 {
+        if self.on_duty_s() > 0.0 {
+            self.busy_s() / self.on_duty_s()
+        } else {
+            0.0
+        }
+    }
+
+    /// Share of the time on duty on the street and available (patrol or point duty).
+    pub fn street_presence(&self) -> f64 {
+        if self.on_duty_s() > 0.0 {
+            self.patrol_s / self.on_duty_s()
+        } else {
+            0.0
+        }
+    }
+
+    /// Sum of all duty times; equals the counted period.
     pub fn total_s(&self) -> f64 {
-        self.idle_s + self.en_route_s + self.on_scene_s + self.returning_s
+        self.off_duty_s + self.on_duty_s()
     }
 }
 

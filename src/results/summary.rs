@@ -47,8 +47,19 @@ pub struct Summary {
     #[serde(flatten)]
     pub all: CallFigures,
     pub by_priority: Vec<PriorityFigures>,
-    /// Mean over units of busy time (assignment to clear) ÷ counted time.
+    /// Mean over units of busy time (assignment to clear) ÷ time on duty.
     pub mean_utilisation: f64,
+    /// Figures by zone, in the map's zone order (zones with no calls left out).
+    pub by_zone: Vec<ZoneFigures>,
+}
+
+/// Figures for the calls in one zone.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ZoneFigures {
+    /// Index into the map's zones.
+    pub zone: u32,
+    #[serde(flatten)]
+    pub figures: CallFigures,
 }
 
 impl CallFigures {
@@ -88,28 +99,35 @@ impl CallFigures {
 
 impl Summary {
     /// Summarises `calls` and `units` (already restricted to one replication, or pooled).
-    /// `counted_s` is the length of the counted period.
-    pub fn of(
-        replication: Option<u32>,
-        calls: &[CallRecord],
-        units: &[UnitRecord],
-        counted_s: f64,
-    ) -> Self {
-        let mut priorities: Vec<u8> = calls.iter().map(|c| c.priority).collect();
-        priorities.sort_unstable();
-        priorities.dedup();
-        let utilisation: Vec<f64> = units.iter().map(|u| u.busy_s() / counted_s).collect();
+    pub fn of(replication: Option<u32>, calls: &[CallRecord], units: &[UnitRecord]) -> Self {
+        let distinct = |mut v: Vec<u32>| {
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let priorities = distinct(calls.iter().map(|c| u32::from(c.priority)).collect());
+        let zones = distinct(calls.iter().map(|c| c.zone).collect());
+        let utilisation: Vec<f64> = units.iter().map(UnitRecord::utilisation).collect();
         Summary {
             replication,
             all: CallFigures::of(calls.iter()),
             by_priority: priorities
                 .into_iter()
                 .map(|p| PriorityFigures {
-                    priority: p,
-                    figures: CallFigures::of(calls.iter().filter(move |c| c.priority == p)),
+                    priority: p as u8,
+                    figures: CallFigures::of(
+                        calls.iter().filter(move |c| u32::from(c.priority) == p),
+                    ),
                 })
                 .collect(),
             mean_utilisation: mean(&utilisation).unwrap_or(0.0),
+            by_zone: zones
+                .into_iter()
+                .map(|z| ZoneFigures {
+                    zone: z,
+                    figures: CallFigures::of(calls.iter().filter(move |c| c.zone == z)),
+                })
+                .collect(),
         }
     }
 }

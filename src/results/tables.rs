@@ -3,7 +3,7 @@
 use super::summary::{ON_SCENE_PROMISE_S, REINFORCEMENT_PROMISE_S};
 use super::{Assignment, CallRecord, Summary, UnitRecord};
 use crate::atomic_file;
-use crate::scenario::Scenario;
+use crate::scenario::{Layer, Scenario, TeamStaffing};
 use polars::prelude::*;
 use std::path::Path;
 
@@ -146,11 +146,7 @@ pub fn assignments_table(scenario: &Scenario, rows: &[Assignment]) -> PolarsResu
 }
 
 /// The per-unit table: one row per unit and replication.
-pub fn units_table(
-    scenario: &Scenario,
-    units: &[UnitRecord],
-    counted_s: f64,
-) -> PolarsResult<DataFrame> {
+pub fn units_table(scenario: &Scenario, units: &[UnitRecord]) -> PolarsResult<DataFrame> {
     let num = |name: &str, f: fn(&UnitRecord) -> f64| {
         Column::new(name.into(), units.iter().map(f).collect::<Vec<_>>())
     };
@@ -168,33 +164,133 @@ pub fn units_table(
                 .collect::<Vec<_>>(),
         ),
         Column::new(
-            "post".into(),
+            "team".into(),
             units
                 .iter()
-                .map(|u| scenario.map.posts[unit(u).post].name.as_str())
+                .map(|u| unit(u).team.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "layer".into(),
+            units
+                .iter()
+                .map(|u| unit(u).layer.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "base".into(),
+            units
+                .iter()
+                .map(|u| unit(u).base.as_str())
                 .collect::<Vec<_>>(),
         ),
         Column::new(
             "crew_size".into(),
             units.iter().map(|u| unit(u).crew_size).collect::<Vec<_>>(),
         ),
+        Column::new(
+            "shift".into(),
+            units
+                .iter()
+                .map(|u| unit(u).shift.map(|s| scenario.shifts[s].name.as_str()))
+                .collect::<Vec<_>>(),
+        ),
+        num("off_duty_s", |u| u.off_duty_s),
+        num("on_duty_s", UnitRecord::on_duty_s),
         num("idle_s", |u| u.idle_s),
+        num("patrol_s", |u| u.patrol_s),
         num("en_route_s", |u| u.en_route_s),
         num("on_scene_s", |u| u.on_scene_s),
         num("returning_s", |u| u.returning_s),
         num("busy_s", UnitRecord::busy_s),
-        Column::new(
-            "utilisation".into(),
-            units
-                .iter()
-                .map(|u| u.busy_s() / counted_s)
-                .collect::<Vec<_>>(),
-        ),
+        num("overtime_s", |u| u.overtime_s),
+        num("utilisation", UnitRecord::utilisation),
+        num("street_presence", UnitRecord::street_presence),
         Column::new(
             "calls_served".into(),
             units.iter().map(|u| u.calls_served).collect::<Vec<_>>(),
         ),
         num("distance_km", |u| u.distance_m / 1000.0),
+    ])
+}
+
+/// The staffing table: one row per team, every step of the arithmetic.
+pub fn staffing_table(scenario: &Scenario) -> PolarsResult<DataFrame> {
+    let s = &scenario.staffing;
+    let num = |name: &str, f: fn(&TeamStaffing) -> f64| {
+        Column::new(name.into(), s.iter().map(f).collect::<Vec<_>>())
+    };
+    DataFrame::new_infer_height(vec![
+        Column::new(
+            "team".into(),
+            s.iter().map(|t| t.team.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "layer".into(),
+            s.iter().map(|t| t.layer.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "residents".into(),
+            s.iter().map(|t| t.residents).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "officers_per_100k".into(),
+            s.iter().map(|t| t.officers_per_100k).collect::<Vec<_>>(),
+        ),
+        num("police", |t| t.police),
+        num("auxiliaries", |t| t.auxiliaries),
+        num("people_on_roll", |t| t.people_on_roll),
+        num("availability", |t| t.availability),
+        num("people_per_day", |t| t.people_per_day),
+        Column::new(
+            "shifts_per_day".into(),
+            s.iter()
+                .map(|t| t.shifts_per_day as u32)
+                .collect::<Vec<_>>(),
+        ),
+        num("people_per_shift", |t| t.people_per_shift),
+        Column::new(
+            "crew_size".into(),
+            s.iter().map(|t| t.crew_size).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "crews_per_shift".into(),
+            s.iter().map(|t| t.crews_per_shift).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "plan_minimum".into(),
+            s.iter().map(|t| t.plan_minimum).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "warning".into(),
+            s.iter().map(|t| t.warning.as_deref()).collect::<Vec<_>>(),
+        ),
+    ])
+}
+
+/// Crews on duty by hour of day and layer, as scheduled (units without shifts count every hour).
+pub fn on_duty_table(scenario: &Scenario) -> PolarsResult<DataFrame> {
+    let layers = [Layer::Point, Layer::Line, Layer::Surface, Layer::Standby];
+    let mut hour = Vec::new();
+    let mut layer = Vec::new();
+    let mut crews = Vec::new();
+    for h in 0..24u32 {
+        for l in layers {
+            hour.push(h);
+            layer.push(l.as_str());
+            crews.push(
+                scenario
+                    .units
+                    .iter()
+                    .filter(|u| u.layer == l && scenario.on_duty_at(u, f64::from(h) * 3600.0))
+                    .count() as u32,
+            );
+        }
+    }
+    DataFrame::new_infer_height(vec![
+        Column::new("hour".into(), hour),
+        Column::new("layer".into(), layer),
+        Column::new("crews_on_duty".into(), crews),
     ])
 }
 

@@ -1,6 +1,7 @@
 //! The scenario file as written: TOML parsed by serde into these structs. Unknown keys are
 //! errors. Nothing here is checked beyond types; [`super::Scenario::compile`] checks values.
 
+use super::force::{ForceSection, Layer};
 use crate::map::{GridSpec, NewAreaSpec, PostKind};
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -36,6 +37,8 @@ pub struct ScenarioFile {
     pub units: Vec<UnitSection>,
     /// Units placed at posts in bulk, after the listed ones.
     pub units_per_post: Option<UnitsPerPostSection>,
+    /// The force as the plan states it; its crews come after the units above.
+    pub force: Option<ForceSection>,
 }
 
 fn default_seed() -> u64 {
@@ -156,6 +159,8 @@ pub struct IncidentTypeSection {
     /// Units needed on scene in all (first unit plus reinforcement).
     #[serde(default = "default_units_needed")]
     pub units_needed: u32,
+    /// Layers the reinforcement (every unit after the first) may come from; any when absent.
+    pub backup_layers: Option<Vec<Layer>>,
     pub on_scene: OnSceneSection,
 }
 
@@ -181,6 +186,13 @@ pub struct UnitSection {
     pub post: String,
     #[serde(default = "default_crew_size")]
     pub crew_size: u32,
+    /// How it spends idle time; listed units wait at their post by default.
+    #[serde(default = "standby")]
+    pub layer: Layer,
+}
+
+fn standby() -> Layer {
+    Layer::Standby
 }
 
 /// Units at every post (or every post of the given kinds).

@@ -5,10 +5,15 @@
 //! the file, the key path and the value, and says what is allowed.
 
 mod file;
+mod force;
 
 pub use file::{
     CallPlacement, DemandSection, DispatchSection, IncidentTypeSection, MapSection, OnSceneSection,
     ReturnPosition, RoutingSection, ScenarioFile, UnitSection, UnitsPerPostSection,
+};
+pub use force::{
+    CompiledForce, ForceCrew, ForceSection, Layer, Shift, ShiftPattern, TeamSection, TeamStaffing,
+    compile_force,
 };
 
 use crate::map::{NodeId, RoadMap, grid_map, new_area_map, read_map_file};
@@ -72,18 +77,31 @@ pub struct IncidentType {
     pub priority: u8,
     pub share: f64,
     pub units_needed: u32,
+    /// Layers reinforcement may come from; any when none.
+    pub backup_layers: Option<Vec<Layer>>,
     pub on_scene: OnSceneTime,
 }
 
-/// A checked unit: one crew in one vehicle, based at a post.
+/// A checked unit: one crew in one vehicle, based at a post or a key point.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unit {
     pub name: String,
-    /// Index into the map's posts.
-    pub post: usize,
-    /// The post's node.
+    /// The team it belongs to ("listed" for units listed one by one).
+    pub team: String,
+    pub layer: Layer,
+    /// Index into the map's posts; none for a crew based at a key point.
+    pub post: Option<usize>,
+    /// The node of its base.
     pub home: NodeId,
+    /// Name of its post or key point.
+    pub base: String,
     pub crew_size: u32,
+    /// Index into the scenario's shifts; none for a unit on duty around the clock.
+    pub shift: Option<usize>,
+    /// Patrol speed, km/h (line and surface layers).
+    pub patrol_speed_kmh: f64,
+    /// Zones it patrols in (its beat is cut from these).
+    pub zones: Vec<u32>,
 }
 
 /// A checked, compiled scenario: everything a replication needs, read-only.
@@ -106,6 +124,10 @@ pub struct Scenario {
     pub placement: CallPlacement,
     pub incident_types: Vec<IncidentType>,
     pub units: Vec<Unit>,
+    /// The shifts of the day (empty when no `[force]` is given).
+    pub shifts: Vec<Shift>,
+    /// The staffing arithmetic per team (empty when no `[force]` is given).
+    pub staffing: Vec<TeamStaffing>,
     /// The scenario text as read, kept with the results.
     pub source_toml: String,
 }
@@ -196,7 +218,46 @@ impl Scenario {
         )?;
         let hourly_calls = check_demand(&check, &file.demand)?;
         let incident_types = check_incident_types(&check, &file.incident_types)?;
-        let units = check_units(&check, &file, &map)?;
+        let mut units = check_units(&check, &file, &map)?;
+        let force = match &file.force {
+            Some(force) => Some(
+                compile_force(force, &map)
+                    .map_err(|(key, value, rule)| check.invalid(key, value, rule))?,
+            ),
+            None => None,
+        };
+        if let Some(f) = &force {
+            units.extend(f.crews.iter().map(|c| Unit {
+                name: c.name.clone(),
+                team: f.staffing[c.team].team.clone(),
+                layer: c.layer,
+                post: c.post,
+                home: c.base,
+                base: c.base_name.clone(),
+                crew_size: f.staffing[c.team].crew_size,
+                shift: Some(c.shift),
+                patrol_speed_kmh: c.patrol_speed_kmh,
+                zones: c.zones.clone(),
+            }));
+        }
+        if units.is_empty() {
+            return Err(check.invalid(
+                "units",
+                "0 units",
+                "the force has no units: list [[units]], set [units_per_post] per_post >= 1, \
+                 or give a [force] whose teams have at least one crew per shift",
+            ));
+        }
+        for (i, u) in units.iter().enumerate() {
+            if units[..i].iter().any(|o| o.name == u.name) {
+                return Err(check.invalid(
+                    "units",
+                    format!("{:?}", u.name),
+                    "unit name used twice",
+                ));
+            }
+        }
+        let (shifts, staffing) = force.map_or((Vec::new(), Vec::new()), |f| (f.shifts, f.staffing));
         let warmup_s = file.warmup_hours * 3600.0;
         Ok(Scenario {
             output_dir: file
@@ -216,7 +277,17 @@ impl Scenario {
             placement: file.demand.placement,
             incident_types,
             units,
+            shifts,
+            staffing,
             source_toml: text.to_string(),
+        })
+    }
+
+    /// Whether `unit` is scheduled on duty at `time_s` (seconds since the start; day after day).
+    pub fn on_duty_at(&self, unit: &Unit, time_s: f64) -> bool {
+        unit.shift.is_none_or(|s| {
+            let shift = &self.shifts[s];
+            (time_s - shift.start_s).rem_euclid(86_400.0) < shift.duration_s
         })
     }
 
@@ -444,6 +515,7 @@ fn check_incident_types(
             priority: t.priority,
             share: t.share,
             units_needed: t.units_needed,
+            backup_layers: t.backup_layers.clone(),
             on_scene,
         });
     }
@@ -490,12 +562,7 @@ fn check_units(
                 ),
             ));
         };
-        units.push(Unit {
-            name: u.name.clone(),
-            post,
-            home: map.posts[post].node,
-            crew_size: u.crew_size,
-        });
+        units.push(listed_unit(map, u.name.clone(), post, u.crew_size, u.layer));
     }
     if let Some(bulk) = &file.units_per_post {
         check.that(
@@ -509,30 +576,34 @@ fn check_units(
                 continue;
             }
             for k in 0..bulk.per_post {
-                units.push(Unit {
-                    name: if bulk.per_post == 1 {
-                        format!("{}/u", p.name)
-                    } else {
-                        format!("{}/u{}", p.name, k + 1)
-                    },
-                    post,
-                    home: p.node,
-                    crew_size: bulk.crew_size,
-                });
+                let name = if bulk.per_post == 1 {
+                    format!("{}/u", p.name)
+                } else {
+                    format!("{}/u{}", p.name, k + 1)
+                };
+                units.push(listed_unit(map, name, post, bulk.crew_size, Layer::Standby));
             }
         }
     }
-    if units.is_empty() {
-        return Err(check.invalid(
-            "units",
-            "0 units",
-            "the force has no units: list [[units]] or set [units_per_post] per_post >= 1",
-        ));
-    }
-    for (i, u) in units.iter().enumerate() {
-        if units[..i].iter().any(|o| o.name == u.name) {
-            return Err(check.invalid("units", format!("{:?}", u.name), "unit name used twice"));
-        }
-    }
     Ok(units)
+}
+
+/// A unit on duty around the clock at post `post`, patrolling its post's zone.
+fn listed_unit(map: &RoadMap, name: String, post: usize, crew_size: u32, layer: Layer) -> Unit {
+    let p = &map.posts[post];
+    Unit {
+        name,
+        team: "listed".into(),
+        layer,
+        post: Some(post),
+        home: p.node,
+        base: p.name.clone(),
+        crew_size,
+        shift: None,
+        patrol_speed_kmh: match layer {
+            Layer::Surface => 12.0,
+            _ => 30.0,
+        },
+        zones: vec![map.node(p.node).zone],
+    }
 }

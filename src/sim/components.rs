@@ -12,15 +12,24 @@ use bevy_ecs::entity::Entity;
 #[derive(Component, Debug, Clone, Copy)]
 pub struct UnitIndex(pub u32);
 
-/// Where a unit is based.
-#[derive(Component, Debug, Clone, Copy)]
-pub struct Home(pub NodeId);
+/// Where a returning unit is heading.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Rejoin {
+    /// Back to its post.
+    Post,
+    /// Back onto its patrol cycle, at this phase of it, seconds.
+    Cycle(f64),
+}
 
 /// What a unit is doing.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Duty {
-    /// Waiting at its post; available.
+    /// Not on shift.
+    OffShift,
+    /// Waiting at its post or key point; available.
     AtPost,
+    /// Driving its patrol cycle (see [`UnitState::phase_s`]); available.
+    Patrolling,
     /// Driving to the scene of `call`, a trip of `length_m`, as assignment number
     /// `assignment` of the replication; busy.
     EnRoute {
@@ -34,16 +43,38 @@ pub enum Duty {
         scene: NodeId,
         assignment: u32,
     },
-    /// Driving from `scene` back to its post along [`ReturnRoute`]; available.
-    Returning { scene: NodeId },
+    /// Driving from `scene` along [`ReturnRoute`] back to its post or patrol; available.
+    Returning { scene: NodeId, rejoin: Rejoin },
 }
 
-/// A unit's duty, since when, and the number of its current trip home (to spot stale events).
+impl Duty {
+    /// Whether the dispatcher may send the unit.
+    pub fn is_available(&self) -> bool {
+        matches!(
+            self,
+            Duty::AtPost | Duty::Patrolling | Duty::Returning { .. }
+        )
+    }
+}
+
+/// A unit's duty and since when; the number of its current trip back (to spot stale events);
+/// its patrol phase when the duty began; and, while it works past the end of its shift, when
+/// the shift ended.
 #[derive(Component, Debug, Clone, Copy)]
 pub struct UnitState {
     pub duty: Duty,
     pub since_s: f64,
     pub trip: u32,
+    pub phase_s: f64,
+    pub shift_ended_s: Option<f64>,
+}
+
+/// A unit's patrol cycle (none for crews that wait at their base) and where on it the crew
+/// starts its shift.
+#[derive(Component, Debug, Clone)]
+pub struct Patrol {
+    pub cycle: Option<std::sync::Arc<super::patrol::PatrolCycle>>,
+    pub start_phase_s: f64,
 }
 
 /// The route home of a returning unit; its buffer is reused from trip to trip.

@@ -1,41 +1,32 @@
 //! The 110 command centre: after the dispatch delay, send the available units that reach the
-//! scene first (ties to the lowest unit index); when too few are free, the call waits in a queue
-//! ordered by priority, then call time, and units take its head as they clear.
+//! scene first (ties to the lowest unit index); reinforcement may be restricted to some layers.
+//! When too few are free, the call waits in a queue ordered by priority, then call time; a unit
+//! that frees up takes the first waiting call it may serve.
 
-use super::components::{Duty, Incident, Ledger, ReturnRoute, UnitIndex, UnitState};
+use super::components::{Duty, Incident, Patrol, ReturnRoute, UnitIndex, UnitState};
 use super::{Event, Replication};
 use crate::results::Assignment;
 use crate::routing::{Candidate, Waypoint};
-use crate::scenario::ReturnPosition;
+use crate::scenario::{Layer, ReturnPosition};
 use bevy_ecs::entity::Entity;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::BTreeSet;
 
 /// Calls waiting for units: most urgent priority first, then the earliest call, then the lowest
 /// call id.
 #[derive(Default)]
 pub(super) struct WaitingCalls {
-    heap: BinaryHeap<Reverse<(u8, u64, u64, Entity)>>,
+    queue: BTreeSet<(u8, u64, u64, Entity)>,
 }
 
 impl WaitingCalls {
-    fn push(&mut self, incident: &Incident, call: Entity) {
+    fn key(incident: &Incident, call: Entity) -> (u8, u64, u64, Entity) {
         let r = &incident.record;
-        self.heap
-            .push(Reverse((r.priority, r.call_s.to_bits(), r.call_id, call)));
-    }
-
-    fn head(&self) -> Option<Entity> {
-        self.heap.peek().map(|Reverse((.., call))| *call)
-    }
-
-    fn pop(&mut self) {
-        self.heap.pop();
+        (r.priority, r.call_s.to_bits(), r.call_id, call)
     }
 }
 
-/// Where a returning unit is after `elapsed_s` on its route home: the index of the next node it
-/// reaches (it does not turn round mid-street).
+/// Where a unit driving `route` is after `elapsed_s`: the index of the next node it reaches (it
+/// does not turn round mid-street).
 pub(super) fn next_waypoint(route: &[Waypoint], elapsed_s: f64) -> usize {
     route
         .partition_point(|w| w.at_s < elapsed_s)
@@ -43,69 +34,111 @@ pub(super) fn next_waypoint(route: &[Waypoint], elapsed_s: f64) -> usize {
 }
 
 impl Replication<'_> {
+    /// The layers that may serve `call` next: any for its first unit, else its type's backup
+    /// layers.
+    fn layers_for(&self, incident: &Incident) -> Option<&'_ [Layer]> {
+        if incident.record.units_assigned == 0 {
+            return None;
+        }
+        self.scenario().incident_types[incident.record.incident_type as usize]
+            .backup_layers
+            .as_deref()
+    }
+
     /// The dispatch delay of `call` is over: send the units that reach it first.
     pub(super) fn on_dispatch(&mut self, call: Entity) {
-        let incident = self.world.get::<Incident>(call).expect("call exists");
-        let (target, lacking) = (incident.record.node, incident.lacking());
-        self.collect_candidates();
-        self.router.nearest(
-            target,
-            &self.candidates,
-            lacking as usize,
-            &mut self.reached,
-        );
-        for i in 0..self.reached.len() {
-            let r = self.reached[i];
-            self.assign(self.units[r.key as usize], call, r.travel_s, r.length_m);
+        // The first unit may come from any layer; reinforcement from the type's backup layers.
+        while self.lacking(call) > 0 {
+            let incident = self.world.get::<Incident>(call).expect("call exists");
+            let target = incident.record.node;
+            let first_only = incident.record.units_assigned == 0
+                && self.scenario().incident_types[incident.record.incident_type as usize]
+                    .backup_layers
+                    .is_some();
+            let wanted = if first_only { 1 } else { incident.lacking() };
+            let layers = self.layers_for(incident).map(<[Layer]>::to_vec);
+            self.collect_candidates(layers.as_deref());
+            self.router
+                .nearest(target, &self.candidates, wanted as usize, &mut self.reached);
+            if self.reached.is_empty() {
+                break;
+            }
+            for i in 0..self.reached.len() {
+                let r = self.reached[i];
+                self.assign(self.units[r.key as usize], call, r.travel_s, r.length_m);
+            }
+            if !first_only {
+                break;
+            }
         }
-        let incident = self.world.get::<Incident>(call).expect("call exists");
-        if incident.lacking() > 0 {
-            self.waiting.push(incident, call);
+        if self.lacking(call) > 0 {
+            let key = WaitingCalls::key(self.world.get::<Incident>(call).expect("call"), call);
+            self.waiting.queue.insert(key);
         }
     }
 
-    /// If calls are waiting, sends `unit` (just cleared at `scene`) to the head of the queue and
+    fn lacking(&self, call: Entity) -> u32 {
+        self.world
+            .get::<Incident>(call)
+            .expect("call exists")
+            .lacking()
+    }
+
+    /// If a waiting call may take `unit` (free at `from`), sends it to the first such call and
     /// returns true.
-    pub(super) fn take_waiting_call(&mut self, unit: Entity, scene: u32) -> bool {
-        let Some(call) = self.waiting.head() else {
+    pub(super) fn take_waiting_call(&mut self, unit: Entity, from: u32) -> bool {
+        let index = self.world.get::<UnitIndex>(unit).expect("unit exists").0 as usize;
+        let layer = self.scenario().units[index].layer;
+        let eligible = self.waiting.queue.iter().copied().find(|&(.., call)| {
+            let incident = self.world.get::<Incident>(call).expect("call exists");
+            self.layers_for(incident).is_none_or(|l| l.contains(&layer))
+        });
+        let Some(key) = eligible else {
             return false;
         };
+        let call = key.3;
         let target = self
             .world
             .get::<Incident>(call)
             .expect("call exists")
             .record
             .node;
-        let trip = self.router.trip(scene, target);
+        let trip = self.router.trip(from, target);
         self.assign(unit, call, trip.travel_s, trip.length_m);
-        if self
-            .world
-            .get::<Incident>(call)
-            .expect("call exists")
-            .lacking()
-            == 0
-        {
-            self.waiting.pop();
+        if self.lacking(call) == 0 {
+            self.waiting.queue.remove(&key);
         }
         true
     }
 
-    /// Fills `self.candidates` with every available unit and where it leaves from.
-    fn collect_candidates(&mut self) {
+    /// Fills `self.candidates` with every available unit (of `layers`, when given) and where it
+    /// leaves from.
+    fn collect_candidates(&mut self, layers: Option<&[Layer]>) {
         let now = self.now_s();
-        let mode = self.scenario().returning_position;
+        let scenario = self.scenario();
         self.candidates.clear();
-        for (index, home, state, route) in self.unit_query.iter(&self.world) {
+        for (index, state, route, patrol) in self.unit_query.iter(&self.world) {
+            let unit = &scenario.units[index.0 as usize];
+            if !state.duty.is_available() || layers.is_some_and(|l| !l.contains(&unit.layer)) {
+                continue;
+            }
             let (node, lead_s) = match state.duty {
-                Duty::AtPost => (home.0, 0.0),
-                Duty::Returning { scene } => match mode {
+                Duty::Patrolling => {
+                    let cycle = patrol
+                        .cycle
+                        .as_ref()
+                        .expect("a patrolling unit has a cycle");
+                    let (i, lead) = cycle.position(state.phase_s + now - state.since_s);
+                    (cycle.waypoints[i].node, lead)
+                }
+                Duty::Returning { scene, .. } => match scenario.returning_position {
                     ReturnPosition::LastScene => (scene, 0.0),
                     ReturnPosition::OnRoute => {
                         let w = route.0[next_waypoint(&route.0, now - state.since_s)];
                         (w.node, w.at_s - (now - state.since_s))
                     }
                 },
-                Duty::EnRoute { .. } | Duty::OnScene { .. } => continue,
+                _ => (unit.home, 0.0),
             };
             self.candidates.push(Candidate {
                 key: index.0,
@@ -118,23 +151,15 @@ impl Replication<'_> {
     /// Sends `unit` to `call`, arriving after `travel_s` over `length_m` from where it leaves.
     fn assign(&mut self, unit: Entity, call: Entity, travel_s: f64, length_m: f64) {
         let now = self.now_s();
-        // A unit called away on its way home has driven part of the route: up to the next node
+        // A unit called away on its way back has driven part of the route: up to the next node
         // on it, or (under the SPEC rule) none, as it counts as still at the scene.
         let state = *self.world.get::<UnitState>(unit).expect("unit exists");
-        if let Duty::Returning { .. } = state.duty {
+        if let Duty::Returning { .. } = state.duty
+            && self.scenario().returning_position == ReturnPosition::OnRoute
+        {
             let route = &self.world.get::<ReturnRoute>(unit).expect("unit exists").0;
-            let w = route[next_waypoint(route, now - state.since_s)];
-            let driven_m = match self.scenario().returning_position {
-                ReturnPosition::OnRoute => w.from_start_m,
-                ReturnPosition::LastScene => 0.0,
-            };
-            if now >= self.scenario().warmup_s {
-                self.world
-                    .get_mut::<Ledger>(unit)
-                    .expect("unit exists")
-                    .0
-                    .distance_m += driven_m;
-            }
+            let driven_m = route[next_waypoint(route, now - state.since_s)].from_start_m;
+            self.add_distance(unit, driven_m);
         }
         let assignment = self.assignments.len() as u32;
         self.begin_duty(
@@ -165,3 +190,11 @@ impl Replication<'_> {
             .schedule(now + travel_s, Event::Arrive { unit, call });
     }
 }
+
+/// The patrol component is read alongside the others when collecting candidates.
+pub(super) type UnitView = (
+    &'static UnitIndex,
+    &'static UnitState,
+    &'static ReturnRoute,
+    &'static Patrol,
+);

@@ -14,10 +14,13 @@ mod calls;
 mod components;
 mod demand;
 mod dispatch;
+mod patrol;
+mod shifts;
 mod streams;
 mod units;
 
 pub use demand::{DemandModel, NewCall};
+pub use patrol::PatrolCycle;
 pub use streams::{Purpose, Stream, Streams, stream};
 
 use crate::results::{Assignment, CallRecord, ReplicationOutput};
@@ -27,15 +30,18 @@ use agenda::Agenda;
 use bevy_ecs::entity::Entity;
 use bevy_ecs::query::QueryState;
 use bevy_ecs::world::World;
-use components::{Home, Incident, Ledger, ReturnRoute, UnitIndex, UnitState};
-use dispatch::WaitingCalls;
+use components::{Duty, Incident, Ledger, Patrol, ReturnRoute, UnitIndex, UnitState};
+use dispatch::{UnitView, WaitingCalls};
 use std::sync::Arc;
 
-/// A scenario made ready to run: demand tables and the search graph, shared by replications.
+/// A scenario made ready to run: demand tables, the search graph and the patrol cycles, shared
+/// by replications.
 pub struct Model {
     pub scenario: Scenario,
     demand: DemandModel,
     graph: Arc<TravelGraph>,
+    /// Each unit's patrol cycle (if it patrols) and starting phase, seconds.
+    patrols: Vec<(Option<Arc<PatrolCycle>>, f64)>,
 }
 
 impl Model {
@@ -45,11 +51,18 @@ impl Model {
             &scenario.map,
             scenario.emergency_speed_factor,
         ));
+        let patrols = patrol::build_patrols(&scenario, &mut Router::new(Arc::clone(&graph)));
         Model {
             demand: DemandModel::new(&scenario),
             graph,
+            patrols,
             scenario,
         }
+    }
+
+    /// The patrol cycle of unit `unit`, if it patrols.
+    pub fn patrol_cycle(&self, unit: usize) -> Option<&PatrolCycle> {
+        self.patrols[unit].0.as_deref()
     }
 
     /// Plays replication `replication` (streams seeded by the scenario's seed and this number)
@@ -94,8 +107,12 @@ enum Event {
     Arrive { unit: Entity, call: Entity },
     /// A unit clears the scene.
     Clear { unit: Entity, call: Entity },
-    /// A unit reaches its post, if it is still on trip `trip`.
-    BackAtPost { unit: Entity, trip: u32 },
+    /// A unit is back on its patrol or at its post, if it is still on trip `trip`.
+    BackOnBeat { unit: Entity, trip: u32 },
+    /// A unit's shift begins.
+    ShiftStart { unit: Entity },
+    /// A unit's shift ends.
+    ShiftEnd { unit: Entity },
 }
 
 /// One running replication.
@@ -110,12 +127,7 @@ struct Replication<'m> {
     /// Unit entities by unit index.
     units: Vec<Entity>,
     next_call_id: u64,
-    unit_query: QueryState<(
-        &'static UnitIndex,
-        &'static Home,
-        &'static UnitState,
-        &'static ReturnRoute,
-    )>,
+    unit_query: QueryState<UnitView>,
     /// Scratch buffers for dispatch, reused so the event loop does not allocate.
     candidates: Vec<Candidate>,
     reached: Vec<Reached>,
@@ -136,15 +148,20 @@ impl<'m> Replication<'m> {
             .units
             .iter()
             .enumerate()
-            .map(|(i, u)| {
+            .map(|(i, _)| {
                 world
                     .spawn((
                         UnitIndex(i as u32),
-                        Home(u.home),
                         UnitState {
-                            duty: components::Duty::AtPost,
+                            duty: Duty::OffShift,
                             since_s: 0.0,
                             trip: 0,
+                            phase_s: 0.0,
+                            shift_ended_s: None,
+                        },
+                        Patrol {
+                            cycle: model.patrols[i].0.clone(),
+                            start_phase_s: model.patrols[i].1,
                         },
                         ReturnRoute::default(),
                         Ledger(crate::results::UnitRecord {
@@ -186,6 +203,7 @@ impl<'m> Replication<'m> {
     /// Runs to the horizon, then closes the books.
     fn run(mut self) -> ReplicationOutput {
         let horizon_s = self.scenario().horizon_s;
+        self.start_shifts();
         self.schedule_next_call(0.0);
         while let Some(event) = self.agenda.next_until(horizon_s) {
             match event {
@@ -193,7 +211,9 @@ impl<'m> Replication<'m> {
                 Event::Dispatch(call) => self.on_dispatch(call),
                 Event::Arrive { unit, call } => self.on_arrive(unit, call),
                 Event::Clear { unit, call } => self.on_clear(unit, call),
-                Event::BackAtPost { unit, trip } => self.on_back_at_post(unit, trip),
+                Event::BackOnBeat { unit, trip } => self.on_back_on_beat(unit, trip),
+                Event::ShiftStart { unit } => self.on_shift_start(unit),
+                Event::ShiftEnd { unit } => self.on_shift_end(unit),
             }
         }
         self.finish(horizon_s)

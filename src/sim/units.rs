@@ -1,28 +1,45 @@
-//! Units on the move: arriving at a scene, clearing it, and driving home (available on the way),
-//! with each unit's time booked to exactly one duty at a time.
+//! Units on the move: arriving at a scene, clearing it, and driving back to their patrol or post
+//! (available on the way), with each unit's time booked to exactly one duty at a time.
 
-use super::components::{Duty, Home, Incident, Ledger, ReturnRoute, UnitState};
+use super::components::{
+    Duty, Incident, Ledger, Patrol, Rejoin, ReturnRoute, UnitIndex, UnitState,
+};
 use super::{Event, Replication, overlap_s};
 use crate::results::CallState;
+use crate::routing::Candidate;
+use crate::scenario::Layer;
 use bevy_ecs::entity::Entity;
 
 impl Replication<'_> {
     /// Books the time since the unit's duty began, up to `now_s`, to that duty (only the part in
-    /// the counted period).
+    /// the counted period); a patrol also books the distance it drove.
     pub(super) fn close_duty(&mut self, unit: Entity, now_s: f64) {
         let (window_start, window_end) = (self.scenario().warmup_s, self.scenario().horizon_s);
         let state = *self.world.get::<UnitState>(unit).expect("unit exists");
+        let index = self.world.get::<UnitIndex>(unit).expect("unit exists").0 as usize;
+        let spec = &self.scenario().units[index];
         let dt = overlap_s(state.since_s, now_s, window_start, window_end);
         let ledger = &mut self.world.get_mut::<Ledger>(unit).expect("unit exists").0;
         match state.duty {
+            Duty::OffShift => ledger.off_duty_s += dt,
+            // A point crew at its key point is on the street.
+            Duty::AtPost if spec.layer == Layer::Point => ledger.patrol_s += dt,
             Duty::AtPost => ledger.idle_s += dt,
+            Duty::Patrolling => {
+                ledger.patrol_s += dt;
+                ledger.distance_m += dt * spec.patrol_speed_kmh / 3.6;
+            }
             Duty::EnRoute { .. } => ledger.en_route_s += dt,
             Duty::OnScene { .. } => ledger.on_scene_s += dt,
             Duty::Returning { .. } => ledger.returning_s += dt,
         }
+        if let Some(ended) = state.shift_ended_s {
+            ledger.overtime_s +=
+                overlap_s(state.since_s.max(ended), now_s, window_start, window_end);
+        }
     }
 
-    /// Starts a new duty at the current time.
+    /// Starts a new duty at the current time; `phase_s` is the patrol phase it starts at.
     pub(super) fn begin_duty(&mut self, unit: Entity, duty: Duty) {
         let now = self.now_s();
         self.close_duty(unit, now);
@@ -31,8 +48,15 @@ impl Replication<'_> {
         state.since_s = now;
     }
 
-    fn in_counted_period(&self) -> bool {
-        self.now_s() >= self.scenario().warmup_s
+    /// Adds driven distance, if in the counted period.
+    pub(super) fn add_distance(&mut self, unit: Entity, metres: f64) {
+        if self.now_s() >= self.scenario().warmup_s {
+            self.world
+                .get_mut::<Ledger>(unit)
+                .expect("unit exists")
+                .0
+                .distance_m += metres;
+        }
     }
 
     /// A unit reaches the scene and starts working it.
@@ -46,13 +70,7 @@ impl Replication<'_> {
         else {
             unreachable!("only a unit en route arrives");
         };
-        if self.in_counted_period() {
-            self.world
-                .get_mut::<Ledger>(unit)
-                .expect("unit exists")
-                .0
-                .distance_m += length_m;
-        }
+        self.add_distance(unit, length_m);
         self.assignments[assignment as usize].arrival_s = Some(now);
         let mut incident = self.world.get_mut::<Incident>(call).expect("call exists");
         incident.arrived += 1;
@@ -79,16 +97,15 @@ impl Replication<'_> {
             .schedule(now + on_scene_s, Event::Clear { unit, call });
     }
 
-    /// A unit clears the scene: the call ends when its last unit clears; the unit takes the
-    /// head of the queue, or drives home.
+    /// A unit clears the scene: the call ends when its last unit clears; the unit goes off duty
+    /// if its shift is over, else takes a waiting call, else drives back.
     pub(super) fn on_clear(&mut self, unit: Entity, call: Entity) {
         let now = self.now_s();
-        if let Duty::OnScene { assignment, .. } =
-            self.world.get::<UnitState>(unit).expect("unit exists").duty
-        {
+        let state = *self.world.get::<UnitState>(unit).expect("unit exists");
+        if let Duty::OnScene { assignment, .. } = state.duty {
             self.assignments[assignment as usize].clear_s = Some(now);
         }
-        let counted_period = self.in_counted_period();
+        let counted_period = now >= self.scenario().warmup_s;
         let mut incident = self.world.get_mut::<Incident>(call).expect("call exists");
         incident.cleared += 1;
         let scene = incident.record.node;
@@ -109,14 +126,42 @@ impl Replication<'_> {
                 .0
                 .calls_served += 1;
         }
-        if !self.take_waiting_call(unit, scene) {
-            self.drive_home(unit, scene);
+        if state.shift_ended_s.is_some() {
+            self.go_off_duty(unit);
+        } else if !self.take_waiting_call(unit, scene) {
+            self.drive_back(unit, scene);
         }
     }
 
-    /// Sends `unit` from `scene` back to its post; it is available on the way.
-    fn drive_home(&mut self, unit: Entity, scene: u32) {
-        let home = self.world.get::<Home>(unit).expect("unit exists").0;
+    /// Sends `unit` from `scene` back to the nearest node of its patrol cycle, or to its post;
+    /// it is available on the way.
+    fn drive_back(&mut self, unit: Entity, scene: u32) {
+        let patrol = self
+            .world
+            .get::<Patrol>(unit)
+            .expect("unit exists")
+            .cycle
+            .clone();
+        let (to, rejoin) = match patrol {
+            Some(cycle) => {
+                // The node of the cycle closest to the scene (by time from it to the scene).
+                self.candidates.clear();
+                self.candidates
+                    .extend(cycle.waypoints.iter().enumerate().map(|(i, w)| Candidate {
+                        key: i as u32,
+                        node: w.node,
+                        lead_s: 0.0,
+                    }));
+                self.router
+                    .nearest(scene, &self.candidates, 1, &mut self.reached);
+                let w = cycle.waypoints[self.reached[0].key as usize];
+                (w.node, Rejoin::Cycle(w.at_s))
+            }
+            None => {
+                let index = self.world.get::<UnitIndex>(unit).expect("unit exists").0;
+                (self.scenario().units[index as usize].home, Rejoin::Post)
+            }
+        };
         let mut route = std::mem::take(
             &mut self
                 .world
@@ -124,40 +169,58 @@ impl Replication<'_> {
                 .expect("unit exists")
                 .0,
         );
-        self.router.route(scene, home, &mut route);
+        self.router.route(scene, to, &mut route);
         let travel_s = route.last().map_or(0.0, |w| w.at_s);
         self.world
             .get_mut::<ReturnRoute>(unit)
             .expect("unit exists")
             .0 = route;
-        self.begin_duty(unit, Duty::Returning { scene });
+        self.begin_duty(unit, Duty::Returning { scene, rejoin });
         let mut state = self.world.get_mut::<UnitState>(unit).expect("unit exists");
         state.trip += 1;
         let trip = state.trip;
         self.agenda
-            .schedule(self.now_s() + travel_s, Event::BackAtPost { unit, trip });
+            .schedule(self.now_s() + travel_s, Event::BackOnBeat { unit, trip });
     }
 
-    /// A unit reaches its post, unless it was sent elsewhere since it set off (a stale trip).
-    pub(super) fn on_back_at_post(&mut self, unit: Entity, trip: u32) {
+    /// A unit reaches its patrol or post, unless it was sent elsewhere since it set off.
+    pub(super) fn on_back_on_beat(&mut self, unit: Entity, trip: u32) {
         let state = *self.world.get::<UnitState>(unit).expect("unit exists");
-        if state.trip != trip || !matches!(state.duty, Duty::Returning { .. }) {
+        let Duty::Returning { rejoin, .. } = state.duty else {
+            return;
+        };
+        if state.trip != trip {
             return;
         }
-        if self.in_counted_period() {
-            let route_m = self
-                .world
-                .get::<ReturnRoute>(unit)
-                .expect("unit exists")
-                .0
-                .last()
-                .map_or(0.0, |w| w.from_start_m);
-            self.world
-                .get_mut::<Ledger>(unit)
-                .expect("unit exists")
-                .0
-                .distance_m += route_m;
+        let route_m = self
+            .world
+            .get::<ReturnRoute>(unit)
+            .expect("unit exists")
+            .0
+            .last()
+            .map_or(0.0, |w| w.from_start_m);
+        self.add_distance(unit, route_m);
+        match rejoin {
+            Rejoin::Post => self.begin_duty(unit, Duty::AtPost),
+            Rejoin::Cycle(phase_s) => self.start_patrol(unit, phase_s),
         }
-        self.begin_duty(unit, Duty::AtPost);
+    }
+
+    /// Puts `unit` on its patrol cycle at `phase_s`.
+    pub(super) fn start_patrol(&mut self, unit: Entity, phase_s: f64) {
+        self.begin_duty(unit, Duty::Patrolling);
+        self.world
+            .get_mut::<UnitState>(unit)
+            .expect("unit exists")
+            .phase_s = phase_s;
+    }
+
+    /// Takes `unit` off duty (its shift is over and it is free).
+    pub(super) fn go_off_duty(&mut self, unit: Entity) {
+        self.begin_duty(unit, Duty::OffShift);
+        self.world
+            .get_mut::<UnitState>(unit)
+            .expect("unit exists")
+            .shift_ended_s = None;
     }
 }

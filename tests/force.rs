@@ -1,0 +1,198 @@
+//! The force model: shifts, patrol cycles, returning to the route after a call, and
+//! reinforcement restricted to layers.
+
+use patrolsim::map::NodeId;
+use patrolsim::scenario::{Layer, Scenario};
+use patrolsim::sim::{Model, NewCall};
+use petgraph::graph::NodeIndex;
+use std::path::Path;
+
+#[test]
+fn time_on_duty_equals_the_shift_schedule_plus_overtime() {
+    let model = Model::new(Scenario::default_scenario());
+    let s = &model.scenario;
+    let out = model.run(0);
+    // Scheduled duty inside the counted period, minute by minute is too coarse: integrate the
+    // daily shift exactly over the window.
+    let scheduled = |unit: &patrolsim::scenario::Unit| -> f64 {
+        let Some(shift) = unit.shift.map(|i| &s.shifts[i]) else {
+            return s.counted_s();
+        };
+        let mut total = 0.0;
+        let mut day = (s.warmup_s / 86_400.0).floor() - 1.0;
+        while day * 86_400.0 < s.horizon_s {
+            let start = day * 86_400.0 + shift.start_s;
+            let end = start + shift.duration_s;
+            total += (end.min(s.horizon_s) - start.max(s.warmup_s)).max(0.0);
+            day += 1.0;
+        }
+        total
+    };
+    let mut overtime_units = 0;
+    for u in &out.units {
+        let spec = &s.units[u.unit as usize];
+        let expected = scheduled(spec);
+        assert!(
+            (u.on_duty_s() - u.overtime_s - expected).abs() < 1e-6,
+            "{}: on duty {} - overtime {} vs scheduled {expected}",
+            spec.name,
+            u.on_duty_s(),
+            u.overtime_s
+        );
+        overtime_units += usize::from(u.overtime_s > 0.0);
+    }
+    assert!(
+        overtime_units > 10,
+        "calls running past shift end must make overtime"
+    );
+    // At every hour, the crews scheduled on duty per layer are what the staffing table says.
+    for h in 0..24 {
+        let on: usize = s
+            .units
+            .iter()
+            .filter(|u| s.on_duty_at(u, f64::from(h) * 3600.0 + 1.0))
+            .count();
+        let per_shift: u32 = s.staffing.iter().map(|t| t.crews_per_shift).sum();
+        assert_eq!(on, per_shift as usize, "hour {h}");
+    }
+}
+
+#[test]
+fn patrol_cycles_are_drivable_closed_routes_in_the_beat() {
+    let model = Model::new(Scenario::default_scenario());
+    let s = &model.scenario;
+    let map = &s.map;
+    let mut patrolling = 0;
+    for (i, u) in s.units.iter().enumerate() {
+        let cycle = model.patrol_cycle(i);
+        match u.layer {
+            Layer::Point | Layer::Standby => assert!(cycle.is_none()),
+            Layer::Line | Layer::Surface => {
+                let c = cycle.unwrap_or_else(|| panic!("{} has no patrol", u.name));
+                patrolling += 1;
+                let w = &c.waypoints;
+                assert_eq!(w.first().unwrap().node, u.home);
+                assert_eq!(w.last().unwrap().node, u.home);
+                for pair in w.windows(2) {
+                    let (a, b) = (pair[0].node as usize, pair[1].node as usize);
+                    assert!(
+                        map.graph
+                            .find_edge(NodeIndex::new(a), NodeIndex::new(b))
+                            .is_some(),
+                        "{}: {a} -> {b} is not a road",
+                        u.name
+                    );
+                    assert!(pair[1].at_s > pair[0].at_s);
+                }
+                // At patrol speed.
+                let expected = w.last().unwrap().from_start_m * 3.6 / u.patrol_speed_kmh;
+                assert!((c.cycle_s - expected).abs() < 1e-6);
+                // Every waypoint is in the crew's zones, and a position is always on the cycle.
+                for wp in w {
+                    assert!(
+                        u.zones.contains(&map.node(wp.node).zone),
+                        "{} leaves its zones",
+                        u.name
+                    );
+                }
+                for k in 0..50 {
+                    let (idx, lead) = c.position(c.cycle_s * f64::from(k) / 17.0);
+                    assert!(idx < w.len() && lead >= 0.0);
+                }
+            }
+        }
+    }
+    assert!(patrolling > 50);
+}
+
+/// One crew at the centre of a 9 × 9 grid, of the given layer.
+fn one_crew(layer: &str) -> Model {
+    let text = format!(
+        r#"
+name = "patrol"
+days = 2
+warmup_hours = 0
+[map.grid]
+n = 9
+posts_per_side = 1
+[demand]
+calls_per_hour = 1
+[[incident_types]]
+name = "call"
+priority = 1
+share = 1.0
+on_scene = {{ distribution = "fixed", mean_min = 10 }}
+[[units]]
+name = "crew"
+post = "P0"
+layer = "{layer}"
+"#
+    );
+    Model::new(Scenario::from_toml(&text, "patrol.toml", Path::new(".")).unwrap())
+}
+
+#[test]
+fn a_patrol_returns_to_its_route_not_to_its_post() {
+    let surface = one_crew("surface");
+    let cycle = surface
+        .patrol_cycle(0)
+        .expect("a surface crew on a grid patrols");
+    // A scene on the cycle, as far from the base as the cycle goes.
+    let base: NodeId = 4 * 9 + 4;
+    let scene = cycle
+        .waypoints
+        .iter()
+        .map(|w| w.node)
+        .max_by_key(|&n| ((n % 9).abs_diff(4) + (n / 9).abs_diff(4), n))
+        .unwrap();
+    assert_ne!(scene, base);
+    let calls = [NewCall {
+        call_s: 3600.0,
+        node: scene,
+        incident_type: 0,
+        on_scene_s: 600.0,
+    }];
+    let out = surface.replay(0, &calls);
+    assert_eq!(out.calls.len(), 1);
+    // The scene is on the route: the crew is back on it the moment it clears.
+    assert_eq!(out.units[0].returning_s, 0.0);
+    assert!(out.units[0].patrol_s > 0.0);
+
+    // A standby crew at the same post drives all the way home instead.
+    let standby = one_crew("standby").replay(0, &calls);
+    let blocks = (scene % 9).abs_diff(4) + (scene / 9).abs_diff(4);
+    assert_eq!(standby.units[0].returning_s, 20.0 * f64::from(blocks));
+    assert_eq!(standby.units[0].patrol_s, 0.0);
+}
+
+#[test]
+fn reinforcement_comes_from_the_backup_layers() {
+    let model = Model::new(Scenario::default_scenario());
+    let s = &model.scenario;
+    let out = model.run(0);
+    let violent = s
+        .incident_types
+        .iter()
+        .position(|t| t.name == "violent")
+        .unwrap() as u16;
+    let allowed = s.incident_types[violent as usize]
+        .backup_layers
+        .clone()
+        .unwrap();
+    let mut backups = 0;
+    for c in out.calls.iter().filter(|c| c.incident_type == violent) {
+        let sent: Vec<_> = out
+            .assignments
+            .iter()
+            .filter(|a| a.call_id == c.call_id)
+            .collect();
+        for a in sent.iter().skip(1) {
+            assert!(allowed.contains(&s.units[a.unit as usize].layer));
+            backups += 1;
+        }
+        if let (Some(first), Some(all)) = (c.first_arrival_s, c.all_arrived_s) {
+            assert!(all >= first);
+        }
+    }
+    assert!(backups > 100);
+}
