@@ -196,3 +196,76 @@ fn reinforcement_comes_from_the_backup_layers() {
     }
     assert!(backups > 100);
 }
+
+#[test]
+fn a_priority_one_call_preempts_a_routine_scene_which_is_served_later() {
+    // One crew at (4, 4) of a 9 × 9 grid. A routine call at (4, 0) at t = 0: the crew arrives
+    // at 60 + 80 = 140 s for an hour's work. An urgent call at (8, 4) at t = 600 s is
+    // dispatched at 660 s: the crew leaves the routine scene, drives 8 blocks (160 s), arrives
+    // at 820 s, works 600 s, clears at 1420 s and goes back to the routine call: 160 s, arrives
+    // at 1580 s, works the full hour, clears at 5180 s.
+    let scenario = |preempt: &str| {
+        let text = format!(
+            r#"
+name = "preempt"
+days = 1
+warmup_hours = 0
+[map.grid]
+n = 9
+posts_per_side = 1
+[dispatch]
+delay_s = 60
+{preempt}
+[demand]
+calls_per_hour = 1
+[[incident_types]]
+name = "urgent"
+priority = 1
+share = 0.5
+on_scene = {{ distribution = "fixed", mean_min = 10 }}
+[[incident_types]]
+name = "routine"
+priority = 3
+share = 0.5
+on_scene = {{ distribution = "fixed", mean_min = 60 }}
+[units_per_post]
+per_post = 1
+"#
+        );
+        Model::new(Scenario::from_toml(&text, "preempt.toml", Path::new(".")).unwrap())
+    };
+    let calls = [
+        NewCall {
+            call_s: 0.0,
+            node: 4,
+            incident_type: 1,
+            on_scene_s: 3600.0,
+        },
+        NewCall {
+            call_s: 600.0,
+            node: 44,
+            incident_type: 0,
+            on_scene_s: 600.0,
+        },
+    ];
+    let out = scenario("preempt_from_priority = 3").replay(0, &calls);
+    let (routine, urgent) = (&out.calls[0], &out.calls[1]);
+    assert_eq!(urgent.response_s(), Some(220.0));
+    assert_eq!(urgent.clear_s, Some(1420.0));
+    assert_eq!(routine.preempted, 1);
+    assert_eq!(routine.response_s(), Some(140.0));
+    assert_eq!(routine.reinforcement_s(), Some(140.0));
+    assert_eq!(routine.clear_s, Some(5180.0));
+    assert_eq!(routine.state, patrolsim::results::CallState::Completed);
+    let a = &out.assignments;
+    assert_eq!(a.len(), 3);
+    assert!(a[0].preempted && a[0].clear_s == Some(660.0));
+    assert_eq!((a[2].call_id, a[2].arrival_s), (0, Some(1580.0)));
+    // Busy all the way from 60 s to 5180 s, less nothing: the unit's time adds up.
+    assert_eq!(out.units[0].busy_s(), 5180.0 - 60.0);
+
+    // Without pre-emption the urgent call waits for the routine one: 3740 + 160 - 600.
+    let out = scenario("").replay(0, &calls);
+    assert_eq!(out.calls[1].response_s(), Some(3300.0));
+    assert_eq!(out.calls[0].preempted, 0);
+}

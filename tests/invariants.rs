@@ -20,6 +20,8 @@ fn check(model: &Model, out: &ReplicationOutput) {
         assert!(c.call_s >= s.warmup_s && c.call_s <= s.horizon_s);
         let state = match (c.units_assigned, c.first_arrival_s, c.clear_s) {
             (0, None, None) => CallState::WaitingAtEnd,
+            // A pre-empted call back in the queue keeps its first arrival.
+            (0, Some(_), None) if c.preempted > 0 => CallState::WaitingAtEnd,
             (_, None, None) => CallState::EnRouteAtEnd,
             (_, Some(_), None) => CallState::OnSceneAtEnd,
             (n, Some(_), Some(_)) if n == c.units_needed => CallState::Completed,
@@ -79,10 +81,16 @@ fn check(model: &Model, out: &ReplicationOutput) {
     }
     // Assignments of counted calls match the call table.
     let counted: HashSet<u64> = ids.into_iter().collect();
-    let assigned = out.assignments.iter().filter(|a| a.call_counted).count();
+    // (a pre-empted assignment no longer counts as assigned, but as pre-empted).
+    let counted_rows = out.assignments.iter().filter(|a| a.call_counted);
+    let (preempted, assigned): (Vec<_>, Vec<_>) = counted_rows.partition(|a| a.preempted);
     assert_eq!(
-        assigned as u32,
+        assigned.len() as u32,
         out.calls.iter().map(|c| c.units_assigned).sum::<u32>()
+    );
+    assert_eq!(
+        preempted.len() as u32,
+        out.calls.iter().map(|c| c.preempted).sum::<u32>()
     );
     assert!(
         out.assignments
@@ -132,4 +140,25 @@ fn reinforcement_calls_get_all_their_units() {
             .collect();
         assert_eq!(units.len(), 3, "call {} served by {units:?}", c.call_id);
     }
+}
+
+#[test]
+fn busy_default_area_with_preemption_keeps_every_invariant() {
+    // About three times the calls, and priority-1 calls may take units from routine scenes.
+    let base = Scenario::default_scenario();
+    let toml = &base.source_toml;
+    let profile = toml.find("hourly_profile = [").unwrap();
+    let end = profile + toml[profile..].find(']').unwrap() + 1;
+    let text = format!("{}calls_per_hour = 50{}", &toml[..profile], &toml[end..])
+        .replace("delay_s = 60", "delay_s = 60\npreempt_from_priority = 3");
+    let mut scenario = Scenario::from_toml(&text, "busy.toml", Path::new(".")).unwrap();
+    scenario.horizon_s = scenario.warmup_s + 7.0 * 86_400.0;
+    let model = Model::new(scenario);
+    let out = model.run(0);
+    check(&model, &out);
+    assert!(
+        out.calls.iter().any(|c| c.preempted > 0),
+        "no pre-emption happened"
+    );
+    assert!(out.assignments.iter().any(|a| a.preempted));
 }

@@ -52,6 +52,8 @@ pub struct CallRecord {
     /// When the last required unit arrived (the reinforcement promise).
     pub all_arrived_s: Option<f64>,
     pub clear_s: Option<f64>,
+    /// Times a unit was taken from this call for a more urgent one.
+    pub preempted: u32,
     pub state: CallState,
 }
 
@@ -84,7 +86,10 @@ pub struct Assignment {
     pub unit: u32,
     pub assigned_s: f64,
     pub arrival_s: Option<f64>,
+    /// When it cleared the scene, or left it for a more urgent call.
     pub clear_s: Option<f64>,
+    /// Whether it left for a more urgent call.
+    pub preempted: bool,
 }
 
 /// One unit's time over the counted period. Its duty times add up to the counted period.

@@ -84,6 +84,10 @@ pub fn calls_table(scenario: &Scenario, calls: &[CallRecord]) -> PolarsResult<Da
         col("queue_wait_s", time(CallRecord::queue_wait_s)),
         col("clear_s", time(|c| c.clear_s)),
         Column::new(
+            "preempted".into(),
+            calls.iter().map(|c| c.preempted).collect::<Vec<_>>(),
+        ),
+        Column::new(
             "on_scene_5min".into(),
             calls
                 .iter()
@@ -141,6 +145,10 @@ pub fn assignments_table(scenario: &Scenario, rows: &[Assignment]) -> PolarsResu
         Column::new(
             "clear_s".into(),
             rows.iter().map(|a| a.clear_s).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "preempted".into(),
+            rows.iter().map(|a| a.preempted).collect::<Vec<_>>(),
         ),
     ])
 }

@@ -103,6 +103,9 @@ pub struct DispatchSection {
     pub delay_s: f64,
     #[serde(default = "default_return_position")]
     pub returning_position: ReturnPosition,
+    /// Priority-1 calls short of units may take units working scenes of calls of this priority
+    /// or less urgent ones (e.g. 3); no pre-emption when absent.
+    pub preempt_from_priority: Option<u8>,
 }
 
 impl Default for DispatchSection {
@@ -110,6 +113,7 @@ impl Default for DispatchSection {
         DispatchSection {
             delay_s: default_delay_s(),
             returning_position: default_return_position(),
+            preempt_from_priority: None,
         }
     }
 }

@@ -119,6 +119,8 @@ pub struct Scenario {
     pub emergency_speed_factor: f64,
     pub dispatch_delay_s: f64,
     pub returning_position: ReturnPosition,
+    /// Priority-1 calls may pre-empt units on scenes of calls of at least this priority number.
+    pub preempt_from_priority: Option<u8>,
     /// Calls per hour for each hour of the day.
     pub hourly_calls: [f64; 24],
     pub placement: CallPlacement,
@@ -216,6 +218,14 @@ impl Scenario {
             delay,
             "must be >= 0",
         )?;
+        if let Some(p) = file.dispatch.preempt_from_priority {
+            check.that(
+                (2..=9).contains(&p),
+                "dispatch.preempt_from_priority",
+                p,
+                "must be 2 to 9 (priority-1 calls pre-empt calls of this priority or less urgent)",
+            )?;
+        }
         let hourly_calls = check_demand(&check, &file.demand)?;
         let incident_types = check_incident_types(&check, &file.incident_types)?;
         let mut units = check_units(&check, &file, &map)?;
@@ -273,6 +283,7 @@ impl Scenario {
             emergency_speed_factor: speed,
             dispatch_delay_s: delay,
             returning_position: file.dispatch.returning_position,
+            preempt_from_priority: file.dispatch.preempt_from_priority,
             hourly_calls,
             placement: file.demand.placement,
             incident_types,

@@ -42,6 +42,7 @@ impl Replication<'_> {
                 first_arrival_s: None,
                 all_arrived_s: None,
                 clear_s: None,
+                preempted: 0,
                 state: CallState::WaitingAtEnd,
             },
             on_scene_s: call.on_scene_s,

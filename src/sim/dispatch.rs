@@ -71,9 +71,82 @@ impl Replication<'_> {
                 break;
             }
         }
+        self.preempt_for(call);
         if self.lacking(call) > 0 {
-            let key = WaitingCalls::key(self.world.get::<Incident>(call).expect("call"), call);
-            self.waiting.queue.insert(key);
+            self.wait(call);
+        }
+    }
+
+    /// Puts `call` in the queue (once).
+    fn wait(&mut self, call: Entity) {
+        let key = WaitingCalls::key(self.world.get::<Incident>(call).expect("call"), call);
+        self.waiting.queue.insert(key);
+    }
+
+    /// A priority-1 call still short of units takes units working scenes of calls of the
+    /// scenario's pre-emptible priority or lower urgency, nearest first; those calls go back to
+    /// the queue.
+    fn preempt_for(&mut self, call: Entity) {
+        let Some(from_priority) = self.scenario().preempt_from_priority else {
+            return;
+        };
+        let incident = self.world.get::<Incident>(call).expect("call exists");
+        if incident.record.priority != 1 || incident.lacking() == 0 {
+            return;
+        }
+        let (target, wanted) = (incident.record.node, incident.lacking());
+        let layers = self.layers_for(incident).map(<[Layer]>::to_vec);
+        self.candidates.clear();
+        for (index, state, ..) in self.unit_query.iter(&self.world) {
+            let Duty::OnScene {
+                call: serving,
+                scene,
+                ..
+            } = state.duty
+            else {
+                continue;
+            };
+            let layer = self.model.scenario.units[index.0 as usize].layer;
+            let priority = self
+                .world
+                .get::<Incident>(serving)
+                .expect("call exists")
+                .record
+                .priority;
+            if priority >= from_priority && layers.as_ref().is_none_or(|l| l.contains(&layer)) {
+                self.candidates.push(Candidate {
+                    key: index.0,
+                    node: scene,
+                    lead_s: 0.0,
+                });
+            }
+        }
+        self.router
+            .nearest(target, &self.candidates, wanted as usize, &mut self.reached);
+        for i in 0..self.reached.len() {
+            let r = self.reached[i];
+            let unit = self.units[r.key as usize];
+            let Duty::OnScene {
+                call: serving,
+                assignment,
+                ..
+            } = self.world.get::<UnitState>(unit).expect("unit exists").duty
+            else {
+                unreachable!("candidates are on scene");
+            };
+            let now = self.now_s();
+            let a = &mut self.assignments[assignment as usize];
+            a.clear_s = Some(now);
+            a.preempted = true;
+            let mut incident = self
+                .world
+                .get_mut::<Incident>(serving)
+                .expect("call exists");
+            incident.arrived -= 1;
+            incident.record.units_assigned -= 1;
+            incident.record.preempted += 1;
+            self.wait(serving);
+            self.assign(unit, call, r.travel_s, r.length_m);
         }
     }
 
@@ -185,9 +258,16 @@ impl Replication<'_> {
             assigned_s: now,
             arrival_s: None,
             clear_s: None,
+            preempted: false,
         });
-        self.agenda
-            .schedule(now + travel_s, Event::Arrive { unit, call });
+        self.agenda.schedule(
+            now + travel_s,
+            Event::Arrive {
+                unit,
+                call,
+                assignment,
+            },
+        );
     }
 }
 

@@ -104,9 +104,17 @@ enum Event {
     /// The dispatch delay of a call is over: look for units.
     Dispatch(Entity),
     /// A unit reaches the scene.
-    Arrive { unit: Entity, call: Entity },
+    Arrive {
+        unit: Entity,
+        call: Entity,
+        assignment: u32,
+    },
     /// A unit clears the scene.
-    Clear { unit: Entity, call: Entity },
+    Clear {
+        unit: Entity,
+        call: Entity,
+        assignment: u32,
+    },
     /// A unit is back on its patrol or at its post, if it is still on trip `trip`.
     BackOnBeat { unit: Entity, trip: u32 },
     /// A unit's shift begins.
@@ -209,8 +217,16 @@ impl<'m> Replication<'m> {
             match event {
                 Event::Call(call) => self.on_call(call),
                 Event::Dispatch(call) => self.on_dispatch(call),
-                Event::Arrive { unit, call } => self.on_arrive(unit, call),
-                Event::Clear { unit, call } => self.on_clear(unit, call),
+                Event::Arrive {
+                    unit,
+                    call,
+                    assignment,
+                } => self.on_arrive(unit, call, assignment),
+                Event::Clear {
+                    unit,
+                    call,
+                    assignment,
+                } => self.on_clear(unit, call, assignment),
                 Event::BackOnBeat { unit, trip } => self.on_back_on_beat(unit, trip),
                 Event::ShiftStart { unit } => self.on_shift_start(unit),
                 Event::ShiftEnd { unit } => self.on_shift_end(unit),

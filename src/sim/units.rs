@@ -59,17 +59,20 @@ impl Replication<'_> {
         }
     }
 
-    /// A unit reaches the scene and starts working it.
-    pub(super) fn on_arrive(&mut self, unit: Entity, call: Entity) {
+    /// A unit reaches the scene and starts working it (unless it was sent elsewhere since).
+    pub(super) fn on_arrive(&mut self, unit: Entity, call: Entity, assignment: u32) {
         let now = self.now_s();
         let Duty::EnRoute {
             length_m,
-            assignment,
+            assignment: current,
             ..
         } = self.world.get::<UnitState>(unit).expect("unit exists").duty
         else {
-            unreachable!("only a unit en route arrives");
+            return;
         };
+        if current != assignment {
+            return;
+        }
         self.add_distance(unit, length_m);
         self.assignments[assignment as usize].arrival_s = Some(now);
         let mut incident = self.world.get_mut::<Incident>(call).expect("call exists");
@@ -83,7 +86,7 @@ impl Replication<'_> {
         let r = &mut incident.record;
         r.first_arrival_s.get_or_insert(now);
         if arrived == needed {
-            r.all_arrived_s = Some(now);
+            r.all_arrived_s.get_or_insert(now);
         }
         self.begin_duty(
             unit,
@@ -93,18 +96,26 @@ impl Replication<'_> {
                 assignment,
             },
         );
-        self.agenda
-            .schedule(now + on_scene_s, Event::Clear { unit, call });
+        self.agenda.schedule(
+            now + on_scene_s,
+            Event::Clear {
+                unit,
+                call,
+                assignment,
+            },
+        );
     }
 
-    /// A unit clears the scene: the call ends when its last unit clears; the unit goes off duty
-    /// if its shift is over, else takes a waiting call, else drives back.
-    pub(super) fn on_clear(&mut self, unit: Entity, call: Entity) {
+    /// A unit clears the scene (unless it was pre-empted since): the call ends when its last
+    /// unit clears; the unit goes off duty if its shift is over, else takes a waiting call, else
+    /// drives back.
+    pub(super) fn on_clear(&mut self, unit: Entity, call: Entity, assignment: u32) {
         let now = self.now_s();
         let state = *self.world.get::<UnitState>(unit).expect("unit exists");
-        if let Duty::OnScene { assignment, .. } = state.duty {
-            self.assignments[assignment as usize].clear_s = Some(now);
+        if !matches!(state.duty, Duty::OnScene { assignment: a, .. } if a == assignment) {
+            return;
         }
+        self.assignments[assignment as usize].clear_s = Some(now);
         let counted_period = now >= self.scenario().warmup_s;
         let mut incident = self.world.get_mut::<Incident>(call).expect("call exists");
         incident.cleared += 1;
