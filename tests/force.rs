@@ -12,29 +12,17 @@ fn time_on_duty_equals_the_shift_schedule_plus_overtime() {
     let model = Model::new(Scenario::default_scenario());
     let s = &model.scenario;
     let out = model.run(0);
-    // Scheduled duty inside the counted period, minute by minute is too coarse: integrate the
-    // daily shift exactly over the window.
-    let scheduled = |unit: &patrolsim::scenario::Unit| -> f64 {
-        let Some(shift) = unit.shift.map(|i| &s.shifts[i]) else {
-            return s.counted_s();
-        };
-        let mut total = 0.0;
-        let mut day = (s.warmup_s / 86_400.0).floor() - 1.0;
-        while day * 86_400.0 < s.horizon_s {
-            let start = day * 86_400.0 + shift.start_s;
-            let end = start + shift.duration_s;
-            total += (end.min(s.horizon_s) - start.max(s.warmup_s)).max(0.0);
-            day += 1.0;
-        }
-        total
-    };
     let mut overtime_units = 0;
     for u in &out.units {
         let spec = &s.units[u.unit as usize];
-        let expected = scheduled(spec);
+        let scheduled: f64 = s
+            .duty_intervals(spec)
+            .iter()
+            .map(|&(a, b)| (b.min(s.horizon_s) - a.max(s.warmup_s)).max(0.0))
+            .sum();
         assert!(
-            (u.on_duty_s() - u.overtime_s - expected).abs() < 1e-6,
-            "{}: on duty {} - overtime {} vs scheduled {expected}",
+            (u.on_duty_s() - u.overtime_s - scheduled).abs() < 1e-6,
+            "{}: on duty {} - overtime {} vs scheduled {scheduled}",
             spec.name,
             u.on_duty_s(),
             u.overtime_s
@@ -45,16 +33,82 @@ fn time_on_duty_equals_the_shift_schedule_plus_overtime() {
         overtime_units > 10,
         "calls running past shift end must make overtime"
     );
-    // At every hour, the crews scheduled on duty per layer are what the staffing table says.
+}
+
+#[test]
+fn crews_on_duty_follow_shifts_and_readiness_levels() {
+    let s = Scenario::default_scenario();
+    let on_duty = |t: f64, layer: Layer| {
+        s.units
+            .iter()
+            .filter(|u| u.layer == layer && s.on_duty_at(u, t))
+            .count()
+    };
+    // An ordinary hour: the staffing table's crews per shift (34 line crews, 5 standby).
+    let per_shift = |layer: Layer| -> u32 {
+        s.staffing
+            .iter()
+            .filter(|t| t.layer == layer)
+            .map(|t| t.crews_per_shift)
+            .sum()
+    };
     for h in 0..24 {
-        let on: usize = s
+        let t = f64::from(h) * 3600.0 + 1.0;
+        for layer in [Layer::Line, Layer::Surface, Layer::Standby] {
+            assert_eq!(on_duty(t, layer), per_shift(layer) as usize, "hour {h}");
+        }
+    }
+    // Inside the level-1 window (hours 264 to 312, factor 1.5), by hand: 34 + 17 line crews,
+    // 5 + round(2.5) = 8 standby crews, whose 3 extra wait at the rail station and the square.
+    let t = 265.0 * 3600.0;
+    assert_eq!(on_duty(t, Layer::Line), 51);
+    assert_eq!(on_duty(t, Layer::Standby), 8);
+    let points: Vec<_> = s
+        .map
+        .key_points
+        .iter()
+        .filter(|k| k.name == "rail-station" || k.name == "central-square")
+        .map(|k| k.node)
+        .collect();
+    let moved = s
+        .units
+        .iter()
+        .filter(|u| u.layer == Layer::Standby && s.on_duty_at(u, t) && points.contains(&u.home))
+        .count();
+    assert_eq!(moved, 3);
+    // And after it, back to normal.
+    assert_eq!(on_duty(313.0 * 3600.0, Layer::Line), 34);
+}
+
+#[test]
+fn a_large_event_brings_calls_and_crews_to_its_venue() {
+    let model = Model::new(Scenario::default_scenario());
+    let s = &model.scenario;
+    let event = &s.large_events[0];
+    let mut at_venue = 0;
+    let reps = 4;
+    for r in 0..reps {
+        let out = model.run(r);
+        at_venue += out
+            .calls
+            .iter()
+            .filter(|c| c.node == event.venue && (event.start_s..event.end_s).contains(&c.call_s))
+            .count();
+        for u in out
             .units
             .iter()
-            .filter(|u| s.on_duty_at(u, f64::from(h) * 3600.0 + 1.0))
-            .count();
-        let per_shift: u32 = s.staffing.iter().map(|t| t.crews_per_shift).sum();
-        assert_eq!(on, per_shift as usize, "hour {h}");
+            .filter(|u| s.units[u.unit as usize].team == event.name)
+        {
+            assert!((u.on_duty_s() - u.overtime_s - (event.end_s - event.start_s)).abs() < 1e-6);
+        }
     }
+    // 12 extra calls an hour for 5 hours: 60 a replication (Poisson), plus the square's share
+    // of ordinary calls (a fraction of one).
+    let expected = 60.0 * f64::from(reps);
+    assert!(
+        (at_venue as f64 - expected).abs() < 5.0 * expected.sqrt() + 2.0,
+        "{at_venue} calls at the venue, expected about {expected}"
+    );
 }
 
 #[test]

@@ -276,29 +276,46 @@ pub fn staffing_table(scenario: &Scenario) -> PolarsResult<DataFrame> {
     ])
 }
 
-/// Crews on duty by hour of day and layer, as scheduled (units without shifts count every hour).
+/// Crews scheduled on duty at the start of every hour of the run, by layer (shifts, readiness
+/// levels and large events applied; overtime not included).
 pub fn on_duty_table(scenario: &Scenario) -> PolarsResult<DataFrame> {
     let layers = [Layer::Point, Layer::Line, Layer::Surface, Layer::Standby];
-    let mut hour = Vec::new();
-    let mut layer = Vec::new();
-    let mut crews = Vec::new();
-    for h in 0..24u32 {
-        for l in layers {
-            hour.push(h);
-            layer.push(l.as_str());
-            crews.push(
-                scenario
-                    .units
-                    .iter()
-                    .filter(|u| u.layer == l && scenario.on_duty_at(u, f64::from(h) * 3600.0))
-                    .count() as u32,
-            );
+    let hours = (scenario.horizon_s / 3600.0).ceil() as usize;
+    let mut counts = vec![[0u32; 4]; hours];
+    for unit in &scenario.units {
+        let l = layers
+            .iter()
+            .position(|&l| l == unit.layer)
+            .expect("every layer listed");
+        for (a, b) in scenario.duty_intervals(unit) {
+            // Hours h with a <= h·3600 < b.
+            let first = (a / 3600.0).ceil() as usize;
+            let last = ((b / 3600.0).ceil() as usize).min(hours);
+            for row in &mut counts[first.min(last)..last] {
+                row[l] += 1;
+            }
         }
     }
+    let rows = (0..hours).flat_map(|h| layers.iter().enumerate().map(move |(l, _)| (h, l)));
+    let (hour, layer): (Vec<u32>, Vec<&str>) = rows
+        .clone()
+        .map(|(h, l)| (h as u32, layers[l].as_str()))
+        .unzip();
     DataFrame::new_infer_height(vec![
-        Column::new("hour".into(), hour),
+        Column::new("hour_of_run".into(), hour.clone()),
+        Column::new(
+            "day".into(),
+            hour.iter().map(|h| h / 24).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "hour".into(),
+            hour.iter().map(|h| h % 24).collect::<Vec<_>>(),
+        ),
         Column::new("layer".into(), layer),
-        Column::new("crews_on_duty".into(), crews),
+        Column::new(
+            "crews_on_duty".into(),
+            rows.map(|(h, l)| counts[h][l]).collect::<Vec<_>>(),
+        ),
     ])
 }
 

@@ -39,6 +39,47 @@ pub struct ScenarioFile {
     pub units_per_post: Option<UnitsPerPostSection>,
     /// The force as the plan states it; its crews come after the units above.
     pub force: Option<ForceSection>,
+    /// Windows of raised readiness (needs a `[force]`).
+    #[serde(default)]
+    pub readiness: Vec<ReadinessSection>,
+    /// Large events: extra calls at a venue, and crews dedicated to it.
+    #[serde(default)]
+    pub large_events: Vec<LargeEventSection>,
+}
+
+/// A window of raised readiness (三(十一)): more of the roll on duty, emergency crews moved
+/// to key points.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadinessSection {
+    pub name: String,
+    /// 1 is the highest level.
+    pub level: u8,
+    /// Start, hours from the start of the run (warm-up included).
+    pub start_h: f64,
+    pub hours: f64,
+    /// Crews on duty of every team are multiplied by this (extra crews come on).
+    pub on_duty_factor: f64,
+    /// Key points where the extra crews of standby teams (the emergency team) wait.
+    #[serde(default)]
+    pub preposition: Vec<String>,
+}
+
+/// A large event (三(十二)): extra calls at a venue for a while, and dedicated crews there.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LargeEventSection {
+    pub name: String,
+    /// A key point or post of the map.
+    pub venue: String,
+    /// Start, hours from the start of the run (warm-up included).
+    pub start_h: f64,
+    pub hours: f64,
+    /// Calls per hour at the venue on top of the usual demand (type mix as usual).
+    pub extra_calls_per_hour: f64,
+    /// Crews (point layer) on duty at the venue for the event.
+    #[serde(default)]
+    pub dedicated_crews: u32,
 }
 
 fn default_seed() -> u64 {

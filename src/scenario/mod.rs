@@ -8,8 +8,9 @@ mod file;
 mod force;
 
 pub use file::{
-    CallPlacement, DemandSection, DispatchSection, IncidentTypeSection, MapSection, OnSceneSection,
-    ReturnPosition, RoutingSection, ScenarioFile, UnitSection, UnitsPerPostSection,
+    CallPlacement, DemandSection, DispatchSection, IncidentTypeSection, LargeEventSection,
+    MapSection, OnSceneSection, ReadinessSection, ReturnPosition, RoutingSection, ScenarioFile,
+    UnitSection, UnitsPerPostSection,
 };
 pub use force::{
     CompiledForce, ForceCrew, ForceSection, Layer, Shift, ShiftPattern, TeamSection, TeamStaffing,
@@ -102,6 +103,19 @@ pub struct Unit {
     pub patrol_speed_kmh: f64,
     /// Zones it patrols in (its beat is cut from these).
     pub zones: Vec<u32>,
+    /// A window (seconds from the start) outside which it is never on duty: the extra crews of
+    /// a readiness level, the crews of a large event.
+    pub window: Option<(f64, f64)>,
+}
+
+/// Extra calls at a venue during a large event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LargeEvent {
+    pub name: String,
+    pub venue: NodeId,
+    pub start_s: f64,
+    pub end_s: f64,
+    pub extra_calls_per_hour: f64,
 }
 
 /// A checked, compiled scenario: everything a replication needs, read-only.
@@ -130,6 +144,7 @@ pub struct Scenario {
     pub shifts: Vec<Shift>,
     /// The staffing arithmetic per team (empty when no `[force]` is given).
     pub staffing: Vec<TeamStaffing>,
+    pub large_events: Vec<LargeEvent>,
     /// The scenario text as read, kept with the results.
     pub source_toml: String,
 }
@@ -237,19 +252,20 @@ impl Scenario {
             None => None,
         };
         if let Some(f) = &force {
-            units.extend(f.crews.iter().map(|c| Unit {
-                name: c.name.clone(),
-                team: f.staffing[c.team].team.clone(),
-                layer: c.layer,
-                post: c.post,
-                home: c.base,
-                base: c.base_name.clone(),
-                crew_size: f.staffing[c.team].crew_size,
-                shift: Some(c.shift),
-                patrol_speed_kmh: c.patrol_speed_kmh,
-                zones: c.zones.clone(),
-            }));
+            units.extend(
+                f.crews
+                    .iter()
+                    .map(|c| force_unit(f, c, c.name.clone(), None)),
+            );
         }
+        units.extend(readiness_crews(
+            &check,
+            &file.readiness,
+            force.as_ref(),
+            &map,
+        )?);
+        let (large_events, event_crews) = check_large_events(&check, &file.large_events, &map)?;
+        units.extend(event_crews);
         if units.is_empty() {
             return Err(check.invalid(
                 "units",
@@ -290,16 +306,37 @@ impl Scenario {
             units,
             shifts,
             staffing,
+            large_events,
             source_toml: text.to_string(),
         })
     }
 
-    /// Whether `unit` is scheduled on duty at `time_s` (seconds since the start; day after day).
+    /// Whether `unit` is scheduled on duty at `time_s` (seconds since the start).
     pub fn on_duty_at(&self, unit: &Unit, time_s: f64) -> bool {
-        unit.shift.is_none_or(|s| {
-            let shift = &self.shifts[s];
-            (time_s - shift.start_s).rem_euclid(86_400.0) < shift.duration_s
-        })
+        self.duty_intervals(unit)
+            .iter()
+            .any(|&(a, b)| a <= time_s && time_s < b)
+    }
+
+    /// The intervals in which `unit` is scheduled on duty, from time 0 to the horizon: its
+    /// shift day after day (or the whole run), within its window if it has one.
+    pub fn duty_intervals(&self, unit: &Unit) -> Vec<(f64, f64)> {
+        let (w0, w1) = unit.window.unwrap_or((0.0, self.horizon_s));
+        let (w0, w1) = (w0.max(0.0), w1.min(self.horizon_s));
+        let Some(shift) = unit.shift.map(|s| &self.shifts[s]) else {
+            return if w1 > w0 { vec![(w0, w1)] } else { Vec::new() };
+        };
+        let mut out = Vec::new();
+        let mut day = -1.0;
+        while day * 86_400.0 < w1 {
+            let start = day * 86_400.0 + shift.start_s;
+            let (a, b) = (start.max(w0), (start + shift.duration_s).min(w1));
+            if b > a {
+                out.push((a, b));
+            }
+            day += 1.0;
+        }
+        out
     }
 
     /// Simulated seconds that count (after the warm-up).
@@ -616,5 +653,171 @@ fn listed_unit(map: &RoadMap, name: String, post: usize, crew_size: u32, layer: 
             _ => 30.0,
         },
         zones: vec![map.node(p.node).zone],
+        window: None,
     }
+}
+
+/// The unit of a force crew, named `name`, on duty only within `window` when given.
+fn force_unit(f: &CompiledForce, c: &ForceCrew, name: String, window: Option<(f64, f64)>) -> Unit {
+    Unit {
+        name,
+        team: f.staffing[c.team].team.clone(),
+        layer: c.layer,
+        post: c.post,
+        home: c.base,
+        base: c.base_name.clone(),
+        crew_size: f.staffing[c.team].crew_size,
+        shift: Some(c.shift),
+        patrol_speed_kmh: c.patrol_speed_kmh,
+        zones: c.zones.clone(),
+        window,
+    }
+}
+
+/// Checks a `start_h` / `hours` pair and returns the window in seconds.
+fn check_window(
+    check: &Checker,
+    key: &str,
+    start_h: f64,
+    hours: f64,
+) -> Result<(f64, f64), ScenarioError> {
+    check.that(
+        start_h.is_finite() && start_h >= 0.0,
+        format_args!("{key}.start_h"),
+        start_h,
+        "must be >= 0",
+    )?;
+    check.that(
+        positive(hours),
+        format_args!("{key}.hours"),
+        hours,
+        "must be > 0",
+    )?;
+    Ok((start_h * 3600.0, (start_h + hours) * 3600.0))
+}
+
+/// The extra crews of each readiness window: for every team and shift, (factor − 1) × its crews
+/// per shift, rounded, on duty only in the window; extra standby crews wait at the
+/// pre-positioning key points when given.
+fn readiness_crews(
+    check: &Checker,
+    windows: &[ReadinessSection],
+    force: Option<&CompiledForce>,
+    map: &RoadMap,
+) -> Result<Vec<Unit>, ScenarioError> {
+    let mut out = Vec::new();
+    for (i, w) in windows.iter().enumerate() {
+        let key = format!("readiness[{i}]");
+        let Some(f) = force else {
+            return Err(check.invalid(&key, &w.name, "readiness levels need a [force]"));
+        };
+        check.that(
+            (1..=4).contains(&w.level),
+            format_args!("{key}.level"),
+            w.level,
+            "must be 1 to 4",
+        )?;
+        check.that(
+            w.on_duty_factor.is_finite() && w.on_duty_factor >= 1.0,
+            format_args!("{key}.on_duty_factor"),
+            w.on_duty_factor,
+            "must be >= 1",
+        )?;
+        let window = check_window(check, &key, w.start_h, w.hours)?;
+        let mut points = Vec::new();
+        for (j, name) in w.preposition.iter().enumerate() {
+            let k = map
+                .key_points
+                .iter()
+                .find(|k| &k.name == name)
+                .ok_or_else(|| {
+                    check.invalid(
+                        format!("{key}.preposition[{j}]"),
+                        format!("{name:?}"),
+                        format!("no such key point on map `{}`", map.name),
+                    )
+                })?;
+            points.push((k.node, k.name.clone()));
+        }
+        for (t, team) in f.staffing.iter().enumerate() {
+            let extra =
+                ((w.on_duty_factor - 1.0) * f64::from(team.crews_per_shift)).round() as usize;
+            for s in 0..f.shifts.len() {
+                let regular: Vec<&ForceCrew> = f
+                    .crews
+                    .iter()
+                    .filter(|c| c.team == t && c.shift == s)
+                    .collect();
+                for k in 0..extra {
+                    let c = regular[k % regular.len()];
+                    let name = format!("{}/{}/{}+{}", team.team, f.shifts[s].name, w.name, k + 1);
+                    let mut unit = force_unit(f, c, name, Some(window));
+                    if c.layer == Layer::Standby && !points.is_empty() {
+                        let (node, base) = points[k % points.len()].clone();
+                        (unit.home, unit.base, unit.post) = (node, base, None);
+                    }
+                    out.push(unit);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Checks large events; returns them and their dedicated crews (point layer, at the venue, on
+/// duty for the event).
+fn check_large_events(
+    check: &Checker,
+    events: &[LargeEventSection],
+    map: &RoadMap,
+) -> Result<(Vec<LargeEvent>, Vec<Unit>), ScenarioError> {
+    let mut out = Vec::new();
+    let mut crews = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        let key = format!("large_events[{i}]");
+        let venue = map
+            .key_points
+            .iter()
+            .map(|k| (&k.name, k.node))
+            .chain(map.posts.iter().map(|p| (&p.name, p.node)))
+            .find(|(name, _)| **name == e.venue)
+            .map(|(_, node)| node)
+            .ok_or_else(|| {
+                check.invalid(
+                    format!("{key}.venue"),
+                    format!("{:?}", e.venue),
+                    format!("no such key point or post on map `{}`", map.name),
+                )
+            })?;
+        check.that(
+            e.extra_calls_per_hour.is_finite() && e.extra_calls_per_hour >= 0.0,
+            format_args!("{key}.extra_calls_per_hour"),
+            e.extra_calls_per_hour,
+            "must be >= 0",
+        )?;
+        let (start_s, end_s) = check_window(check, &key, e.start_h, e.hours)?;
+        for k in 0..e.dedicated_crews {
+            crews.push(Unit {
+                name: format!("{}/{}", e.name, k + 1),
+                team: e.name.clone(),
+                layer: Layer::Point,
+                post: None,
+                home: venue,
+                base: e.venue.clone(),
+                crew_size: 2,
+                shift: None,
+                patrol_speed_kmh: 0.0,
+                zones: vec![map.node(venue).zone],
+                window: Some((start_s, end_s)),
+            });
+        }
+        out.push(LargeEvent {
+            name: e.name.clone(),
+            venue,
+            start_s,
+            end_s,
+            extra_calls_per_hour: e.extra_calls_per_hour,
+        });
+    }
+    Ok((out, crews))
 }

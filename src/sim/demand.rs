@@ -31,6 +31,8 @@ enum OnSceneDraw {
 /// The demand of a scenario, prepared once and shared by every replication.
 pub struct DemandModel {
     hourly_calls: [f64; 24],
+    /// Large events: (start, end, extra calls per second, venue).
+    events: Vec<(f64, f64, f64, NodeId)>,
     nodes: WeightedAliasIndex<f64>,
     types: WeightedAliasIndex<f64>,
     on_scene: Vec<OnSceneDraw>,
@@ -79,6 +81,11 @@ impl DemandModel {
             .collect();
         DemandModel {
             hourly_calls: scenario.hourly_calls,
+            events: scenario
+                .large_events
+                .iter()
+                .map(|e| (e.start_s, e.end_s, e.extra_calls_per_hour / 3600.0, e.venue))
+                .collect(),
             nodes: WeightedAliasIndex::new(weights).expect("node weights are checked"),
             types: WeightedAliasIndex::new(
                 scenario.incident_types.iter().map(|t| t.share).collect(),
@@ -92,7 +99,7 @@ impl DemandModel {
     pub fn next_call(&self, after_s: f64, streams: &mut Streams) -> NewCall {
         let need: f64 = streams.call_times.sample(Exp1);
         let call_s = self.next_time(after_s, need);
-        let node = self.nodes.sample(&mut streams.call_places) as NodeId;
+        let node = self.place(call_s, &mut streams.call_places);
         let kind = self.types.sample(&mut streams.call_types);
         let rng = &mut streams.on_scene_times;
         let on_scene_s = match self.on_scene[kind] {
@@ -112,20 +119,53 @@ impl DemandModel {
         }
     }
 
+    /// Where a call at `call_s` happens: at a large event's venue in proportion to its extra
+    /// rate, else by the placement table. (With large events, one more draw per call.)
+    fn place(&self, call_s: f64, rng: &mut super::Stream) -> NodeId {
+        if !self.events.is_empty() {
+            let mut u: f64 = rng.random::<f64>() * self.rate_per_s(call_s);
+            for &(start, end, rate, venue) in &self.events {
+                if (start..end).contains(&call_s) {
+                    if u < rate {
+                        return venue;
+                    }
+                    u -= rate;
+                }
+            }
+        }
+        self.nodes.sample(rng) as NodeId
+    }
+
+    /// The call rate at `t`, per second: the hour's rate plus any large events under way.
+    fn rate_per_s(&self, t: f64) -> f64 {
+        let hour = (t / 3600.0).floor() as i64;
+        self.hourly_calls[hour.rem_euclid(24) as usize] / 3600.0
+            + self
+                .events
+                .iter()
+                .filter(|e| (e.0..e.1).contains(&t))
+                .map(|e| e.2)
+                .sum::<f64>()
+    }
+
     /// The time at which the integrated rate from `after_s` reaches `need` (an Exp(1) draw):
-    /// exact inversion of the piecewise-constant hourly rate.
+    /// exact inversion of the piecewise-constant rate (hours, and large events' edges).
     fn next_time(&self, after_s: f64, mut need: f64) -> f64 {
         let mut t = after_s;
         loop {
-            let hour = (t / 3600.0).floor();
-            let rate_per_s = self.hourly_calls[(hour as i64).rem_euclid(24) as usize] / 3600.0;
-            let hour_end = (hour + 1.0) * 3600.0;
-            let available = rate_per_s * (hour_end - t);
+            let rate_per_s = self.rate_per_s(t);
+            let segment_end = self
+                .events
+                .iter()
+                .flat_map(|e| [e.0, e.1])
+                .filter(|&edge| edge > t)
+                .fold(((t / 3600.0).floor() + 1.0) * 3600.0, f64::min);
+            let available = rate_per_s * (segment_end - t);
             if rate_per_s > 0.0 && need <= available {
                 return t + need / rate_per_s;
             }
             need -= available;
-            t = hour_end;
+            t = segment_end;
         }
     }
 }
