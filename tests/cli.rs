@@ -39,7 +39,10 @@ fn default_run_writes_tables_that_polars_reads_back() {
     let units = ParquetReader::new(std::fs::File::open(dir.join("units.parquet")).unwrap())
         .finish()
         .unwrap();
-    assert_eq!(units.height(), 2 * 168);
+    let fleet = patrolsim::scenario::Scenario::default_scenario()
+        .units
+        .len();
+    assert_eq!(units.height(), 2 * fleet);
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary.as_array().unwrap().len(), 3);
@@ -210,7 +213,7 @@ fn pandas_reads_the_parquet_tables() {
                   calls = pd.read_parquet(d + '/calls.parquet')\n\
                   units = pd.read_parquet(d + '/units.parquet')\n\
                   summary = pd.read_parquet(d + '/summary.parquet')\n\
-                  assert len(calls) > 1000 and len(units) == 168 and len(summary) == 2\n\
+                  assert len(calls) > 1000 and len(units) == int(sys.argv[2]) and len(summary) == 2\n\
                   assert (calls['response_s'].dropna() >= 60).all()\n\
                   print(len(calls), calls['final_state'].value_counts().to_dict())\n";
     let has_pandas = Command::new("python3")
@@ -226,11 +229,14 @@ fn pandas_reads_the_parquet_tables() {
         eprintln!("SKIPPED: pandas/pyarrow not installed (`pip install pandas pyarrow`)");
         return;
     }
+    let fleet = patrolsim::scenario::Scenario::default_scenario()
+        .units
+        .len();
     let tmp = tempfile::tempdir().unwrap();
     let out = patrolsim(&["run", "--replications", "1", "-o", "out"], tmp.path());
     assert!(out.status.success(), "{}", text(&out).1);
     let py = Command::new("python3")
-        .args(["-c", script, "out"])
+        .args(["-c", script, "out", &fleet.to_string()])
         .current_dir(tmp.path())
         .output()
         .unwrap();
