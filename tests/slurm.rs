@@ -1,0 +1,102 @@
+//! A sweep spread over a real Slurm cluster with `scripts/slurm/submit.sh` (an array of shard
+//! tasks, then a merge job that depends on it) gives byte for byte the tables of a sweep on one
+//! machine.
+//!
+//! Runs only when `PATROLSIM_SLURM=1` (CI sets it after starting `../shared/slurm`); then a
+//! missing or broken cluster is a failure, not a skip.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn run(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_sweep_on_slurm_merges_to_the_single_machine_tables() {
+    if std::env::var_os("PATROLSIM_SLURM").is_none() {
+        eprintln!("SKIPPED: set PATROLSIM_SLURM=1 with a running Slurm cluster (see .ci/run)");
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let binary = env!("CARGO_BIN_EXE_patrolsim");
+    let sweep = root.join("tests/data/tiny-sweep.toml");
+    let started = Instant::now();
+    let nodes = run(Command::new("sinfo").args(["-h", "-N", "-o", "%t"]));
+    assert!(
+        nodes
+            .lines()
+            .any(|s| s.starts_with("idle") || s.starts_with("mix")),
+        "no Slurm node is up: {nodes:?}"
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("slurm");
+    let ids = run(Command::new(root.join("scripts/slurm/submit.sh"))
+        .args([sweep.as_os_str(), "3".as_ref(), out.as_os_str()])
+        .env("PATROLSIM", binary));
+    let ids: Vec<&str> = ids.split_whitespace().collect();
+    assert_eq!(
+        ids.len(),
+        2,
+        "submit.sh prints the array and merge job ids: {ids:?}"
+    );
+    let jobs = ids.join(",");
+    loop {
+        let queued = run(Command::new("squeue").args(["-h", "-j", &jobs]));
+        if queued.trim().is_empty() {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(180) {
+            let _ = Command::new("scancel").args(&ids).status();
+            panic!("the Slurm jobs did not finish in 180 s:\n{queued}");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let logs =
+        |name: &str| std::fs::read_to_string(out.join("logs").join(name)).unwrap_or_default();
+    for job in &ids {
+        let state = run(Command::new("scontrol").args(["-o", "show", "job", job]));
+        for line in state.lines() {
+            assert!(
+                line.contains("JobState=COMPLETED") && line.contains("ExitCode=0:0"),
+                "job {job} did not succeed: {line}\nmerge log:\n{}",
+                logs("merge.out")
+            );
+        }
+    }
+    assert!(logs("merge.out").contains("merged 24 pairs from 3 folders"));
+
+    let single = tmp.path().join("single");
+    run(Command::new(binary).args([
+        "sweep".as_ref(),
+        sweep.as_os_str(),
+        "-o".as_ref(),
+        single.as_os_str(),
+    ]));
+    for name in [
+        "replications.parquet",
+        "replications.csv",
+        "points.parquet",
+        "points.csv",
+        "experiment.toml",
+    ] {
+        let merged = std::fs::read(out.join("merged").join(name)).unwrap();
+        assert!(
+            merged == std::fs::read(single.join(name)).unwrap(),
+            "{name}: Slurm's merged table differs from the single-machine sweep"
+        );
+    }
+    println!(
+        "Slurm: 3 shards + merge, identical to one machine, in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
