@@ -93,9 +93,10 @@ pub fn points_text(sweep: &Sweep, figures: &[PointFigures]) -> String {
         table.add_row(row);
     }
     format!(
-        "{} points x {} replications; mean [95 % interval] across replications\n{table}\n",
+        "{} points, {} (point, replication) pairs; mean [95 % interval] across replications\n\
+         {table}\n",
         sweep.points.len(),
-        sweep.experiment.replications
+        sweep.pairs().count()
     )
 }
 

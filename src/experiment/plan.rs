@@ -130,8 +130,6 @@ pub struct Experiment {
     /// The experiment file's text, kept with the results.
     pub text: String,
     pub file: ExperimentFile,
-    /// Replications per point.
-    pub replications: u32,
     pub output_dir: PathBuf,
     /// The checked key paths of `file.axis`, in order.
     pub axes: Vec<KeyPath>,
@@ -221,17 +219,8 @@ impl Experiment {
             Some(search) => Some(key_path("search.key".into(), &search.key)?),
             None => None,
         };
-        let base_replications = match base.get("replications") {
-            Some(toml::Value::Integer(r)) => u32::try_from(*r).unwrap_or(0),
-            _ => 1,
-        };
-        let replications = file.replications.unwrap_or(base_replications);
-        if replications < 1 {
-            return Err(invalid(
-                "replications".into(),
-                &replications,
-                "must be >= 1".into(),
-            ));
+        if let Some(r) = file.replications.filter(|&r| r < 1) {
+            return Err(invalid("replications".into(), &r, "must be >= 1".into()));
         }
         let output_dir = file.output_dir.clone().unwrap_or_else(|| {
             let stem = path.file_stem().unwrap_or_default();
@@ -241,7 +230,6 @@ impl Experiment {
             label,
             text,
             file,
-            replications,
             output_dir,
             axes,
             search_key,
@@ -270,7 +258,9 @@ impl Experiment {
         );
         let text = toml::to_string(&doc).expect("a TOML table always serialises");
         let mut scenario = Scenario::from_toml(&text, &label, &self.base_dir)?;
-        scenario.replications = self.replications;
+        if let Some(r) = self.file.replications {
+            scenario.replications = r;
+        }
         Ok(Point {
             values: settings.iter().map(|(_, v)| (*v).clone()).collect(),
             fingerprint: fingerprint(&text),

@@ -19,6 +19,7 @@ use std::path::Path;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evaluation {
     pub value: toml::Value,
+    pub replications: u32,
     /// Mean counted calls of the target's group per replication.
     pub mean_calls: f64,
     /// The target share across replications; none if no call of the group came.
@@ -131,14 +132,6 @@ fn check(experiment: &Experiment, s: &SearchSection) -> Result<(Range, f64), Sce
     if let Some(p) = s.priority.filter(|p| !(1..=9).contains(p)) {
         return Err(invalid("priority", &p, "must be 1 to 9"));
     }
-    if experiment.replications < 2 {
-        return Err(ScenarioError::Invalid {
-            file: experiment.label.clone(),
-            key: "replications".into(),
-            value: experiment.replications.to_string(),
-            rule: "a search needs >= 2 replications for a confidence interval".into(),
-        });
-    }
     Ok((range, tolerance))
 }
 
@@ -167,13 +160,26 @@ pub fn run_search(experiment: &Experiment) -> Result<SearchOutcome, ScenarioErro
     };
     let (mut range, tolerance) = check(experiment, s)?;
     let key = experiment.search_key.as_ref().expect("checked with search");
-    // Compile both ends first, so that a bad value is reported before anything runs.
+    // The low end is compiled here and the high end before it runs: a bad value at either end
+    // is reported before anything runs.
     let (low, high) = range.ends();
-    experiment.point(&[(key, &low)])?;
+    let replications = experiment
+        .point(&[(key, &low)])?
+        .model
+        .scenario
+        .replications;
+    if replications < 2 {
+        return Err(ScenarioError::Invalid {
+            file: experiment.label.clone(),
+            key: "replications".into(),
+            value: replications.to_string(),
+            rule: "a search needs >= 2 replications for a confidence interval".into(),
+        });
+    }
     let mut evaluations = Vec::new();
     let mut evaluate = |value: toml::Value| -> Result<bool, ScenarioError> {
         let point = experiment.point(&[(key, &value)])?;
-        let summaries: Vec<Summary> = (0..experiment.replications)
+        let summaries: Vec<Summary> = (0..replications)
             .into_par_iter()
             .map(|r| summarise_replication(&point, r))
             .collect();
@@ -195,7 +201,8 @@ pub fn run_search(experiment: &Experiment) -> Result<SearchOutcome, ScenarioErro
         let calls: f64 = groups.iter().map(|f| f.calls as f64).sum();
         evaluations.push(Evaluation {
             value,
-            mean_calls: calls / f64::from(experiment.replications),
+            replications,
+            mean_calls: calls / f64::from(replications),
             share,
             meets,
         });
@@ -247,7 +254,7 @@ pub fn write_search(
         axis_column(&key.text, evals.iter().map(|e| &e.value).collect()),
         Column::new(
             "replications".into(),
-            vec![experiment.replications; evals.len()],
+            evals.iter().map(|e| e.replications).collect::<Vec<_>>(),
         ),
         Column::new(
             "mean_calls".into(),

@@ -139,8 +139,10 @@ impl Sweep {
 
     /// Every (point, replication) pair, replications fastest.
     pub fn pairs(&self) -> impl Iterator<Item = (usize, u32)> + '_ {
-        let reps = self.experiment.replications;
-        (0..self.points.len()).flat_map(move |p| (0..reps).map(move |r| (p, r)))
+        self.points
+            .iter()
+            .enumerate()
+            .flat_map(|(p, point)| (0..point.model.scenario.replications).map(move |r| (p, r)))
     }
 
     /// The pairs of `shard`.
@@ -194,12 +196,12 @@ pub fn saved_pairs(
 /// saving each as it finishes; shows a progress bar with ETA when stderr is a terminal.
 pub fn run_sweep(sweep: &Sweep, dir: &Path, shard: Shard) -> anyhow::Result<RunCounts> {
     let saved = saved_pairs(sweep, dir)?;
-    let todo: Vec<(usize, u32)> = sweep
-        .shard_pairs(shard)
+    let mine = sweep.shard_pairs(shard);
+    let already_done = mine.iter().filter(|pair| saved.contains_key(pair)).count();
+    let todo: Vec<(usize, u32)> = mine
         .into_iter()
         .filter(|pair| !saved.contains_key(pair))
         .collect();
-    let already_done = sweep.shard_pairs(shard).len() - todo.len();
     let bar = ProgressBar::new(todo.len() as u64).with_style(
         ProgressStyle::with_template(
             "{bar:40} {pos}/{len} (point, replication) pairs, {elapsed} elapsed, ETA {eta}",
