@@ -445,3 +445,79 @@ fn shipped_experiment_files_compile() {
     let search = Experiment::load(&root.join("search-example.toml")).unwrap();
     assert!(search.search_key.is_some());
 }
+
+#[test]
+fn saved_pairs_are_reused_for_more_replications_but_never_for_another_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let axis = "[[axis]]\nkey = \"dispatch.delay_s\"\nvalues = [30, 60]\n";
+    let two = tiny_sweep(tmp.path(), &format!("replications = 2\n{axis}"));
+    let out = tmp.path().join("out");
+    assert_eq!(run_sweep(&two, &out, Shard::WHOLE).unwrap().ran, 4);
+    // Twice the replications: the 4 saved pairs are kept, 4 more run.
+    let four = tiny_sweep(tmp.path(), &format!("replications = 4\n{axis}"));
+    let counts = run_sweep(&four, &out, Shard::WHOLE).unwrap();
+    assert_eq!((counts.already_done, counts.ran), (4, 4));
+    // Another value on the axis changes the scenario of point 1: its saved pairs are refused.
+    let other = tiny_sweep(
+        tmp.path(),
+        "replications = 4\n[[axis]]\nkey = \"dispatch.delay_s\"\nvalues = [30, 45]\n",
+    );
+    let err = run_sweep(&other, &out, Shard::WHOLE).unwrap_err();
+    assert!(
+        matches!(
+            err.downcast_ref(),
+            Some(SweepError::Foreign { point: 1, .. })
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn search_cli_prints_the_answer_and_writes_the_values_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = data("tiny-search.toml");
+    let out = patrolsim(&["search", file.to_str().unwrap(), "-o", "s"], tmp.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answer = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("least units_per_post.per_post meeting the target: "))
+        .unwrap_or_else(|| panic!("no answer in: {stdout}"));
+    let csv = std::fs::read_to_string(tmp.path().join("s/search.csv")).unwrap();
+    assert!(
+        csv.starts_with("order,units_per_post.per_post,replications,"),
+        "{csv}"
+    );
+    // The answer is the least value run that meets the target.
+    let least_meeting = csv
+        .lines()
+        .skip(1)
+        .filter(|l| l.ends_with(",true"))
+        .map(|l| l.split(',').nth(1).unwrap().parse::<i64>().unwrap())
+        .min();
+    assert_eq!(least_meeting, Some(answer.parse().unwrap()), "{csv}");
+}
+
+#[test]
+fn a_bad_search_target_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(data("tiny-grid.toml"), tmp.path().join("tiny-grid.toml")).unwrap();
+    let text = std::fs::read_to_string(data("tiny-search.toml")).unwrap();
+    std::fs::write(
+        tmp.path().join("bad.toml"),
+        text.replace("at_least = 0.8", "at_least = 80"),
+    )
+    .unwrap();
+    let out = patrolsim(&["search", "bad.toml", "-o", "s"], tmp.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("bad.toml: search.at_least = 80: must be a share in (0, 1]"),
+        "{stderr}"
+    );
+    assert!(!tmp.path().join("s").exists());
+}
