@@ -8,11 +8,15 @@
 # logs in OUT/logs/. Extra options (e.g. --partition=short --time=1:00:00) go to both jobs.
 set -euo pipefail
 if [ $# -lt 3 ]; then
-  sed -n '2,9p' "$0" >&2
+  sed -n '2,8p' "$0" >&2
   exit 2
 fi
 here=$(cd "$(dirname "$0")" && pwd)
 sweep=$(realpath "$1"); shards=$2; out=$(realpath -m "$3"); shift 3
+if ! [[ $shards =~ ^[1-9][0-9]*$ ]]; then
+  echo "submit.sh: SHARDS = $shards: must be a whole number >= 1" >&2
+  exit 2
+fi
 patrolsim=$(realpath "${PATROLSIM:-target/release/patrolsim}")
 mkdir -p "$out/logs"   # Slurm does not create the log folder
 env="ALL,PATROLSIM=$patrolsim,SWEEP=$sweep,OUT=$out,SHARDS=$shards"
