@@ -5,6 +5,9 @@
 //! Runs only when `PATROLSIM_SLURM=1` (CI sets it after starting `../shared/slurm`); then a
 //! missing or broken cluster is a failure, not a skip.
 
+mod common;
+
+use common::{assert_same_tables, data};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -28,7 +31,7 @@ fn a_sweep_on_slurm_merges_to_the_single_machine_tables() {
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let binary = env!("CARGO_BIN_EXE_patrolsim");
-    let sweep = root.join("tests/data/tiny-sweep.toml");
+    let sweep = data("tiny-sweep.toml");
     let started = Instant::now();
     let nodes = run(Command::new("sinfo").args(["-h", "-N", "-o", "%t"]));
     assert!(
@@ -82,19 +85,7 @@ fn a_sweep_on_slurm_merges_to_the_single_machine_tables() {
         "-o".as_ref(),
         single.as_os_str(),
     ]));
-    for name in [
-        "replications.parquet",
-        "replications.csv",
-        "points.parquet",
-        "points.csv",
-        "experiment.toml",
-    ] {
-        let merged = std::fs::read(out.join("merged").join(name)).unwrap();
-        assert!(
-            merged == std::fs::read(single.join(name)).unwrap(),
-            "{name}: Slurm's merged table differs from the single-machine sweep"
-        );
-    }
+    assert_same_tables(&out.join("merged"), &single);
     println!(
         "Slurm: 3 shards + merge, identical to one machine, in {:.1} s",
         started.elapsed().as_secs_f64()

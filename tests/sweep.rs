@@ -4,14 +4,11 @@
 use patrolsim::experiment::{
     Experiment, PairResult, Shard, Sweep, SweepError, gather, run_search, run_sweep, write_sweep,
 };
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
+use common::{assert_bad_input, assert_same_tables, data, patrolsim};
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// Writes a sweep file over the tiny grid into `dir` and plans it.
 fn tiny_sweep(dir: &Path, body: &str) -> Sweep {
@@ -35,29 +32,6 @@ fn run_whole(sweep: &Sweep, dir: &Path, threads: usize) -> Vec<PairResult> {
     let pairs = gather(sweep, &[dir.to_path_buf()]).unwrap();
     write_sweep(sweep, &pairs, dir).unwrap();
     pairs
-}
-
-const TABLES: [&str; 5] = [
-    "replications.parquet",
-    "replications.csv",
-    "points.parquet",
-    "points.csv",
-    "experiment.toml",
-];
-
-fn assert_same_tables(a: &Path, b: &Path) {
-    for name in TABLES {
-        let (x, y) = (
-            std::fs::read(a.join(name)).unwrap(),
-            std::fs::read(b.join(name)).unwrap(),
-        );
-        assert!(
-            x == y,
-            "{name} differs between {} and {}",
-            a.display(),
-            b.display()
-        );
-    }
 }
 
 fn variance(values: &[f64]) -> f64 {
@@ -239,14 +213,6 @@ fn search_finds_the_least_value_meeting_the_target() {
     }
 }
 
-fn patrolsim(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_patrolsim"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap()
-}
-
 fn pair_files(dir: &Path) -> Vec<(String, std::time::SystemTime)> {
     let mut files: Vec<_> = std::fs::read_dir(dir.join("pairs"))
         .map(|entries| {
@@ -345,13 +311,7 @@ fn sweep_rejects(body: &str, expect: &[&str]) {
     )
     .unwrap();
     let out = patrolsim(&["sweep", "bad.toml"], tmp.path());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("bad.toml"), "{stderr}");
-    for e in expect {
-        assert!(stderr.contains(e), "expected {e:?} in: {stderr}");
-    }
+    assert_bad_input(&out, &[&["bad.toml"], expect].concat());
     assert!(
         !tmp.path().join("out").exists(),
         "output written for bad input"
@@ -411,8 +371,7 @@ fn a_sweep_without_axes_and_a_bad_shard_are_refused() {
         ],
         tmp.path(),
     );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--shard 3/3"));
+    assert_bad_input(&out, &["--shard 3/3: must be I/N with 0 <= I < N"]);
     assert!(!tmp.path().join("outputs").exists());
 }
 
@@ -428,11 +387,9 @@ fn merge_cli_refuses_an_incomplete_set_of_shards() {
         "a shard writes no tables"
     );
     let merge = patrolsim(&["merge", sweep, "s0", "-o", "merged"], tmp.path());
-    let stderr = String::from_utf8_lossy(&merge.stderr);
-    assert_eq!(merge.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("12 of 24 (point, replication) pairs have no result"),
-        "{stderr}"
+    assert_bad_input(
+        &merge,
+        &["12 of 24 (point, replication) pairs have no result"],
     );
     assert!(!tmp.path().join("merged").exists());
 }
@@ -513,11 +470,9 @@ fn a_bad_search_target_is_named() {
     )
     .unwrap();
     let out = patrolsim(&["search", "bad.toml", "-o", "s"], tmp.path());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("bad.toml: search.at_least = 80: must be a share in (0, 1]"),
-        "{stderr}"
+    assert_bad_input(
+        &out,
+        &["bad.toml: search.at_least = 80: must be a share in (0, 1]"],
     );
     assert!(!tmp.path().join("s").exists());
 }
