@@ -3,8 +3,8 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use patrolsim::experiment::{
-    Experiment, Shard, Sweep, SweepError, gather, points_text, run_replications, run_search,
-    run_sweep, search_text, summary_text, write_run, write_search, write_sweep,
+    Experiment, PairResult, Shard, Sweep, SweepError, gather, points_text, run_replications,
+    run_search, run_sweep, search_text, summary_text, write_run, write_search, write_sweep,
 };
 use patrolsim::map::write_map_file;
 use patrolsim::scenario::{Scenario, ScenarioError};
@@ -124,6 +124,14 @@ fn set_threads(threads: Option<usize>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes a whole sweep's tables into `dir` and prints its points.
+fn write_and_show(sweep: &Sweep, pairs: &[PairResult], dir: &Path) -> anyhow::Result<()> {
+    let figures = write_sweep(sweep, pairs, dir)?;
+    print!("{}", points_text(sweep, &figures));
+    println!("tables in {}", dir.display());
+    Ok(())
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Run {
@@ -180,10 +188,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 return Ok(());
             }
             let pairs = gather(&sweep, std::slice::from_ref(&dir))?;
-            let figures = write_sweep(&sweep, &pairs, &dir)?;
-            print!("{}", points_text(&sweep, &figures));
-            println!("tables in {}", dir.display());
-            Ok(())
+            write_and_show(&sweep, &pairs, &dir)
         }
         Command::Merge {
             sweep,
@@ -193,15 +198,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let sweep = Sweep::plan(Experiment::load(&sweep)?)?;
             let dir = output.unwrap_or_else(|| sweep.experiment.output_dir.clone());
             let pairs = gather(&sweep, &shards)?;
-            let figures = write_sweep(&sweep, &pairs, &dir)?;
-            print!("{}", points_text(&sweep, &figures));
-            println!(
-                "merged {} pairs from {} folders; tables in {}",
-                pairs.len(),
-                shards.len(),
-                dir.display()
-            );
-            Ok(())
+            println!("merged {} pairs from {} folders", pairs.len(), shards.len());
+            write_and_show(&sweep, &pairs, &dir)
         }
         Command::Search {
             file,

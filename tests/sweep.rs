@@ -376,7 +376,7 @@ fn a_sweep_without_axes_and_a_bad_shard_are_refused() {
 }
 
 #[test]
-fn merge_cli_refuses_an_incomplete_set_of_shards() {
+fn merge_cli_refuses_an_incomplete_set_of_shards_and_merges_a_complete_one() {
     let tmp = tempfile::tempdir().unwrap();
     let sweep = data("tiny-sweep.toml");
     let sweep = sweep.to_str().unwrap();
@@ -392,6 +392,18 @@ fn merge_cli_refuses_an_incomplete_set_of_shards() {
         &["12 of 24 (point, replication) pairs have no result"],
     );
     assert!(!tmp.path().join("merged").exists());
+
+    let shard = patrolsim(&["sweep", sweep, "--shard", "1/2", "-o", "s1"], tmp.path());
+    assert!(shard.status.success());
+    let merge = patrolsim(&["merge", sweep, "s0", "s1", "-o", "merged"], tmp.path());
+    let stdout = String::from_utf8_lossy(&merge.stdout);
+    assert!(
+        stdout.contains("merged 24 pairs from 2 folders"),
+        "{stdout}"
+    );
+    let single = patrolsim(&["sweep", sweep, "-o", "single"], tmp.path());
+    assert!(single.status.success());
+    assert_same_tables(&tmp.path().join("merged"), &tmp.path().join("single"));
 }
 
 #[test]
