@@ -167,8 +167,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             threads,
         } => {
             let shard = shard.as_deref().map(Shard::parse).transpose()?;
+            set_threads(threads)?; // before anything uses rayon's pool
             let sweep = Sweep::plan(Experiment::load(&sweep)?)?;
-            set_threads(threads)?;
             let dir = output.unwrap_or_else(|| sweep.experiment.output_dir.clone());
             let started = Instant::now();
             let counts = run_sweep(&sweep, &dir, shard.unwrap_or(Shard::WHOLE))?;
@@ -206,8 +206,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             output,
             threads,
         } => {
-            let experiment = Experiment::load(&file)?;
             set_threads(threads)?;
+            let experiment = Experiment::load(&file)?;
             let dir = output.unwrap_or_else(|| experiment.output_dir.clone());
             let outcome = run_search(&experiment)?;
             write_search(&experiment, &outcome, &dir)?;

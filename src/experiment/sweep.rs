@@ -98,8 +98,8 @@ pub struct RunCounts {
 }
 
 impl Sweep {
-    /// Compiles every point of `experiment`'s axes; the first bad value is an error and
-    /// nothing has run.
+    /// Compiles every point of `experiment`'s axes; the first bad point is an error and nothing
+    /// has run.
     pub fn plan(experiment: Experiment) -> Result<Sweep, ScenarioError> {
         if experiment.axes.is_empty() {
             return Err(ScenarioError::Invalid {
@@ -116,24 +116,29 @@ impl Sweep {
             .map(|a| a.values.len())
             .collect();
         let total: usize = sizes.iter().product();
-        let mut points = Vec::with_capacity(total);
-        for p in 0..total {
-            // Odometer order: the last axis changes fastest.
-            let mut rest = p;
-            let mut picks = vec![0; sizes.len()];
-            for (a, &size) in sizes.iter().enumerate().rev() {
-                picks[a] = rest % size;
-                rest /= size;
-            }
-            let settings: Vec<_> = experiment
-                .axes
-                .iter()
-                .zip(&experiment.file.axis)
-                .zip(&picks)
-                .map(|((path, axis), &i)| (path, &axis.values[i]))
-                .collect();
-            points.push(experiment.point(&settings)?);
-        }
+        // Compiled in parallel (maps and search graphs take time); the first bad point in
+        // order is the one reported.
+        let compiled: Vec<Result<Point, ScenarioError>> = (0..total)
+            .into_par_iter()
+            .map(|p| {
+                // Odometer order: the last axis changes fastest.
+                let mut rest = p;
+                let mut picks = vec![0; sizes.len()];
+                for (a, &size) in sizes.iter().enumerate().rev() {
+                    picks[a] = rest % size;
+                    rest /= size;
+                }
+                let settings: Vec<_> = experiment
+                    .axes
+                    .iter()
+                    .zip(&experiment.file.axis)
+                    .zip(&picks)
+                    .map(|((path, axis), &i)| (path, &axis.values[i]))
+                    .collect();
+                experiment.point(&settings)
+            })
+            .collect();
+        let points = compiled.into_iter().collect::<Result<Vec<_>, _>>()?;
         Ok(Sweep { experiment, points })
     }
 
