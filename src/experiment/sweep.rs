@@ -403,7 +403,8 @@ pub struct PointFigures {
     pub replications: usize,
     /// Mean counted calls per replication.
     pub mean_calls: f64,
-    /// Mean and 95 % interval of each of [`METRICS`], in order.
+    /// Mean and 95 % interval of each figure of the tables (share on scene in 5 min, in 10 min,
+    /// response mean, p50, p90, p95, p99, queue wait, utilisation), in that order.
     pub metrics: Vec<Option<MeanCi>>,
 }
 
