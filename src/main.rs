@@ -2,7 +2,11 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use patrolsim::experiment::{run_replications, staffing_text, summary_text, write_run};
+use patrolsim::experiment::{
+    Experiment, PairResult, Shard, Sweep, SweepError, gather, points_text, run_replications,
+    run_search, run_sweep, search_text, staffing_text, summary_text, write_run, write_search,
+    write_sweep,
+};
 use patrolsim::map::write_map_file;
 use patrolsim::scenario::{Scenario, ScenarioError};
 use patrolsim::sim::Model;
@@ -38,6 +42,53 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Run every point of a sweep file's axes x its replications; write per-replication and
+    /// per-point tables. Started again, it runs only the pairs without a saved result.
+    #[command(
+        after_help = "Examples:\n  patrolsim sweep scenarios/sweep-example.toml\n  \
+        patrolsim sweep scenarios/sweep-example.toml --shard 0/4 -o out/shard-0   \
+        # a quarter of the pairs, no tables\n  \
+        patrolsim merge scenarios/sweep-example.toml out/shard-*"
+    )]
+    Sweep {
+        /// Sweep file (TOML): base scenario, [[axis]] key and values, replications.
+        sweep: PathBuf,
+        /// Output folder; default: the sweep's output_dir, else outputs/<file stem>.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Run only share I of N of the (point, replication) pairs (0 <= I < N) and write no
+        /// tables; `patrolsim merge` gathers the shards.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<String>,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Gather the pair results of sweep shards and write the tables a single run would.
+    #[command(after_help = "Example:\n  patrolsim merge sweep.toml out/shard-* -o out/merged")]
+    Merge {
+        /// The sweep file the shards ran.
+        sweep: PathBuf,
+        /// Output folders of the shards; together they must hold every pair exactly once.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Output folder; default: the sweep's output_dir, else outputs/<file stem>.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Find the least value of a numeric key at which a promise holds (bisection, same calls
+    /// for every value).
+    #[command(after_help = "Example:\n  patrolsim search scenarios/search-example.toml")]
+    Search {
+        /// Experiment file (TOML) with a [search] section.
+        file: PathBuf,
+        /// Output folder; default: the file's output_dir, else outputs/<file stem>.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// Check a scenario file without running it.
     #[command(after_help = "Example:\n  patrolsim check scenarios/default.toml")]
     Check {
@@ -64,6 +115,24 @@ fn load(path: Option<&Path>) -> Result<Scenario, ScenarioError> {
     }
 }
 
+fn set_threads(threads: Option<usize>) -> anyhow::Result<()> {
+    if let Some(t) = threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(t)
+            .build_global()
+            .context("cannot start worker threads")?;
+    }
+    Ok(())
+}
+
+/// Writes a whole sweep's tables into `dir` and prints its points.
+fn write_and_show(sweep: &Sweep, pairs: &[PairResult], dir: &Path) -> anyhow::Result<()> {
+    let figures = write_sweep(sweep, pairs, dir)?;
+    print!("{}", points_text(sweep, &figures));
+    println!("tables in {}", dir.display());
+    Ok(())
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Run {
@@ -77,12 +146,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::ensure!(r >= 1, "--replications {r}: must be >= 1");
                 scenario.replications = r;
             }
-            if let Some(t) = threads {
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(t)
-                    .build_global()
-                    .context("cannot start worker threads")?;
-            }
+            set_threads(threads)?;
             let dir = output.unwrap_or_else(|| scenario.output_dir.clone());
             print!("{}", staffing_text(&scenario));
             let started = Instant::now();
@@ -96,6 +160,61 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "simulated {calls} counted calls in {elapsed:.2} s; tables in {}",
                 dir.display()
             );
+            Ok(())
+        }
+        Command::Sweep {
+            sweep,
+            output,
+            shard,
+            threads,
+        } => {
+            let shard = shard.as_deref().map(Shard::parse).transpose()?;
+            set_threads(threads)?; // before anything uses rayon's pool
+            let sweep = Sweep::plan(Experiment::load(&sweep)?)?;
+            let dir = output.unwrap_or_else(|| sweep.experiment.output_dir.clone());
+            let started = Instant::now();
+            let counts = run_sweep(&sweep, &dir, shard.unwrap_or(Shard::WHOLE))?;
+            println!(
+                "{} pairs already saved, ran {} in {:.2} s",
+                counts.already_done,
+                counts.ran,
+                started.elapsed().as_secs_f64()
+            );
+            if let Some(s) = shard {
+                println!(
+                    "shard {}/{}: results in {}/pairs; merge the shards for the tables",
+                    s.index,
+                    s.count,
+                    dir.display()
+                );
+                return Ok(());
+            }
+            let pairs = gather(&sweep, std::slice::from_ref(&dir))?;
+            write_and_show(&sweep, &pairs, &dir)
+        }
+        Command::Merge {
+            sweep,
+            shards,
+            output,
+        } => {
+            let sweep = Sweep::plan(Experiment::load(&sweep)?)?;
+            let dir = output.unwrap_or_else(|| sweep.experiment.output_dir.clone());
+            let pairs = gather(&sweep, &shards)?;
+            println!("merged {} pairs from {} folders", pairs.len(), shards.len());
+            write_and_show(&sweep, &pairs, &dir)
+        }
+        Command::Search {
+            file,
+            output,
+            threads,
+        } => {
+            set_threads(threads)?;
+            let experiment = Experiment::load(&file)?;
+            let dir = output.unwrap_or_else(|| experiment.output_dir.clone());
+            let outcome = run_search(&experiment)?;
+            write_search(&experiment, &outcome, &dir)?;
+            print!("{}", search_text(&experiment, &outcome));
+            println!("table in {}", dir.display());
             Ok(())
         }
         Command::Check { scenario } => {
@@ -133,7 +252,9 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("error: {e:#}");
             // Bad input is exit code 2; anything else (I/O, ...) is 1.
-            if e.downcast_ref::<ScenarioError>().is_some() {
+            if e.downcast_ref::<ScenarioError>().is_some()
+                || e.downcast_ref::<SweepError>().is_some()
+            {
                 ExitCode::from(2)
             } else {
                 ExitCode::FAILURE

@@ -1,16 +1,11 @@
 //! End-to-end runs of the `patrolsim` binary: the default run, `check`, and bad input, which
 //! must give one clear line naming the file, key and value, exit code 2, and no output.
 
+mod common;
+
+use common::{assert_bad_input, patrolsim};
 use std::path::Path;
 use std::process::{Command, Output};
-
-fn patrolsim(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_patrolsim"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap()
-}
 
 fn text(out: &Output) -> (String, String) {
     (
@@ -92,13 +87,7 @@ fn rejects(from: &str, to: &str, expect: &[&str]) {
     std::fs::write(&path, default.replacen(from, to, 1)).unwrap();
     for cmd in ["check", "run"] {
         let out = patrolsim(&[cmd, "bad.toml"], tmp.path());
-        let (_, stderr) = text(&out);
-        assert_eq!(out.status.code(), Some(2), "{cmd}: {stderr}");
-        assert!(!stderr.contains("panicked"), "{stderr}");
-        assert!(stderr.contains("bad.toml"), "{stderr}");
-        for e in expect {
-            assert!(stderr.contains(e), "expected {e:?} in: {stderr}");
-        }
+        assert_bad_input(&out, &[&["bad.toml"], expect].concat());
     }
     assert!(
         !tmp.path().join("outputs").exists(),

@@ -1,5 +1,6 @@
-//! The readable summary printed at the end of a run.
+//! The readable summaries printed at the end of a run, a sweep and a search.
 
+use super::{Experiment, MeanCi, PointFigures, SearchOutcome, Sweep};
 use crate::results::{CallFigures, Summary};
 use crate::scenario::Scenario;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
@@ -109,4 +110,74 @@ pub fn summary_text(scenario: &Scenario, pooled: &Summary) -> String {
         units = scenario.units.len(),
         util = pooled.mean_utilisation,
     )
+}
+
+fn interval(m: Option<&MeanCi>, show: fn(Option<f64>) -> String) -> String {
+    match m {
+        None => "-".into(),
+        Some(m) if m.low.is_none() => show(Some(m.mean)),
+        Some(m) => format!("{} [{}, {}]", show(Some(m.mean)), show(m.low), show(m.high)),
+    }
+}
+
+/// The sweep's points as text: for all calls and for priority 1, the 5- and 10-minute promises
+/// and the 90th response percentile, mean and 95 % interval across replications.
+pub fn points_text(sweep: &Sweep, figures: &[PointFigures]) -> String {
+    let mut table = Table::new();
+    let mut header = vec!["point".to_string()];
+    header.extend(sweep.experiment.axes.iter().map(|a| a.text.clone()));
+    header.extend(
+        [
+            "calls of",
+            "on scene <= 5 min",
+            "all units <= 10 min",
+            "p90 response s",
+        ]
+        .map(String::from),
+    );
+    table.load_preset(UTF8_FULL_CONDENSED).set_header(header);
+    for f in figures.iter().filter(|f| f.priority.is_none_or(|p| p == 1)) {
+        let mut row = vec![f.point.to_string()];
+        row.extend(sweep.points[f.point].values.iter().map(|v| v.to_string()));
+        row.push(f.priority.map_or("all".into(), |p| format!("priority {p}")));
+        row.push(interval(f.metrics[0].as_ref(), pct));
+        row.push(interval(f.metrics[1].as_ref(), pct));
+        row.push(interval(f.metrics[4].as_ref(), secs));
+        table.add_row(row);
+    }
+    format!(
+        "{} points, {} (point, replication) pairs; mean [95 % interval] across replications\n\
+         {table}\n",
+        sweep.points.len(),
+        sweep.pairs().count()
+    )
+}
+
+/// The values a search ran and its answer, as text.
+pub fn search_text(experiment: &Experiment, outcome: &SearchOutcome) -> String {
+    let key = &experiment
+        .search_key
+        .as_ref()
+        .expect("a search has a key")
+        .text;
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).set_header(vec![
+        "order",
+        key.as_str(),
+        "share [95 % interval]",
+        "meets",
+    ]);
+    for (i, e) in outcome.evaluations.iter().enumerate() {
+        table.add_row(vec![
+            (i + 1).to_string(),
+            e.value.to_string(),
+            interval(e.share.as_ref(), pct),
+            if e.meets { "yes" } else { "no" }.to_string(),
+        ]);
+    }
+    let answer = match &outcome.answer {
+        Some(v) => format!("least {key} meeting the target: {v}"),
+        None => format!("the target is not met even at the highest {key}"),
+    };
+    format!("{table}\n{answer}\n")
 }

@@ -1,14 +1,28 @@
-//! Experiments: replications of a scenario run in parallel, summarised, and written to disk.
+//! Experiments: replications of a scenario run in parallel, summarised, and written to disk;
+//! sweeps over the scenario's keys (`sweep`, with shards and `merge`), and the least-value
+//! search (`search`).
 //!
 //! Replication r always uses the streams of (seed, r) and results are collected in replication
-//! order, so the outputs are the same for any number of threads.
+//! order, so the outputs are the same for any number of threads. Replication r of every point of
+//! a sweep sees the same calls (common random numbers).
 //!
 //! Architecture invariant: experiments only call the simulation through [`Model::run`] and the
 //! results module's tables; they know nothing of events or units.
 
 mod console;
+mod plan;
+mod search;
+mod stats;
+mod sweep;
 
-pub use console::{staffing_text, summary_text};
+pub use console::{points_text, search_text, staffing_text, summary_text};
+pub use plan::{AxisSection, Experiment, ExperimentFile, KeyPath, Point, Promise, SearchSection};
+pub use search::{Evaluation, SearchOutcome, run_search, write_search};
+pub use stats::{MeanCi, t_quantile};
+pub use sweep::{
+    PairResult, PointFigures, RunCounts, Shard, Sweep, SweepError, gather, point_figures,
+    points_table, replications_table, run_sweep, saved_pairs, write_sweep,
+};
 
 use crate::atomic_file;
 use crate::results::{

@@ -2,7 +2,7 @@
 //! promise, queue waits and utilisation; per replication and over all replications.
 
 use super::{CallRecord, UnitRecord};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The 5-minute promise: first unit on scene within this many seconds of the call.
 pub const ON_SCENE_PROMISE_S: f64 = 300.0;
@@ -10,7 +10,7 @@ pub const ON_SCENE_PROMISE_S: f64 = 300.0;
 pub const REINFORCEMENT_PROMISE_S: f64 = 600.0;
 
 /// Figures for one set of calls (all, or one priority).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallFigures {
     /// Counted calls.
     pub calls: usize,
@@ -32,7 +32,7 @@ pub struct CallFigures {
 }
 
 /// Figures for the calls of one priority.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PriorityFigures {
     pub priority: u8,
     #[serde(flatten)]
@@ -40,7 +40,7 @@ pub struct PriorityFigures {
 }
 
 /// A summary of one replication, or of all of them pooled.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     /// The replication, or none for all of them pooled.
     pub replication: Option<u32>,
@@ -54,7 +54,7 @@ pub struct Summary {
 }
 
 /// Figures for the calls in one zone.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ZoneFigures {
     /// Index into the map's zones.
     pub zone: u32,

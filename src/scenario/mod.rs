@@ -174,20 +174,7 @@ impl Scenario {
     /// Parses and compiles scenario text. `label` names the file in errors; map files are looked
     /// up relative to `base_dir`.
     pub fn from_toml(text: &str, label: &str, base_dir: &Path) -> Result<Scenario, ScenarioError> {
-        let file: ScenarioFile = toml::from_str(text).map_err(|e| {
-            // One line: where, then what (the key is in toml's message).
-            let place = e.span().map_or(String::new(), |span| {
-                let before = &text[..span.start];
-                let line = before.matches('\n').count() + 1;
-                let start = before.rfind('\n').map_or(0, |i| i + 1);
-                let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-                format!("line {line}: `{}`: ", text[start..end].trim())
-            });
-            ScenarioError::Syntax {
-                file: label.to_string(),
-                message: format!("{place}{}", e.message().trim_end()),
-            }
-        })?;
+        let file: ScenarioFile = toml::from_str(text).map_err(|e| syntax_error(text, label, &e))?;
         let map = load_map(&file.map, label, base_dir)?;
         Scenario::compile(file, text, label, map)
     }
@@ -342,6 +329,22 @@ impl Scenario {
     /// Simulated seconds that count (after the warm-up).
     pub fn counted_s(&self) -> f64 {
         self.horizon_s - self.warmup_s
+    }
+}
+
+/// A TOML error in `text` as one line: the file, the line and its text, then what is wrong (the
+/// key is in toml's message).
+pub fn syntax_error(text: &str, label: &str, e: &toml::de::Error) -> ScenarioError {
+    let place = e.span().map_or(String::new(), |span| {
+        let before = &text[..span.start];
+        let line = before.matches('\n').count() + 1;
+        let start = before.rfind('\n').map_or(0, |i| i + 1);
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        format!("line {line}: `{}`: ", text[start..end].trim())
+    });
+    ScenarioError::Syntax {
+        file: label.to_string(),
+        message: format!("{place}{}", e.message().trim_end()),
     }
 }
 
