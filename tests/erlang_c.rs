@@ -133,3 +133,60 @@ fn mmc_at_half_load_matches_erlang_c() {
 fn mmc_at_high_load_matches_erlang_c() {
     check_load(4, 0.85);
 }
+
+#[test]
+fn hypercube_assumption_on_a_real_grid_is_mmc() {
+    // With the whole busy time drawn as one exponential duration (travel included) and units
+    // back at their post at once, dispatch on a 10 × 10 grid with 4 posts is M/M/4 again,
+    // whatever the travel times.
+    let (c, rho, mean_min) = (4u32, 0.8, 30.0);
+    let lambda_per_h = rho * f64::from(c) * 60.0 / mean_min;
+    let text = format!(
+        r#"
+name = "hypercube"
+seed = 5
+replications = 12
+days = 400
+warmup_hours = 48
+[map.grid]
+n = 10
+posts_per_side = 2
+[dispatch]
+delay_s = 0
+service_includes_travel = true
+[demand]
+calls_per_hour = {lambda_per_h}
+[[incident_types]]
+name = "call"
+priority = 1
+share = 1.0
+on_scene = {{ distribution = "exponential", mean_min = {mean_min} }}
+[units_per_post]
+per_post = 1
+"#
+    );
+    let model = Model::new(Scenario::from_toml(&text, "hypercube.toml", Path::new(".")).unwrap());
+    let run = run_replications(&model);
+    let p_wait = erlang_c(c, lambda_per_h * mean_min / 60.0);
+    let shares: Vec<f64> = run
+        .replications
+        .iter()
+        .map(|r| {
+            let served: Vec<_> = r
+                .calls
+                .iter()
+                .filter_map(CallRecord::queue_wait_s)
+                .collect();
+            served.iter().filter(|&&w| w > 0.0).count() as f64 / served.len() as f64
+        })
+        .collect();
+    let (p_sim, se) = across(&shares);
+    println!("hypercube: P(wait) sim {p_sim:.4} ± {se:.4} vs Erlang C {p_wait:.4}");
+    assert!(
+        (p_sim - p_wait).abs() < 4.0 * se,
+        "{p_sim} vs {p_wait} (se {se})"
+    );
+    // Travel is real: responses are longer than on a single node.
+    let mean_response: f64 = run.pooled().all.mean_response_s.unwrap();
+    assert!(mean_response > 60.0);
+}

@@ -323,3 +323,42 @@ per_post = 1
     assert_eq!(out.calls[1].response_s(), Some(3300.0));
     assert_eq!(out.calls[0].preempted, 0);
 }
+
+#[test]
+fn a_run_card_sends_its_first_choice_not_the_nearest() {
+    // Posts at (2, 2), (6, 2), (2, 6), (6, 6) of a 9 × 9 grid. The card prefers the crew at
+    // (6, 6) for every call: a call at (2, 2) gets it (8 blocks, 60 + 160 s) although the crew
+    // of (2, 2) stands on the scene; while it is busy, the card's second choice goes.
+    let text = r#"
+name = "cards"
+days = 1
+warmup_hours = 0
+[map.grid]
+n = 9
+posts_per_side = 2
+[dispatch]
+delay_s = 60
+run_cards = [{ zone = "grid", units = ["P3/u", "P0/u"] }]
+[demand]
+calls_per_hour = 1
+[[incident_types]]
+name = "call"
+priority = 1
+share = 1.0
+on_scene = { distribution = "fixed", mean_min = 30 }
+[units_per_post]
+per_post = 1
+"#;
+    let model = Model::new(Scenario::from_toml(text, "cards.toml", Path::new(".")).unwrap());
+    let call = |call_s: f64| NewCall {
+        call_s,
+        node: 2 * 9 + 2,
+        incident_type: 0,
+        on_scene_s: 1800.0,
+    };
+    let out = model.replay(0, &[call(0.0), call(100.0)]);
+    assert_eq!(out.calls[0].first_unit, Some(3));
+    assert_eq!(out.calls[0].response_s(), Some(220.0));
+    assert_eq!(out.calls[1].first_unit, Some(0));
+    assert_eq!(out.calls[1].response_s(), Some(60.0));
+}

@@ -147,6 +147,23 @@ pub struct DispatchSection {
     /// Priority-1 calls short of units may take units working scenes of calls of this priority
     /// or less urgent ones (e.g. 3); no pre-emption when absent.
     pub preempt_from_priority: Option<u8>,
+    /// Run cards: per zone, the units to send in order of preference (instead of the nearest
+    /// available); calls in zones without a card get the nearest available units.
+    #[serde(default)]
+    pub run_cards: Vec<RunCardSection>,
+    /// The hypercube queueing model's assumption: a unit's whole busy time (travel included)
+    /// is the on-scene draw, and a unit that clears is back at its post at once.
+    #[serde(default)]
+    pub service_includes_travel: bool,
+}
+
+/// One zone's run card.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunCardSection {
+    pub zone: String,
+    /// Unit names, most preferred first.
+    pub units: Vec<String>,
 }
 
 impl Default for DispatchSection {
@@ -155,6 +172,8 @@ impl Default for DispatchSection {
             delay_s: default_delay_s(),
             returning_position: default_return_position(),
             preempt_from_priority: None,
+            run_cards: Vec::new(),
+            service_includes_travel: false,
         }
     }
 }

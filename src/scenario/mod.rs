@@ -9,8 +9,8 @@ mod force;
 
 pub use file::{
     CallPlacement, DemandSection, DispatchSection, IncidentTypeSection, LargeEventSection,
-    MapSection, OnSceneSection, ReadinessSection, ReturnPosition, RoutingSection, ScenarioFile,
-    UnitSection, UnitsPerPostSection,
+    MapSection, OnSceneSection, ReadinessSection, ReturnPosition, RoutingSection, RunCardSection,
+    ScenarioFile, UnitSection, UnitsPerPostSection,
 };
 pub use force::{
     CompiledForce, ForceCrew, ForceSection, Layer, Shift, ShiftPattern, TeamSection, TeamStaffing,
@@ -135,6 +135,11 @@ pub struct Scenario {
     pub returning_position: ReturnPosition,
     /// Priority-1 calls may pre-empt units on scenes of calls of at least this priority number.
     pub preempt_from_priority: Option<u8>,
+    /// Per zone (by index), the run card: unit indices in order of preference; none for
+    /// nearest-available dispatch.
+    pub run_cards: Vec<Option<Vec<u32>>>,
+    /// Busy time is the on-scene draw, travel included; units are back at their post at once.
+    pub service_includes_travel: bool,
     /// Calls per hour for each hour of the day.
     pub hourly_calls: [f64; 24],
     pub placement: CallPlacement,
@@ -270,6 +275,7 @@ impl Scenario {
                 ));
             }
         }
+        let run_cards = check_run_cards(&check, &file.dispatch.run_cards, &map, &units)?;
         let (shifts, staffing) = force.map_or((Vec::new(), Vec::new()), |f| (f.shifts, f.staffing));
         let warmup_s = file.warmup_hours * 3600.0;
         Ok(Scenario {
@@ -287,6 +293,8 @@ impl Scenario {
             dispatch_delay_s: delay,
             returning_position: file.dispatch.returning_position,
             preempt_from_priority: file.dispatch.preempt_from_priority,
+            run_cards,
+            service_includes_travel: file.dispatch.service_includes_travel,
             hourly_calls,
             placement: file.demand.placement,
             incident_types,
@@ -658,6 +666,62 @@ fn listed_unit(map: &RoadMap, name: String, post: usize, crew_size: u32, layer: 
         zones: vec![map.node(p.node).zone],
         window: None,
     }
+}
+
+/// Run cards by zone index, with unit names resolved to indices.
+fn check_run_cards(
+    check: &Checker,
+    cards: &[RunCardSection],
+    map: &RoadMap,
+    units: &[Unit],
+) -> Result<Vec<Option<Vec<u32>>>, ScenarioError> {
+    let mut out = vec![None; map.zones.len()];
+    for (i, card) in cards.iter().enumerate() {
+        let key = format!("dispatch.run_cards[{i}]");
+        let zone = map
+            .zones
+            .iter()
+            .position(|z| z.name == card.zone)
+            .ok_or_else(|| {
+                check.invalid(
+                    format!("{key}.zone"),
+                    format!("{:?}", card.zone),
+                    "no such zone",
+                )
+            })?;
+        check.that(
+            out[zone].is_none(),
+            format!("{key}.zone"),
+            &card.zone,
+            "has two run cards",
+        )?;
+        check.that(
+            !card.units.is_empty(),
+            format!("{key}.units"),
+            "[]",
+            "must list units",
+        )?;
+        let indices = card
+            .units
+            .iter()
+            .enumerate()
+            .map(|(j, name)| {
+                units
+                    .iter()
+                    .position(|u| &u.name == name)
+                    .map(|u| u as u32)
+                    .ok_or_else(|| {
+                        check.invalid(
+                            format!("{key}.units[{j}]"),
+                            format!("{name:?}"),
+                            "no such unit",
+                        )
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        out[zone] = Some(indices);
+    }
+    Ok(out)
 }
 
 /// The unit of a force crew, named `name`, on duty only within `window` when given.

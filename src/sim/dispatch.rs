@@ -6,7 +6,7 @@
 use super::components::{Duty, Incident, Patrol, ReturnRoute, UnitIndex, UnitState};
 use super::{Event, Replication};
 use crate::results::Assignment;
-use crate::routing::{Candidate, Waypoint};
+use crate::routing::{Candidate, Reached, Waypoint};
 use crate::scenario::{Layer, ReturnPosition};
 use bevy_ecs::entity::Entity;
 use std::collections::BTreeSet;
@@ -57,9 +57,17 @@ impl Replication<'_> {
                     .is_some();
             let wanted = if first_only { 1 } else { incident.lacking() };
             let layers = self.layers_for(incident).map(<[Layer]>::to_vec);
+            let zone = incident.record.zone as usize;
             self.collect_candidates(layers.as_deref());
-            self.router
-                .nearest(target, &self.candidates, wanted as usize, &mut self.reached);
+            match &self.model.scenario.run_cards[zone] {
+                Some(card) => self.rank_by_card(card, target, wanted as usize),
+                None => self.router.nearest(
+                    target,
+                    &self.candidates,
+                    wanted as usize,
+                    &mut self.reached,
+                ),
+            }
             if self.reached.is_empty() {
                 break;
             }
@@ -150,6 +158,25 @@ impl Replication<'_> {
         }
     }
 
+    /// Fills `self.reached` with the first `wanted` candidates in the order of the run card,
+    /// each with its travel time to `target`.
+    fn rank_by_card(&mut self, card: &[u32], target: u32, wanted: usize) {
+        self.reached.clear();
+        for &unit in card {
+            if self.reached.len() == wanted {
+                break;
+            }
+            if let Some(c) = self.candidates.iter().find(|c| c.key == unit) {
+                let trip = self.router.trip(c.node, target);
+                self.reached.push(Reached {
+                    key: unit,
+                    travel_s: c.lead_s + trip.travel_s,
+                    length_m: trip.length_m,
+                });
+            }
+        }
+    }
+
     fn lacking(&self, call: Entity) -> u32 {
         self.world
             .get::<Incident>(call)
@@ -162,9 +189,13 @@ impl Replication<'_> {
     pub(super) fn take_waiting_call(&mut self, unit: Entity, from: u32) -> bool {
         let index = self.world.get::<UnitIndex>(unit).expect("unit exists").0 as usize;
         let layer = self.scenario().units[index].layer;
+        let cards = &self.model.scenario.run_cards;
         let eligible = self.waiting.queue.iter().copied().find(|&(.., call)| {
             let incident = self.world.get::<Incident>(call).expect("call exists");
-            self.layers_for(incident).is_none_or(|l| l.contains(&layer))
+            let on_card = cards[incident.record.zone as usize]
+                .as_ref()
+                .is_none_or(|card| card.contains(&(index as u32)));
+            on_card && self.layers_for(incident).is_none_or(|l| l.contains(&layer))
         });
         let Some(key) = eligible else {
             return false;

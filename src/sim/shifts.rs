@@ -1,7 +1,7 @@
 //! Shifts: crews come on duty at their base at the start of their shift, and go off at its end;
 //! a crew busy at the end of its shift finishes its call first (overtime).
 
-use super::components::{Duty, Patrol, UnitIndex, UnitState};
+use super::components::{Duty, UnitIndex, UnitState};
 use super::{Event, Replication};
 use bevy_ecs::entity::Entity;
 
@@ -57,15 +57,8 @@ impl Replication<'_> {
     fn come_on_duty(&mut self, unit: Entity) {
         let index = self.world.get::<UnitIndex>(unit).expect("unit exists").0 as usize;
         let home = self.scenario().units[index].home;
-        if self.take_waiting_call(unit, home) {
-            return;
-        }
-        let patrol = self.world.get::<Patrol>(unit).expect("unit exists");
-        if patrol.cycle.is_some() {
-            let phase = patrol.start_phase_s;
-            self.start_patrol(unit, phase);
-        } else {
-            self.begin_duty(unit, Duty::AtPost);
+        if !self.take_waiting_call(unit, home) {
+            self.settle_at_base(unit);
         }
     }
 }

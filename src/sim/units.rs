@@ -96,8 +96,14 @@ impl Replication<'_> {
                 assignment,
             },
         );
+        // Under the hypercube's assumption the on-scene draw is the whole busy time.
+        let clear_s = if self.scenario().service_includes_travel {
+            now.max(self.assignments[assignment as usize].assigned_s + on_scene_s)
+        } else {
+            now + on_scene_s
+        };
         self.agenda.schedule(
-            now + on_scene_s,
+            clear_s,
             Event::Clear {
                 unit,
                 call,
@@ -147,6 +153,10 @@ impl Replication<'_> {
     /// Sends `unit` from `scene` back to the nearest node of its patrol cycle, or to its post;
     /// it is available on the way.
     fn drive_back(&mut self, unit: Entity, scene: u32) {
+        if self.scenario().service_includes_travel {
+            self.settle_at_base(unit);
+            return;
+        }
         let patrol = self
             .world
             .get::<Patrol>(unit)
@@ -224,6 +234,17 @@ impl Replication<'_> {
             .get_mut::<UnitState>(unit)
             .expect("unit exists")
             .phase_s = phase_s;
+    }
+
+    /// Puts `unit` at its base: on its patrol cycle from the start, or waiting at its post.
+    pub(super) fn settle_at_base(&mut self, unit: Entity) {
+        let patrol = self.world.get::<Patrol>(unit).expect("unit exists");
+        if patrol.cycle.is_some() {
+            let phase = patrol.start_phase_s;
+            self.start_patrol(unit, phase);
+        } else {
+            self.begin_duty(unit, Duty::AtPost);
+        }
     }
 
     /// Takes `unit` off duty (its shift is over and it is free).
