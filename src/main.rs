@@ -3,9 +3,9 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use patrolsim::experiment::{
-    Experiment, PairResult, Shard, Sweep, SweepError, gather, points_text, run_replications,
-    run_search, run_sweep, search_text, staffing_text, summary_text, write_run, write_search,
-    write_sweep,
+    Experiment, PairResult, Shard, Sweep, SweepError, gather, layers_text, points_text,
+    run_replications, run_search, run_sweep, search_text, staffing_text, summary_text, write_run,
+    write_search, write_sweep,
 };
 use patrolsim::map::write_map_file;
 use patrolsim::scenario::{Scenario, ScenarioError};
@@ -155,6 +155,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let elapsed = started.elapsed().as_secs_f64();
             write_run(&model, &out, &dir)?;
             print!("{}", summary_text(&model.scenario, out.pooled()));
+            print!(
+                "{}",
+                layers_text(&model.scenario, &out.concat(|o| &o.units))
+            );
             let calls: usize = out.replications.iter().map(|r| r.calls.len()).sum();
             println!(
                 "simulated {calls} counted calls in {elapsed:.2} s; tables in {}",

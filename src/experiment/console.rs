@@ -1,8 +1,9 @@
 //! The readable summaries printed at the end of a run, a sweep and a search.
 
 use super::{Experiment, MeanCi, PointFigures, SearchOutcome, Sweep};
+use crate::results::UnitRecord;
 use crate::results::{CallFigures, Summary};
-use crate::scenario::Scenario;
+use crate::scenario::{Layer, Scenario};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
 fn secs(v: Option<f64>) -> String {
@@ -26,6 +27,32 @@ fn row(label: String, f: &CallFigures) -> Vec<String> {
         pct(f.reinforcement_10min_share),
         secs(f.mean_queue_wait_s),
     ]
+}
+
+/// How each layer's crews spent their time on duty, over all replications.
+pub fn layers_text(scenario: &Scenario, units: &[UnitRecord]) -> String {
+    let mut out = String::from("time on duty by layer (busy / on patrol or point / returning):\n");
+    for layer in [Layer::Point, Layer::Line, Layer::Surface, Layer::Standby] {
+        let of_layer: Vec<&UnitRecord> = units
+            .iter()
+            .filter(|u| scenario.units[u.unit as usize].layer == layer)
+            .collect();
+        let on_duty: f64 = of_layer.iter().map(|u| u.on_duty_s()).sum();
+        if on_duty <= 0.0 {
+            continue;
+        }
+        let share =
+            |f: fn(&UnitRecord) -> f64| of_layer.iter().map(|u| f(u)).sum::<f64>() / on_duty;
+        out.push_str(&format!(
+            "  {:<8} {:>5.1}% busy, {:>5.1}% on the street, {:>5.1}% returning, {:.0} h overtime\n",
+            layer.as_str(),
+            100.0 * share(UnitRecord::busy_s),
+            100.0 * share(|u| u.patrol_s),
+            100.0 * share(|u| u.returning_s),
+            of_layer.iter().map(|u| u.overtime_s).sum::<f64>() / 3600.0,
+        ));
+    }
+    out
 }
 
 /// The staffing arithmetic of the scenario's force, one team a line, with the plan's warnings.

@@ -15,7 +15,7 @@ mod search;
 mod stats;
 mod sweep;
 
-pub use console::{points_text, search_text, staffing_text, summary_text};
+pub use console::{layers_text, points_text, search_text, staffing_text, summary_text};
 pub use plan::{AxisSection, Experiment, ExperimentFile, KeyPath, Point, Promise, SearchSection};
 pub use search::{Evaluation, SearchOutcome, run_search, write_search};
 pub use stats::{MeanCi, t_quantile};
