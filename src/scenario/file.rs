@@ -52,8 +52,17 @@ fn default_warmup_hours() -> f64 {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MapSection {
-    /// A JSON map file, relative to the scenario file's folder.
+    /// A map file, relative to the scenario file's folder: a JSON (`.json`) or binary
+    /// (`.pmap`) map file, or OpenStreetMap data (`.osm.pbf`, `.pbf`, `.osm`, `.osm.gz`).
     pub file: Option<PathBuf>,
+    /// Residents of an area imported from OpenStreetMap (its single zone).
+    pub population: Option<u64>,
+    /// Binary map file (relative to the scenario file's folder) caching the import of
+    /// OpenStreetMap data; rebuilt when the data or the import options change.
+    pub cache: Option<PathBuf>,
+    /// Kiosks to add by greedy p-centre placement (`auto-1`, `auto-2`, ...), after the map's
+    /// own posts.
+    pub auto_posts: Option<u32>,
     /// The SPEC benchmark grid.
     pub grid: Option<GridSpec>,
     /// The built-in new area.

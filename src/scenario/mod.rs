@@ -11,7 +11,9 @@ pub use file::{
     ReturnPosition, RoutingSection, ScenarioFile, UnitSection, UnitsPerPostSection,
 };
 
-use crate::map::{NodeId, RoadMap, grid_map, new_area_map, read_map_file};
+use crate::map::osm::OsmOptions;
+use crate::map::{LoadOptions, MapFileKind, NodeId, RoadMap, grid_map, load_map, new_area_map};
+use crate::routing::add_p_centre_kiosks;
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -149,7 +151,7 @@ impl Scenario {
                 message: format!("{place}{}", e.message().trim_end()),
             }
         })?;
-        let map = load_map(&file.map, label, base_dir)?;
+        let map = build_map(&file.map, label, base_dir)?;
         Scenario::compile(file, text, label, map)
     }
 
@@ -260,7 +262,8 @@ impl Checker<'_> {
     }
 }
 
-fn load_map(section: &MapSection, label: &str, base_dir: &Path) -> Result<RoadMap, ScenarioError> {
+/// The scenario's map: from its file or generator, validated, with any automatic posts.
+fn build_map(section: &MapSection, label: &str, base_dir: &Path) -> Result<RoadMap, ScenarioError> {
     let given = [
         section.file.is_some(),
         section.grid.is_some(),
@@ -283,13 +286,31 @@ fn load_map(section: &MapSection, label: &str, base_dir: &Path) -> Result<RoadMa
             rule: "give exactly one of map.file, [map.grid] or [map.new_area]".into(),
         });
     }
-    let map = if let Some(path) = &section.file {
-        read_map_file(&base_dir.join(path)).map_err(|source| ScenarioError::Map {
+    let check = Checker { file: label };
+    let is_osm = section
+        .file
+        .as_ref()
+        .is_some_and(|f| MapFileKind::of(f).is_ok_and(|k| k == MapFileKind::Osm));
+    let osm_only = "only for OpenStreetMap data (map.file ending .osm.pbf, .pbf, .osm or .osm.gz)";
+    if let Some(population) = section.population {
+        check.that(is_osm, "map.population", population, osm_only)?;
+    }
+    if let Some(cache) = &section.cache {
+        check.that(is_osm, "map.cache", cache, osm_only)?;
+    }
+    let mut map = if let Some(path) = &section.file {
+        let options = LoadOptions {
+            osm: OsmOptions {
+                population: section.population.unwrap_or(0),
+                ..OsmOptions::default()
+            },
+            cache: section.cache.as_ref().map(|c| base_dir.join(c)),
+        };
+        load_map(&base_dir.join(path), &options).map_err(|source| ScenarioError::Map {
             file: label.to_string(),
             source,
         })?
     } else if let Some(grid) = &section.grid {
-        let check = Checker { file: label };
         check.that(grid.n >= 1, "map.grid.n", grid.n, "must be >= 1")?;
         check.that(
             (1..=grid.n).contains(&grid.posts_per_side),
@@ -313,6 +334,10 @@ fn load_map(section: &MapSection, label: &str, base_dir: &Path) -> Result<RoadMa
     } else {
         new_area_map(section.new_area.as_ref().expect("one source is given"))
     };
+    if let Some(n) = section.auto_posts {
+        check.that(n >= 1, "map.auto_posts", n, "must be >= 1")?;
+        add_p_centre_kiosks(&mut map, n as usize);
+    }
     map.validate().map_err(|e| ScenarioError::Map {
         file: label.to_string(),
         source: e.into(),
