@@ -3,7 +3,7 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use patrolsim::experiment::{run_replications, summary_text, write_run};
-use patrolsim::map::osm::{OSM_ATTRIBUTION, OsmOptions, import_osm_bytes, map_name};
+use patrolsim::map::osm::{OSM_ATTRIBUTION, OsmError, OsmOptions, import_osm_bytes, map_name};
 use patrolsim::map::{
     LoadOptions, MapInfo, RoadMap, load_map, source_key, write_geojson, write_map,
 };
@@ -251,7 +251,9 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("error: {e:#}");
             // Bad input is exit code 2; anything else (I/O, ...) is 1.
-            if e.downcast_ref::<ScenarioError>().is_some() {
+            if e.chain()
+                .any(|c| c.is::<ScenarioError>() || c.is::<OsmError>())
+            {
                 ExitCode::from(2)
             } else {
                 ExitCode::FAILURE

@@ -58,6 +58,7 @@ fn shipped_scenarios_check_ok() {
         "bench-grid-small",
         "bench-grid-city",
         "bench-grid-large",
+        "osm-monaco",
     ] {
         let path = format!("scenarios/{name}.toml");
         let out = patrolsim(&["check", &path], root);
@@ -218,4 +219,144 @@ fn pandas_reads_the_parquet_tables() {
         "pandas could not read the tables: {stderr}"
     );
     println!("pandas read: {stdout}");
+}
+
+#[test]
+fn unknown_map_file_kind_is_named() {
+    rejects(
+        "[map.new_area]\nseed = 2016",
+        "[map]\nfile = \"roads.shp\"",
+        &["roads.shp", "unknown kind of map file", ".osm.pbf"],
+    );
+}
+
+#[test]
+fn population_is_only_for_osm_data() {
+    rejects(
+        "[map.new_area]\nseed = 2016",
+        "[map]\nfile = \"roads.json\"\npopulation = 5000",
+        &["map.population = 5000", "only for OpenStreetMap data"],
+    );
+}
+
+#[test]
+fn bad_osm_file_in_a_scenario_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("city.osm"), "<osm><node id=\"1\"").unwrap();
+    let default = patrolsim::scenario::DEFAULT_SCENARIO_TOML;
+    let scenario = default.replacen(
+        "[map.new_area]\nseed = 2016",
+        "[map]\nfile = \"city.osm\"",
+        1,
+    );
+    std::fs::write(tmp.path().join("bad.toml"), scenario).unwrap();
+    let out = patrolsim(&["check", "bad.toml"], tmp.path());
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("bad.toml") && stderr.contains("city.osm"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("not valid OSM XML"), "{stderr}");
+}
+
+/// `map import`, `map info` and `map export --geojson` on the Monaco extract.
+#[test]
+fn map_import_info_and_geojson_export() {
+    let tmp = tempfile::tempdir().unwrap();
+    let monaco = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/osm/monaco.osm.gz"
+    );
+    let out = patrolsim(
+        &[
+            "map",
+            "import",
+            monaco,
+            "-o",
+            "monaco.pmap",
+            "--population",
+            "38000",
+            "--posts",
+            "4",
+        ],
+        tmp.path(),
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("509 drivable") && stdout.contains("ODbL"),
+        "{stdout}"
+    );
+    let out = patrolsim(&["map", "info", "monaco.pmap"], tmp.path());
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    for expect in [
+        "1 strongly connected component",
+        "zone monaco: 38000 residents",
+        "posts: 4 kiosk",
+        "bbox: lon 7.40",
+        "© OpenStreetMap contributors, ODbL 1.0",
+    ] {
+        assert!(stdout.contains(expect), "{expect:?} not in {stdout}");
+    }
+    let out = patrolsim(
+        &[
+            "map",
+            "export",
+            "monaco.pmap",
+            "--geojson",
+            "monaco.geojson",
+            "-o",
+            "monaco.json",
+        ],
+        tmp.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out).1);
+    let geojson: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("monaco.geojson")).unwrap()).unwrap();
+    assert_eq!(geojson["type"], "FeatureCollection");
+    assert_eq!(
+        geojson["attribution"],
+        "© OpenStreetMap contributors, ODbL 1.0"
+    );
+    let features = geojson["features"].as_array().unwrap();
+    let posts = features
+        .iter()
+        .filter(|f| f["properties"]["layer"] == "post")
+        .count();
+    assert_eq!(posts, 4);
+    // Longitude first, inside Monaco.
+    let lon = features[0]["geometry"]["coordinates"][0][0]
+        .as_f64()
+        .unwrap();
+    assert!((7.40..7.44).contains(&lon), "{lon}");
+    // The JSON copy is the same map.
+    let json = patrolsim::map::read_map_file(&tmp.path().join("monaco.json")).unwrap();
+    let (binary, _) = patrolsim::map::read_binary_map(&tmp.path().join("monaco.pmap")).unwrap();
+    assert_eq!(json.node_count(), binary.node_count());
+    assert_eq!(json.posts, binary.posts);
+    assert_eq!(json.attribution, binary.attribution);
+}
+
+#[test]
+fn map_import_of_a_bad_file_fails_clearly() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("junk.osm.pbf"),
+        [0x00, 0x00, 0x00, 0x0d, 0xff, 0x12],
+    )
+    .unwrap();
+    let out = patrolsim(
+        &["map", "import", "junk.osm.pbf", "-o", "junk.pmap"],
+        tmp.path(),
+    );
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("junk.osm.pbf: not a valid OSM PBF file"),
+        "{stderr}"
+    );
+    assert!(!tmp.path().join("junk.pmap").exists());
 }

@@ -115,4 +115,20 @@ mod tests {
         assert_eq!(layer("post"), map.posts.len());
         assert!(g["coordinates"].as_str().unwrap().contains("metres"));
     }
+
+    #[test]
+    fn names_are_the_file_names() {
+        use crate::map::{PostKind, RoadClass};
+        for class in RoadClass::ALL {
+            assert_eq!(serde_json::to_value(class).unwrap(), class.name());
+        }
+        for kind in [
+            PostKind::Kiosk,
+            PostKind::ServiceStation,
+            PostKind::PoliceStation,
+            PostKind::Hq,
+        ] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
+        }
+    }
 }
