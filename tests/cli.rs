@@ -360,3 +360,43 @@ fn map_import_of_a_bad_file_fails_clearly() {
     );
     assert!(!tmp.path().join("junk.pmap").exists());
 }
+
+/// A scenario on a CSV map (a 3 × 2 block with an east-west one-way pair), posts by p-centre.
+#[test]
+fn csv_map_scenario_checks_and_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "nodes.csv",
+            "id,x_m,y_m,zone\n1,0,0,west\n2,400,0,west\n3,800,0,east\n4,0,400,west\n5,400,400,east\n6,800,400,east\n",
+        ),
+        (
+            "edges.csv",
+            "from,to,class,oneway\n1,2,primary,\n2,3,primary,\n4,5,,yes\n5,6,,yes\n6,3,,\n3,2,,\n1,4,,\n2,5,,\n5,4,service,yes\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(tmp.path().join(name), text).unwrap();
+    }
+    let default = patrolsim::scenario::DEFAULT_SCENARIO_TOML;
+    let scenario = default
+        .replacen(
+            "[map.new_area]\nseed = 2016",
+            "[map]\nauto_posts = 2\n[map.csv]\nnodes = \"nodes.csv\"\nedges = \"edges.csv\"\npopulation = 5000",
+            1,
+        )
+        .replace("[[units]]\nname = \"hq/emergency-1\"\npost = \"hq\"\ncrew_size = 2\n", "")
+        .replace("[[units]]\nname = \"hq/emergency-2\"\npost = \"hq\"\ncrew_size = 2\n", "")
+        .replacen("days = 28", "days = 2", 1);
+    std::fs::write(tmp.path().join("csv.toml"), scenario).unwrap();
+    let out = patrolsim(&["check", "csv.toml"], tmp.path());
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("6 nodes, 2 posts"), "{stdout}");
+    let out = patrolsim(&["map", "info", "csv.toml"], tmp.path());
+    let (stdout, _) = text(&out);
+    assert!(
+        stdout.contains("zone west: ") && stdout.contains("posts: 2 kiosk"),
+        "{stdout}"
+    );
+}

@@ -6,6 +6,7 @@
 //! (by a generator or from a file), validated, and then shared read-only by every replication.
 
 mod binary;
+mod csv;
 mod file;
 mod geojson;
 mod grid;
@@ -15,6 +16,7 @@ mod new_area;
 pub mod osm;
 
 pub use binary::{fnv1a64, read_binary_map, write_binary_map};
+pub use csv::{CsvMapSpec, read_csv_map};
 pub use file::{read_map_file, write_map_file};
 pub use geojson::{map_geojson, write_geojson};
 pub use grid::{GridSpec, grid_map};

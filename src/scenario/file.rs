@@ -1,7 +1,7 @@
 //! The scenario file as written: TOML parsed by serde into these structs. Unknown keys are
 //! errors. Nothing here is checked beyond types; [`super::Scenario::compile`] checks values.
 
-use crate::map::{GridSpec, NewAreaSpec, PostKind};
+use crate::map::{CsvMapSpec, GridSpec, NewAreaSpec, PostKind};
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -48,7 +48,7 @@ fn default_warmup_hours() -> f64 {
     24.0
 }
 
-/// Where the map comes from: exactly one of a file or a generator.
+/// Where the map comes from: exactly one of a file, CSV tables or a generator.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MapSection {
@@ -63,6 +63,8 @@ pub struct MapSection {
     /// Kiosks to add by greedy p-centre placement (`auto-1`, `auto-2`, ...), after the map's
     /// own posts.
     pub auto_posts: Option<u32>,
+    /// A CSV map: node and edge tables, optional tables of places.
+    pub csv: Option<CsvMapSpec>,
     /// The SPEC benchmark grid.
     pub grid: Option<GridSpec>,
     /// The built-in new area.

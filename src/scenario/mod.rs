@@ -12,7 +12,9 @@ pub use file::{
 };
 
 use crate::map::osm::OsmOptions;
-use crate::map::{LoadOptions, MapFileKind, NodeId, RoadMap, grid_map, load_map, new_area_map};
+use crate::map::{
+    LoadOptions, MapFileKind, NodeId, RoadMap, grid_map, load_map, new_area_map, read_csv_map,
+};
 use crate::routing::add_p_centre_kiosks;
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
@@ -266,6 +268,7 @@ impl Checker<'_> {
 fn build_map(section: &MapSection, label: &str, base_dir: &Path) -> Result<RoadMap, ScenarioError> {
     let given = [
         section.file.is_some(),
+        section.csv.is_some(),
         section.grid.is_some(),
         section.new_area.is_some(),
     ];
@@ -275,7 +278,7 @@ fn build_map(section: &MapSection, label: &str, base_dir: &Path) -> Result<RoadM
             key: "map".into(),
             value: format!(
                 "{{{}}}",
-                ["file", "grid", "new_area"]
+                ["file", "csv", "grid", "new_area"]
                     .iter()
                     .zip(given)
                     .filter(|(_, g)| *g)
@@ -283,7 +286,7 @@ fn build_map(section: &MapSection, label: &str, base_dir: &Path) -> Result<RoadM
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            rule: "give exactly one of map.file, [map.grid] or [map.new_area]".into(),
+            rule: "give exactly one of map.file, [map.csv], [map.grid] or [map.new_area]".into(),
         });
     }
     let check = Checker { file: label };
@@ -307,6 +310,17 @@ fn build_map(section: &MapSection, label: &str, base_dir: &Path) -> Result<RoadM
             cache: section.cache.as_ref().map(|c| base_dir.join(c)),
         };
         load_map(&base_dir.join(path), &options).map_err(|source| ScenarioError::Map {
+            file: label.to_string(),
+            source,
+        })?
+    } else if let Some(csv) = &section.csv {
+        check.that(
+            csv.max_snap_m.is_finite() && csv.max_snap_m >= 0.0,
+            "map.csv.max_snap_m",
+            csv.max_snap_m,
+            "must be >= 0",
+        )?;
+        read_csv_map(csv, base_dir).map_err(|source| ScenarioError::Map {
             file: label.to_string(),
             source,
         })?
