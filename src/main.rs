@@ -5,7 +5,8 @@ use clap::{Parser, Subcommand};
 use patrolsim::experiment::{run_replications, summary_text, write_run};
 use patrolsim::map::osm::{OSM_ATTRIBUTION, OsmError, OsmOptions, import_osm_bytes, map_name};
 use patrolsim::map::{
-    LoadOptions, MapInfo, RoadMap, load_map, source_key, write_geojson, write_map,
+    LoadOptions, MapInfo, RoadMap, apply_geojson_zones, load_map, source_key, write_geojson,
+    write_map,
 };
 use patrolsim::routing::add_p_centre_kiosks;
 use patrolsim::scenario::{Scenario, ScenarioError};
@@ -74,6 +75,9 @@ enum MapCommand {
         /// Keep every OSM shape point as a node instead of merging the chains between junctions.
         #[arg(long)]
         keep_shape: bool,
+        /// GeoJSON zones (polygons with `name` and `population`) to replace the single zone.
+        #[arg(long)]
+        zones: Option<PathBuf>,
         /// Place this many kiosks by greedy p-centre (auto-1, auto-2, ...).
         #[arg(long)]
         posts: Option<usize>,
@@ -128,6 +132,7 @@ fn map_command(command: MapCommand) -> anyhow::Result<()> {
             output,
             population,
             keep_shape,
+            zones,
             posts,
         } => {
             let options = OsmOptions {
@@ -146,6 +151,17 @@ fn map_command(command: MapCommand) -> anyhow::Result<()> {
             let mut map = import.map;
             map.validate()
                 .with_context(|| format!("{}: imported map is invalid", source.display()))?;
+            if let Some(path) = &zones {
+                let report = apply_geojson_zones(&mut map, path)?;
+                println!(
+                    "{}: {} zones; {} nodes in none (zone \"outside\"); dropped, holding no road \
+                     node: {:?}",
+                    path.display(),
+                    report.zones_read,
+                    report.nodes_outside,
+                    report.dropped
+                );
+            }
             if let Some(n) = posts {
                 add_p_centre_kiosks(&mut map, n);
             }

@@ -400,3 +400,72 @@ fn csv_map_scenario_checks_and_runs() {
         "{stdout}"
     );
 }
+
+/// `map import --zones`: Monaco split at 7.42° E into two GeoJSON zones.
+#[test]
+fn map_import_with_geojson_zones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rect = |lon0: f64, lon1: f64| {
+        format!(
+            "[[[{lon0}, 43.70], [{lon1}, 43.70], [{lon1}, 43.76], [{lon0}, 43.76], [{lon0}, 43.70]]]"
+        )
+    };
+    let zones = format!(
+        r#"{{"type": "FeatureCollection", "features": [
+          {{"type": "Feature", "properties": {{"name": "Fontvieille side", "population": 20000}},
+            "geometry": {{"type": "Polygon", "coordinates": {}}}}},
+          {{"type": "Feature", "properties": {{"name": "Monte-Carlo side", "population": 18000}},
+            "geometry": {{"type": "Polygon", "coordinates": {}}}}}]}}"#,
+        rect(7.39, 7.42),
+        rect(7.42, 7.45)
+    );
+    std::fs::write(tmp.path().join("zones.geojson"), zones).unwrap();
+    let monaco = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/osm/monaco.osm.gz"
+    );
+    let out = patrolsim(
+        &[
+            "map",
+            "import",
+            monaco,
+            "-o",
+            "m.pmap",
+            "--zones",
+            "zones.geojson",
+        ],
+        tmp.path(),
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("2 zones; 0 nodes in none"), "{stdout}");
+    let (stdout, _) = text(&patrolsim(&["map", "info", "m.pmap"], tmp.path()));
+    let nodes = |zone: &str| -> usize {
+        let line = stdout.lines().find(|l| l.contains(zone)).unwrap();
+        line.split(", ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(
+        stdout.contains("zone Fontvieille side: 20000 residents"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("zone Monte-Carlo side: 18000 residents"),
+        "{stdout}"
+    );
+    assert_eq!(
+        nodes("Fontvieille side") + nodes("Monte-Carlo side"),
+        529,
+        "{stdout}"
+    );
+    assert!(
+        nodes("Fontvieille side") > 100 && nodes("Monte-Carlo side") > 100,
+        "{stdout}"
+    );
+}

@@ -14,6 +14,7 @@ mod info;
 mod load;
 mod new_area;
 pub mod osm;
+mod zones;
 
 pub use binary::{fnv1a64, read_binary_map, write_binary_map};
 pub use csv::{CsvMapSpec, read_csv_map};
@@ -23,6 +24,7 @@ pub use grid::{GridSpec, grid_map};
 pub use info::MapInfo;
 pub use load::{LoadOptions, MAP_FILE_ENDINGS, MapFileKind, load_map, source_key, write_map};
 pub use new_area::{NewAreaSpec, new_area_map};
+pub use zones::{ZonesReport, apply_geojson_zones};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};

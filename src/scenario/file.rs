@@ -60,6 +60,9 @@ pub struct MapSection {
     /// Binary map file (relative to the scenario file's folder) caching the import of
     /// OpenStreetMap data; rebuilt when the data or the import options change.
     pub cache: Option<PathBuf>,
+    /// GeoJSON zones (Polygon / MultiPolygon features with `name` and `population`),
+    /// relative to the scenario file's folder; they replace the map's zones.
+    pub zones: Option<PathBuf>,
     /// Kiosks to add by greedy p-centre placement (`auto-1`, `auto-2`, ...), after the map's
     /// own posts.
     pub auto_posts: Option<u32>,

@@ -13,7 +13,8 @@ pub use file::{
 
 use crate::map::osm::OsmOptions;
 use crate::map::{
-    LoadOptions, MapFileKind, NodeId, RoadMap, grid_map, load_map, new_area_map, read_csv_map,
+    LoadOptions, MapFileKind, NodeId, RoadMap, apply_geojson_zones, grid_map, load_map,
+    new_area_map, read_csv_map,
 };
 use crate::routing::add_p_centre_kiosks;
 use std::fmt::Display;
@@ -348,6 +349,14 @@ fn build_map(section: &MapSection, label: &str, base_dir: &Path) -> Result<RoadM
     } else {
         new_area_map(section.new_area.as_ref().expect("one source is given"))
     };
+    if let Some(zones) = &section.zones {
+        apply_geojson_zones(&mut map, &base_dir.join(zones)).map_err(|source| {
+            ScenarioError::Map {
+                file: label.to_string(),
+                source,
+            }
+        })?;
+    }
     if let Some(n) = section.auto_posts {
         check.that(n >= 1, "map.auto_posts", n, "must be >= 1")?;
         add_p_centre_kiosks(&mut map, n as usize);
