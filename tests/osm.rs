@@ -422,3 +422,63 @@ fn bad_files_give_clear_errors() {
     let err = error_for("empty.osm.pbf", b"");
     assert!(err.contains("no drivable roads"), "{err}");
 }
+
+/// The router's answers equal petgraph's Dijkstra on random pairs of real maps, and `nearest`
+/// ranks candidates exactly as their pairwise trips do (ties to the lowest key).
+#[test]
+fn router_equals_plain_dijkstra_on_osm_maps() {
+    use patrolsim::routing::{Candidate, Reached};
+    use petgraph::graph::NodeIndex;
+    use rand::{RngExt, SeedableRng};
+    for name in ["andorra.osm.pbf", "heidelberg.osm.pbf"] {
+        let map = import(name).map;
+        let mut router = Router::new(Arc::new(TravelGraph::new(&map, 1.2)));
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(3);
+        let n = map.node_count() as u32;
+        for _ in 0..100 {
+            let (a, b) = (rng.random_range(0..n), rng.random_range(0..n));
+            let goal = NodeIndex::new(b as usize);
+            let plain =
+                petgraph::algo::dijkstra(&map.graph, NodeIndex::new(a as usize), Some(goal), |e| {
+                    e.weight().travel_s(1.2)
+                })[&goal];
+            let trip = router.trip(a, b);
+            assert!(
+                (trip.travel_s - plain).abs() <= 1e-9 * plain,
+                "{name}: {a} -> {b}"
+            );
+        }
+        let mut out = Vec::new();
+        for _ in 0..30 {
+            let target = rng.random_range(0..n);
+            let candidates: Vec<Candidate> = (0..20)
+                .map(|key| Candidate {
+                    key,
+                    node: rng.random_range(0..n),
+                    lead_s: f64::from(rng.random_range(0..3u32)) * 30.0,
+                })
+                .collect();
+            let mut expected: Vec<Reached> = candidates
+                .iter()
+                .map(|c| {
+                    let t = router.trip(c.node, target);
+                    Reached {
+                        key: c.key,
+                        travel_s: t.travel_s + c.lead_s,
+                        length_m: t.length_m,
+                    }
+                })
+                .collect();
+            expected.sort_by(|x, y| x.travel_s.total_cmp(&y.travel_s).then(x.key.cmp(&y.key)));
+            router.nearest(target, &candidates, 4, &mut out);
+            let keys = |v: &[Reached]| v.iter().map(|r| r.key).collect::<Vec<_>>();
+            assert_eq!(keys(&out), keys(&expected[..4]), "{name}: target {target}");
+            for (o, e) in out.iter().zip(&expected) {
+                assert!(
+                    (o.travel_s - e.travel_s).abs() <= 1e-9 * e.travel_s,
+                    "{name}"
+                );
+            }
+        }
+    }
+}
