@@ -469,3 +469,41 @@ fn map_import_with_geojson_zones() {
         "{stdout}"
     );
 }
+
+/// A scenario with `[map] cache` writes the binary map beside it on first use and reads it after.
+#[test]
+fn osm_scenario_writes_and_reuses_its_cache() {
+    let tmp = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/osm-monaco.toml"),
+    )
+    .unwrap();
+    let monaco = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/osm/monaco.osm.gz"
+    );
+    let scenario = shipped
+        .replacen("../../shared/data/osm/monaco.osm.gz", monaco, 1)
+        .replacen(
+            "population = 38000",
+            "population = 38000\ncache = \"cache/monaco.pmap\"",
+            1,
+        );
+    std::fs::create_dir(tmp.path().join("cache")).unwrap();
+    std::fs::write(tmp.path().join("monaco.toml"), scenario).unwrap();
+    let out = patrolsim(&["check", "monaco.toml"], tmp.path());
+    assert!(out.status.success(), "{}", text(&out).1);
+    let cache = tmp.path().join("cache/monaco.pmap");
+    let written = std::fs::metadata(&cache).unwrap().modified().unwrap();
+    let (map, key) = patrolsim::map::read_binary_map(&cache).unwrap();
+    assert_eq!((map.population(), key.is_some()), (38_000, true));
+    let out = patrolsim(&["check", "monaco.toml"], tmp.path());
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("529 nodes, 6 posts"), "{stdout}");
+    assert_eq!(
+        std::fs::metadata(&cache).unwrap().modified().unwrap(),
+        written,
+        "not rewritten"
+    );
+}

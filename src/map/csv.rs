@@ -31,10 +31,15 @@ use std::path::{Path, PathBuf};
 pub struct CsvMapSpec {
     /// Name of the map; the nodes file's stem when absent.
     pub name: Option<String>,
+    /// The node table.
     pub nodes: PathBuf,
+    /// The edge table.
     pub edges: PathBuf,
+    /// The posts table, if any.
     pub posts: Option<PathBuf>,
+    /// The key points table, if any.
     pub key_points: Option<PathBuf>,
+    /// The checkpoints table, if any.
     pub checkpoints: Option<PathBuf>,
     /// Residents of the whole map, shared among zones.
     #[serde(default)]

@@ -7,8 +7,11 @@ use std::fmt;
 /// What `map info` prints.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MapInfo {
+    /// The map's name.
     pub name: String,
+    /// Road nodes.
     pub nodes: usize,
+    /// Directed segments (a two-way street is two).
     pub segments: usize,
     /// Road length by class, km (a two-way street counted once), slowest classes last.
     pub km_by_class: Vec<(RoadClass, f64)>,
@@ -23,8 +26,11 @@ pub struct MapInfo {
     pub zones: Vec<(String, u64, usize)>,
     /// Posts by kind.
     pub posts: Vec<(PostKind, usize)>,
+    /// Number of key points.
     pub key_points: usize,
+    /// Number of checkpoints.
     pub checkpoints: usize,
+    /// Credit for the data, if any.
     pub attribution: Option<String>,
 }
 

@@ -16,8 +16,11 @@ use std::path::{Path, PathBuf};
 /// What a map file holds, by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MapFileKind {
+    /// A JSON map file (`.json`).
     Json,
+    /// A binary map file (`.pmap`).
     Binary,
+    /// OpenStreetMap data (`.osm.pbf`, `.pbf`, `.osm`, `.osm.gz`).
     Osm,
 }
 

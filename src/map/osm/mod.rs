@@ -11,6 +11,7 @@
 //! at junctions and ends, so the chains of shape points between junctions become one segment
 //! each (lengths kept).
 //!
+//! Access tags (`access=private`, `motor_vehicle=no`) are ignored: police cars use such roads.
 //! The map carries the attribution the ODbL requires ([`OSM_ATTRIBUTION`]).
 
 mod build;
@@ -97,19 +98,24 @@ impl fmt::Display for OsmReport {
 /// An OSM file that cannot be imported, naming the file.
 #[derive(Debug, Error)]
 pub enum OsmError {
+    /// The file cannot be read at all.
     #[error("{file}: cannot read: {source}")]
     Read {
         file: String,
         source: std::io::Error,
     },
+    /// The PBF decoder failed: a truncated or damaged file, or not PBF at all.
     #[error("{file}: not a valid OSM PBF file (truncated or corrupt?): {message}")]
     Pbf { file: String, message: String },
+    /// The XML is malformed, truncated, not OSM, or has an unreadable attribute; `position` is
+    /// the byte offset in the (decompressed) text.
     #[error("{file}: not valid OSM XML at byte {position}: {message}")]
     Xml {
         file: String,
         position: u64,
         message: String,
     },
+    /// The file has no way that is a drivable road.
     #[error(
         "{file}: no drivable roads (ways tagged highway=motorway, trunk, primary, secondary, \
          tertiary, unclassified, residential, living_street, service or a _link)"
@@ -120,8 +126,11 @@ pub enum OsmError {
 /// An imported map with the import's figures.
 #[derive(Debug, Clone)]
 pub struct OsmImport {
+    /// The road map (validated by the caller before use).
     pub map: RoadMap,
+    /// The encoding the file was in.
     pub format: OsmFormat,
+    /// What was read, kept and dropped.
     pub report: OsmReport,
 }
 

@@ -37,8 +37,11 @@ impl RawOsm {
 /// The two encodings, told apart by the first bytes of the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OsmFormat {
+    /// Protocol-buffer binary format (`.osm.pbf`).
     Pbf,
+    /// OSM XML (`.osm`).
     Xml,
+    /// Gzip-compressed OSM XML (`.osm.gz`).
     XmlGzip,
 }
 
