@@ -482,3 +482,31 @@ fn router_equals_plain_dijkstra_on_osm_maps() {
         }
     }
 }
+
+/// Damaged copies of the extracts (bytes overwritten at random places, or cut) are refused or
+/// read, never a panic.
+#[test]
+fn damaged_files_never_panic() {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(17);
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["andorra.osm.pbf", "monaco.osm.gz"] {
+        let original = std::fs::read(extract(name)).unwrap();
+        for trial in 0..40 {
+            let mut bytes = original.clone();
+            if trial % 4 == 0 {
+                bytes.truncate(rng.random_range(0..bytes.len()));
+            } else {
+                for _ in 0..rng.random_range(1..20) {
+                    let at = rng.random_range(0..bytes.len());
+                    bytes[at] = rng.random();
+                }
+            }
+            let path = dir.path().join(name);
+            std::fs::write(&path, &bytes).unwrap();
+            if let Err(e) = import_osm(&path, &OsmOptions::default()) {
+                assert!(e.to_string().contains(name), "{e}");
+            }
+        }
+    }
+}
