@@ -7,11 +7,17 @@ use patrolsim::experiment::{
     run_replications, run_search, run_sweep, search_text, staffing_text, summary_text, write_run,
     write_search, write_sweep,
 };
-use patrolsim::map::write_map_file;
+use patrolsim::map::osm::{OSM_ATTRIBUTION, OsmError, OsmOptions, import_osm_bytes, map_name};
+use patrolsim::map::{
+    LoadOptions, MapInfo, RoadMap, apply_geojson_zones, load_map, source_key, write_geojson,
+    write_map,
+};
+use patrolsim::routing::add_p_centre_kiosks;
 use patrolsim::scenario::{Scenario, ScenarioError};
 use patrolsim::sim::Model;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Do police response promises hold? Simulates incidents and patrol units on a road network and
@@ -95,16 +101,61 @@ enum Command {
         /// Scenario file (TOML).
         scenario: PathBuf,
     },
-    /// Write the map a scenario uses to a JSON map file.
-    #[command(
-        after_help = "Example:\n  patrolsim map-export -o maps/new-area.json   # the default scenario's map"
-    )]
-    MapExport {
-        /// Scenario file; the built-in default scenario when absent.
-        scenario: Option<PathBuf>,
-        /// Where to write the map.
+    /// Import, inspect and export maps.
+    Map {
+        #[command(subcommand)]
+        command: MapCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum MapCommand {
+    /// Import OpenStreetMap data (.osm.pbf, .pbf, .osm, .osm.gz) into a map file.
+    #[command(after_help = "Examples:\n  \
+        patrolsim map import ../shared/data/osm/monaco.osm.gz -o maps/monaco.pmap --population 38000\n  \
+        patrolsim map import andorra.osm.pbf -o maps/andorra.json --posts 6")]
+    Import {
+        /// OpenStreetMap file.
+        source: PathBuf,
+        /// Map file to write: binary (.pmap, loads fastest) or JSON (.json).
         #[arg(short, long)]
         output: PathBuf,
+        /// Residents of the area (the population of its single zone).
+        #[arg(long, default_value_t = 0)]
+        population: u64,
+        /// Keep every OSM shape point as a node instead of merging the chains between junctions.
+        #[arg(long)]
+        keep_shape: bool,
+        /// GeoJSON zones (polygons with `name` and `population`) to replace the single zone.
+        #[arg(long)]
+        zones: Option<PathBuf>,
+        /// Place this many kiosks by greedy p-centre (auto-1, auto-2, ...).
+        #[arg(long)]
+        posts: Option<usize>,
+    },
+    /// Print a map's size, road length by class, connectivity, extent, zones and posts.
+    #[command(after_help = "Examples:\n  patrolsim map info maps/monaco.pmap\n  \
+        patrolsim map info scenarios/default.toml   # the map a scenario uses")]
+    Info {
+        /// A map file (.json, .pmap, OpenStreetMap data) or a scenario (.toml).
+        file: PathBuf,
+    },
+    /// Write a map (or a scenario's map) as a map file and/or GeoJSON.
+    #[command(
+        after_help = "Examples:\n  patrolsim map export -o maps/new-area.json   \
+        # the default scenario's map\n  \
+        patrolsim map export maps/monaco.pmap --geojson monaco.geojson   # open in QGIS"
+    )]
+    Export {
+        /// A map file (.json, .pmap, OpenStreetMap data) or a scenario (.toml); the built-in
+        /// default scenario when absent.
+        file: Option<PathBuf>,
+        /// Map file to write (.json or .pmap).
+        #[arg(short, long, required_unless_present = "geojson")]
+        output: Option<PathBuf>,
+        /// GeoJSON file to write: roads, posts, key points, checkpoints.
+        #[arg(long)]
+        geojson: Option<PathBuf>,
     },
 }
 
@@ -131,6 +182,101 @@ fn write_and_show(sweep: &Sweep, pairs: &[PairResult], dir: &Path) -> anyhow::Re
     print!("{}", points_text(sweep, &figures));
     println!("tables in {}", dir.display());
     Ok(())
+}
+
+/// The map in `file`: a scenario's (.toml) or a map file's; the default scenario's when absent.
+fn load_any_map(file: Option<&Path>) -> anyhow::Result<RoadMap> {
+    match file {
+        Some(p) if p.extension().is_none_or(|e| e != "toml") => {
+            load_map(p, &LoadOptions::default())
+        }
+        _ => Ok(Arc::unwrap_or_clone(load(file)?.map)),
+    }
+}
+
+fn map_command(command: MapCommand) -> anyhow::Result<()> {
+    match command {
+        MapCommand::Import {
+            source,
+            output,
+            population,
+            keep_shape,
+            zones,
+            posts,
+        } => {
+            let options = OsmOptions {
+                population,
+                contract_chains: !keep_shape,
+            };
+            let started = Instant::now();
+            let bytes = std::fs::read(&source)
+                .with_context(|| format!("{}: cannot read", source.display()))?;
+            let import = import_osm_bytes(
+                &bytes,
+                &map_name(&source),
+                &source.display().to_string(),
+                &options,
+            )?;
+            let mut map = import.map;
+            map.validate()
+                .with_context(|| format!("{}: imported map is invalid", source.display()))?;
+            if let Some(path) = &zones {
+                let report = apply_geojson_zones(&mut map, path)?;
+                println!(
+                    "{}: {} zones; {} nodes in none (zone \"outside\"); dropped, holding no road \
+                     node: {:?}",
+                    path.display(),
+                    report.zones_read,
+                    report.nodes_outside,
+                    report.dropped
+                );
+            }
+            if let Some(n) = posts {
+                add_p_centre_kiosks(&mut map, n);
+            }
+            write_map(&map, &output, Some(source_key(&bytes, &options)))?;
+            println!(
+                "{} ({}): {}\nwrote {} ({} nodes, {} segments) in {:.2} s; data {}",
+                source.display(),
+                import.format.name(),
+                import.report,
+                output.display(),
+                map.node_count(),
+                map.graph.edge_count(),
+                started.elapsed().as_secs_f64(),
+                OSM_ATTRIBUTION
+            );
+            Ok(())
+        }
+        MapCommand::Info { file } => {
+            print!("{}", MapInfo::of(&load_any_map(Some(&file))?));
+            Ok(())
+        }
+        MapCommand::Export {
+            file,
+            output,
+            geojson,
+        } => {
+            let map = load_any_map(file.as_deref())?;
+            let written = |path: &Path| {
+                println!(
+                    "wrote {} ({} nodes, {} segments)",
+                    path.display(),
+                    map.node_count(),
+                    map.graph.edge_count()
+                );
+            };
+            if let Some(path) = &output {
+                write_map(&map, path, None)?;
+                written(path);
+            }
+            if let Some(path) = &geojson {
+                write_geojson(&map, path)?;
+                written(path);
+            }
+            Ok(())
+        }
+    }
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -236,17 +382,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", staffing_text(&s));
             Ok(())
         }
-        Command::MapExport { scenario, output } => {
-            let s = load(scenario.as_deref())?;
-            write_map_file(&s.map, &output)?;
-            println!(
-                "wrote {} ({} nodes, {} segments)",
-                output.display(),
-                s.map.node_count(),
-                s.map.graph.edge_count()
-            );
-            Ok(())
-        }
+        Command::Map { command } => map_command(command),
     }
 }
 
@@ -256,8 +392,8 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("error: {e:#}");
             // Bad input is exit code 2; anything else (I/O, ...) is 1.
-            if e.downcast_ref::<ScenarioError>().is_some()
-                || e.downcast_ref::<SweepError>().is_some()
+            if e.chain()
+                .any(|c| c.is::<ScenarioError>() || c.is::<OsmError>() || c.is::<SweepError>())
             {
                 ExitCode::from(2)
             } else {

@@ -56,6 +56,7 @@ fn shipped_scenarios_check_ok() {
         "bench-grid-small",
         "bench-grid-city",
         "bench-grid-large",
+        "osm-monaco",
     ] {
         let path = format!("scenarios/{name}.toml");
         let out = patrolsim(&["check", &path], root);
@@ -235,4 +236,292 @@ fn pandas_reads_the_parquet_tables() {
         "pandas could not read the tables: {stderr}"
     );
     println!("pandas read: {stdout}");
+}
+
+#[test]
+fn unknown_map_file_kind_is_named() {
+    rejects(
+        "[map.new_area]\nseed = 2016",
+        "[map]\nfile = \"roads.shp\"",
+        &["roads.shp", "unknown kind of map file", ".osm.pbf"],
+    );
+}
+
+#[test]
+fn population_is_only_for_osm_data() {
+    rejects(
+        "[map.new_area]\nseed = 2016",
+        "[map]\nfile = \"roads.json\"\npopulation = 5000",
+        &["map.population = 5000", "only for OpenStreetMap data"],
+    );
+}
+
+#[test]
+fn bad_osm_file_in_a_scenario_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("city.osm"), "<osm><node id=\"1\"").unwrap();
+    let default = patrolsim::scenario::DEFAULT_SCENARIO_TOML;
+    let scenario = default.replacen(
+        "[map.new_area]\nseed = 2016",
+        "[map]\nfile = \"city.osm\"",
+        1,
+    );
+    std::fs::write(tmp.path().join("bad.toml"), scenario).unwrap();
+    let out = patrolsim(&["check", "bad.toml"], tmp.path());
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("bad.toml") && stderr.contains("city.osm"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("not valid OSM XML"), "{stderr}");
+}
+
+/// `map import`, `map info` and `map export --geojson` on the Monaco extract.
+#[test]
+fn map_import_info_and_geojson_export() {
+    let tmp = tempfile::tempdir().unwrap();
+    let monaco = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/osm/monaco.osm.gz"
+    );
+    let out = patrolsim(
+        &[
+            "map",
+            "import",
+            monaco,
+            "-o",
+            "monaco.pmap",
+            "--population",
+            "38000",
+            "--posts",
+            "4",
+        ],
+        tmp.path(),
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("509 drivable") && stdout.contains("ODbL"),
+        "{stdout}"
+    );
+    let out = patrolsim(&["map", "info", "monaco.pmap"], tmp.path());
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    for expect in [
+        "1 strongly connected component",
+        "zone monaco: 38000 residents",
+        "posts: 4 kiosk",
+        "bbox: lon 7.40",
+        "© OpenStreetMap contributors, ODbL 1.0",
+    ] {
+        assert!(stdout.contains(expect), "{expect:?} not in {stdout}");
+    }
+    let out = patrolsim(
+        &[
+            "map",
+            "export",
+            "monaco.pmap",
+            "--geojson",
+            "monaco.geojson",
+            "-o",
+            "monaco.json",
+        ],
+        tmp.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out).1);
+    let geojson: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("monaco.geojson")).unwrap()).unwrap();
+    assert_eq!(geojson["type"], "FeatureCollection");
+    assert_eq!(
+        geojson["attribution"],
+        "© OpenStreetMap contributors, ODbL 1.0"
+    );
+    let features = geojson["features"].as_array().unwrap();
+    let posts = features
+        .iter()
+        .filter(|f| f["properties"]["layer"] == "post")
+        .count();
+    assert_eq!(posts, 4);
+    // Longitude first, inside Monaco.
+    let lon = features[0]["geometry"]["coordinates"][0][0]
+        .as_f64()
+        .unwrap();
+    assert!((7.40..7.44).contains(&lon), "{lon}");
+    // The JSON copy is the same map.
+    let json = patrolsim::map::read_map_file(&tmp.path().join("monaco.json")).unwrap();
+    let (binary, _) = patrolsim::map::read_binary_map(&tmp.path().join("monaco.pmap")).unwrap();
+    assert_eq!(json.node_count(), binary.node_count());
+    assert_eq!(json.posts, binary.posts);
+    assert_eq!(json.attribution, binary.attribution);
+}
+
+#[test]
+fn map_import_of_a_bad_file_fails_clearly() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("junk.osm.pbf"),
+        [0x00, 0x00, 0x00, 0x0d, 0xff, 0x12],
+    )
+    .unwrap();
+    let out = patrolsim(
+        &["map", "import", "junk.osm.pbf", "-o", "junk.pmap"],
+        tmp.path(),
+    );
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("junk.osm.pbf: not a valid OSM PBF file"),
+        "{stderr}"
+    );
+    assert!(!tmp.path().join("junk.pmap").exists());
+}
+
+/// A scenario on a CSV map (a 3 × 2 block with an east-west one-way pair), posts by p-centre.
+#[test]
+fn csv_map_scenario_checks_and_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "nodes.csv",
+            "id,x_m,y_m,zone\n1,0,0,west\n2,400,0,west\n3,800,0,east\n4,0,400,west\n5,400,400,east\n6,800,400,east\n",
+        ),
+        (
+            "edges.csv",
+            "from,to,class,oneway\n1,2,primary,\n2,3,primary,\n4,5,,yes\n5,6,,yes\n6,3,,\n3,2,,\n1,4,,\n2,5,,\n5,4,service,yes\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(tmp.path().join(name), text).unwrap();
+    }
+    // The default scenario's demand and incident types, one crew per post instead of its force
+    // (whose teams name the new area's zones).
+    let default = patrolsim::scenario::DEFAULT_SCENARIO_TOML;
+    let without_force = &default[..default.find("# The force, as the plan").unwrap()];
+    let scenario = format!("{without_force}[units_per_post]\nper_post = 1\n")
+        .replacen(
+            "[map.new_area]\nseed = 2016",
+            "[map]\nauto_posts = 2\n[map.csv]\nnodes = \"nodes.csv\"\nedges = \"edges.csv\"\npopulation = 5000",
+            1,
+        )
+        .replacen("days = 28", "days = 2", 1);
+    std::fs::write(tmp.path().join("csv.toml"), scenario).unwrap();
+    let out = patrolsim(&["check", "csv.toml"], tmp.path());
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("6 nodes, 2 posts"), "{stdout}");
+    let out = patrolsim(&["map", "info", "csv.toml"], tmp.path());
+    let (stdout, _) = text(&out);
+    assert!(
+        stdout.contains("zone west: ") && stdout.contains("posts: 2 kiosk"),
+        "{stdout}"
+    );
+}
+
+/// `map import --zones`: Monaco split at 7.42° E into two GeoJSON zones.
+#[test]
+fn map_import_with_geojson_zones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rect = |lon0: f64, lon1: f64| {
+        format!(
+            "[[[{lon0}, 43.70], [{lon1}, 43.70], [{lon1}, 43.76], [{lon0}, 43.76], [{lon0}, 43.70]]]"
+        )
+    };
+    let zones = format!(
+        r#"{{"type": "FeatureCollection", "features": [
+          {{"type": "Feature", "properties": {{"name": "Fontvieille side", "population": 20000}},
+            "geometry": {{"type": "Polygon", "coordinates": {}}}}},
+          {{"type": "Feature", "properties": {{"name": "Monte-Carlo side", "population": 18000}},
+            "geometry": {{"type": "Polygon", "coordinates": {}}}}}]}}"#,
+        rect(7.39, 7.42),
+        rect(7.42, 7.45)
+    );
+    std::fs::write(tmp.path().join("zones.geojson"), zones).unwrap();
+    let monaco = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/osm/monaco.osm.gz"
+    );
+    let out = patrolsim(
+        &[
+            "map",
+            "import",
+            monaco,
+            "-o",
+            "m.pmap",
+            "--zones",
+            "zones.geojson",
+        ],
+        tmp.path(),
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("2 zones; 0 nodes in none"), "{stdout}");
+    let (stdout, _) = text(&patrolsim(&["map", "info", "m.pmap"], tmp.path()));
+    let nodes = |zone: &str| -> usize {
+        let line = stdout.lines().find(|l| l.contains(zone)).unwrap();
+        line.split(", ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(
+        stdout.contains("zone Fontvieille side: 20000 residents"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("zone Monte-Carlo side: 18000 residents"),
+        "{stdout}"
+    );
+    assert_eq!(
+        nodes("Fontvieille side") + nodes("Monte-Carlo side"),
+        529,
+        "{stdout}"
+    );
+    assert!(
+        nodes("Fontvieille side") > 100 && nodes("Monte-Carlo side") > 100,
+        "{stdout}"
+    );
+}
+
+/// A scenario with `[map] cache` writes the binary map beside it on first use and reads it after.
+#[test]
+fn osm_scenario_writes_and_reuses_its_cache() {
+    let tmp = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/osm-monaco.toml"),
+    )
+    .unwrap();
+    let monaco = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/osm/monaco.osm.gz"
+    );
+    let scenario = shipped
+        .replacen("../../shared/data/osm/monaco.osm.gz", monaco, 1)
+        .replacen(
+            "population = 38000",
+            "population = 38000\ncache = \"cache/monaco.pmap\"",
+            1,
+        );
+    std::fs::create_dir(tmp.path().join("cache")).unwrap();
+    std::fs::write(tmp.path().join("monaco.toml"), scenario).unwrap();
+    let out = patrolsim(&["check", "monaco.toml"], tmp.path());
+    assert!(out.status.success(), "{}", text(&out).1);
+    let cache = tmp.path().join("cache/monaco.pmap");
+    let written = std::fs::metadata(&cache).unwrap().modified().unwrap();
+    let (map, key) = patrolsim::map::read_binary_map(&cache).unwrap();
+    assert_eq!((map.population(), key.is_some()), (38_000, true));
+    let out = patrolsim(&["check", "monaco.toml"], tmp.path());
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("529 nodes, 6 posts"), "{stdout}");
+    assert_eq!(
+        std::fs::metadata(&cache).unwrap().modified().unwrap(),
+        written,
+        "not rewritten"
+    );
 }

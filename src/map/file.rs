@@ -1,7 +1,9 @@
 //! The map file: a JSON rendering of a [`RoadMap`], so a generated or imported map can be kept
 //! under `maps/`, inspected and loaded again.
 
-use super::{Checkpoint, KeyPoint, MapError, NodeId, Post, RoadMap, RoadNode, RoadSegment, Zone};
+use super::{
+    Checkpoint, GeoOrigin, KeyPoint, MapError, NodeId, Post, RoadMap, RoadNode, RoadSegment, Zone,
+};
 use crate::atomic_file;
 use petgraph::visit::EdgeRef;
 use serde::{Deserialize, Serialize};
@@ -22,6 +24,10 @@ struct SegmentRecord {
 #[serde(deny_unknown_fields)]
 struct MapFile {
     name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    attribution: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    origin: Option<GeoOrigin>,
     zones: Vec<Zone>,
     nodes: Vec<RoadNode>,
     segments: Vec<SegmentRecord>,
@@ -37,6 +43,8 @@ struct MapFile {
 pub fn write_map_file(map: &RoadMap, path: &Path) -> anyhow::Result<()> {
     let file = MapFile {
         name: map.name.clone(),
+        attribution: map.attribution.clone(),
+        origin: map.origin,
         zones: map.zones.clone(),
         nodes: map.graph.node_weights().copied().collect(),
         segments: map
@@ -62,33 +70,45 @@ pub fn read_map_file(path: &Path) -> anyhow::Result<RoadMap> {
         .with_context(|| format!("{}: cannot read map file", path.display()))?;
     let file: MapFile = serde_json::from_str(&text)
         .with_context(|| format!("{}: not a patrolsim map file", path.display()))?;
-    let nodes = file.nodes.len();
     let mut map = RoadMap::new(file.name);
+    map.attribution = file.attribution;
+    map.origin = file.origin;
     map.zones = file.zones;
-    map.graph.reserve_nodes(nodes);
-    for n in file.nodes {
-        map.add_node(n.x_m, n.y_m, n.zone);
-    }
-    for s in &file.segments {
-        for end in [s.from, s.to] {
-            if end as usize >= nodes {
-                return Err(MapError::OffMap {
-                    what: "segment end",
-                    name: format!("{} -> {}", s.from, s.to),
-                    node: end.into(),
-                    nodes,
-                })
-                .with_context(|| format!("{}: segments", path.display()));
-            }
-        }
-        map.add_segment(s.from, s.to, s.segment);
-    }
     map.posts = file.posts;
     map.key_points = file.key_points;
     map.checkpoints = file.checkpoints;
-    map.validate()
+    let segments = file.segments.iter().map(|s| (s.from, s.to, s.segment));
+    add_graph(&mut map, &file.nodes, segments)
+        .and_then(|()| map.validate())
         .with_context(|| format!("{}: invalid map", path.display()))?;
     Ok(map)
+}
+
+/// Adds `nodes` and `segments` (from, to, segment) to `map`, checking that every segment's ends
+/// are among the nodes. For map file readers.
+pub(super) fn add_graph(
+    map: &mut RoadMap,
+    nodes: &[RoadNode],
+    segments: impl Iterator<Item = (NodeId, NodeId, RoadSegment)>,
+) -> Result<(), MapError> {
+    map.graph.reserve_nodes(nodes.len());
+    for n in nodes {
+        map.add_node(n.x_m, n.y_m, n.zone);
+    }
+    for (from, to, segment) in segments {
+        for end in [from, to] {
+            if end as usize >= nodes.len() {
+                return Err(MapError::OffMap {
+                    what: "segment end",
+                    name: format!("{from} -> {to}"),
+                    node: end.into(),
+                    nodes: nodes.len(),
+                });
+            }
+        }
+        map.add_segment(from, to, segment);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

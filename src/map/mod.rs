@@ -5,13 +5,26 @@
 //! Architecture invariant: the map knows nothing of units, incidents or time. It is built once
 //! (by a generator or from a file), validated, and then shared read-only by every replication.
 
+mod binary;
+mod csv;
 mod file;
+mod geojson;
 mod grid;
+mod info;
+mod load;
 mod new_area;
+pub mod osm;
+mod zones;
 
+pub use binary::{fnv1a64, read_binary_map, write_binary_map};
+pub use csv::{CsvMapSpec, read_csv_map};
 pub use file::{read_map_file, write_map_file};
+pub use geojson::{map_geojson, write_geojson};
 pub use grid::{GridSpec, grid_map};
+pub use info::MapInfo;
+pub use load::{LoadOptions, MAP_FILE_ENDINGS, MapFileKind, load_map, source_key, write_map};
 pub use new_area::{NewAreaSpec, new_area_map};
+pub use zones::{ZonesReport, apply_geojson_zones};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};
@@ -40,7 +53,11 @@ pub enum RoadClass {
     Primary,
     Secondary,
     Tertiary,
+    /// Minor public road of no particular importance (OSM `unclassified`, `road`).
+    Unclassified,
     Residential,
+    /// Street where pedestrians have priority (OSM `living_street`).
+    LivingStreet,
     Service,
 }
 
@@ -53,8 +70,38 @@ impl RoadClass {
             RoadClass::Primary => 50.0,
             RoadClass::Secondary => 45.0,
             RoadClass::Tertiary => 40.0,
+            RoadClass::Unclassified => 40.0,
             RoadClass::Residential => 30.0,
+            RoadClass::LivingStreet => 10.0,
             RoadClass::Service => 20.0,
+        }
+    }
+
+    /// Every class, from the fastest to the slowest, for tables by class.
+    pub const ALL: [RoadClass; 9] = [
+        RoadClass::Motorway,
+        RoadClass::Trunk,
+        RoadClass::Primary,
+        RoadClass::Secondary,
+        RoadClass::Tertiary,
+        RoadClass::Unclassified,
+        RoadClass::Residential,
+        RoadClass::LivingStreet,
+        RoadClass::Service,
+    ];
+
+    /// The class's name as written in map files (`living_street`).
+    pub fn name(self) -> &'static str {
+        match self {
+            RoadClass::Motorway => "motorway",
+            RoadClass::Trunk => "trunk",
+            RoadClass::Primary => "primary",
+            RoadClass::Secondary => "secondary",
+            RoadClass::Tertiary => "tertiary",
+            RoadClass::Unclassified => "unclassified",
+            RoadClass::Residential => "residential",
+            RoadClass::LivingStreet => "living_street",
+            RoadClass::Service => "service",
         }
     }
 
@@ -106,6 +153,18 @@ pub enum PostKind {
     Hq,
 }
 
+impl PostKind {
+    /// The kind's name as written in map and scenario files (`service_station`).
+    pub fn name(self) -> &'static str {
+        match self {
+            PostKind::Kiosk => "kiosk",
+            PostKind::ServiceStation => "service_station",
+            PostKind::PoliceStation => "police_station",
+            PostKind::Hq => "hq",
+        }
+    }
+}
+
 /// A place where crews are based.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Post {
@@ -138,11 +197,50 @@ pub struct Checkpoint {
     pub node: NodeId,
 }
 
+/// Where planar coordinates come from, for a map built from geographic data: the point at the
+/// origin of the local plane. `x_m` is metres east of it, `y_m` metres north (an equirectangular
+/// projection around the data's centre; within a city, distances are off by well under 1 %).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GeoOrigin {
+    /// Latitude of the origin, degrees.
+    pub lat_deg: f64,
+    /// Longitude of the origin, degrees.
+    pub lon_deg: f64,
+}
+
+/// Mean Earth radius, metres (IUGG).
+pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+impl GeoOrigin {
+    /// Local plane coordinates (east, north) of a point, metres.
+    pub fn project(&self, lat_deg: f64, lon_deg: f64) -> (f64, f64) {
+        let x_m = EARTH_RADIUS_M
+            * (lon_deg - self.lon_deg).to_radians()
+            * self.lat_deg.to_radians().cos();
+        let y_m = EARTH_RADIUS_M * (lat_deg - self.lat_deg).to_radians();
+        (x_m, y_m)
+    }
+
+    /// The point (latitude, longitude in degrees) at local plane coordinates: the inverse of
+    /// [`GeoOrigin::project`].
+    pub fn unproject(&self, x_m: f64, y_m: f64) -> (f64, f64) {
+        let lat_deg = self.lat_deg + (y_m / EARTH_RADIUS_M).to_degrees();
+        let lon_deg =
+            self.lon_deg + (x_m / (EARTH_RADIUS_M * self.lat_deg.to_radians().cos())).to_degrees();
+        (lat_deg, lon_deg)
+    }
+}
+
 /// The whole map of an area.
 #[derive(Debug, Clone)]
 pub struct RoadMap {
     /// Name of the map, for reports.
     pub name: String,
+    /// Credit the data's licence requires wherever the map is shown or written, e.g.
+    /// "© OpenStreetMap contributors, ODbL 1.0" for OSM data; `None` for generated maps.
+    pub attribution: Option<String>,
+    /// The geographic point at the plane's origin, when the map comes from lat/lon data.
+    pub origin: Option<GeoOrigin>,
     /// The directed road graph.
     pub graph: DiGraph<RoadNode, RoadSegment, u32>,
     pub zones: Vec<Zone>,
@@ -191,6 +289,8 @@ impl RoadMap {
     pub fn new(name: impl Into<String>) -> Self {
         RoadMap {
             name: name.into(),
+            attribution: None,
+            origin: None,
             graph: DiGraph::default(),
             zones: Vec::new(),
             posts: Vec::new(),

@@ -104,6 +104,17 @@ impl Router {
         }
     }
 
+    /// Travel time from `source` to every node (infinite where unreachable), into `out`.
+    pub fn times_from(&mut self, source: NodeId, out: &mut Vec<f64>) {
+        out.clear();
+        out.resize(self.graph.node_count(), f64::INFINITY);
+        self.begin(source);
+        while let Some((node, t)) = self.settle_next() {
+            out[node as usize] = t;
+            self.relax(node, t, false);
+        }
+    }
+
     /// Forward search from `from` until `to` is settled; returns its time, or infinity.
     fn search_to(&mut self, from: NodeId, to: NodeId) -> f64 {
         self.begin(from);

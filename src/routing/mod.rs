@@ -11,9 +11,11 @@
 
 mod dijkstra;
 mod graph;
+mod placement;
 
 pub use dijkstra::Router;
 pub use graph::TravelGraph;
+pub use placement::{add_p_centre_kiosks, place_posts_p_centre};
 
 use crate::map::NodeId;
 

@@ -2,7 +2,7 @@
 //! errors. Nothing here is checked beyond types; [`super::Scenario::compile`] checks values.
 
 use super::force::{ForceSection, Layer};
-use crate::map::{GridSpec, NewAreaSpec, PostKind};
+use crate::map::{CsvMapSpec, GridSpec, NewAreaSpec, PostKind};
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -92,12 +92,26 @@ fn default_warmup_hours() -> f64 {
     24.0
 }
 
-/// Where the map comes from: exactly one of a file or a generator.
+/// Where the map comes from: exactly one of a file, CSV tables or a generator.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MapSection {
-    /// A JSON map file, relative to the scenario file's folder.
+    /// A map file, relative to the scenario file's folder: a JSON (`.json`) or binary
+    /// (`.pmap`) map file, or OpenStreetMap data (`.osm.pbf`, `.pbf`, `.osm`, `.osm.gz`).
     pub file: Option<PathBuf>,
+    /// Residents of an area imported from OpenStreetMap (its single zone).
+    pub population: Option<u64>,
+    /// Binary map file (relative to the scenario file's folder) caching the import of
+    /// OpenStreetMap data; rebuilt when the data or the import options change.
+    pub cache: Option<PathBuf>,
+    /// GeoJSON zones (Polygon / MultiPolygon features with `name` and `population`),
+    /// relative to the scenario file's folder; they replace the map's zones.
+    pub zones: Option<PathBuf>,
+    /// Kiosks to add by greedy p-centre placement (`auto-1`, `auto-2`, ...), after the map's
+    /// own posts.
+    pub auto_posts: Option<u32>,
+    /// A CSV map: node and edge tables, optional tables of places.
+    pub csv: Option<CsvMapSpec>,
     /// The SPEC benchmark grid.
     pub grid: Option<GridSpec>,
     /// The built-in new area.

@@ -17,7 +17,12 @@ pub use force::{
     compile_force,
 };
 
-use crate::map::{NodeId, RoadMap, grid_map, new_area_map, read_map_file};
+use crate::map::osm::OsmOptions;
+use crate::map::{
+    LoadOptions, MapFileKind, NodeId, RoadMap, apply_geojson_zones, grid_map, load_map,
+    new_area_map, read_csv_map,
+};
+use crate::routing::add_p_centre_kiosks;
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -180,7 +185,7 @@ impl Scenario {
     /// up relative to `base_dir`.
     pub fn from_toml(text: &str, label: &str, base_dir: &Path) -> Result<Scenario, ScenarioError> {
         let file: ScenarioFile = toml::from_str(text).map_err(|e| syntax_error(text, label, &e))?;
-        let map = load_map(&file.map, label, base_dir)?;
+        let map = build_map(&file.map, label, base_dir)?;
         Scenario::compile(file, text, label, map)
     }
 
@@ -390,9 +395,11 @@ impl Checker<'_> {
     }
 }
 
-fn load_map(section: &MapSection, label: &str, base_dir: &Path) -> Result<RoadMap, ScenarioError> {
+/// The scenario's map: from its file or generator, validated, with any automatic posts.
+fn build_map(section: &MapSection, label: &str, base_dir: &Path) -> Result<RoadMap, ScenarioError> {
     let given = [
         section.file.is_some(),
+        section.csv.is_some(),
         section.grid.is_some(),
         section.new_area.is_some(),
     ];
@@ -402,7 +409,7 @@ fn load_map(section: &MapSection, label: &str, base_dir: &Path) -> Result<RoadMa
             key: "map".into(),
             value: format!(
                 "{{{}}}",
-                ["file", "grid", "new_area"]
+                ["file", "csv", "grid", "new_area"]
                     .iter()
                     .zip(given)
                     .filter(|(_, g)| *g)
@@ -410,16 +417,45 @@ fn load_map(section: &MapSection, label: &str, base_dir: &Path) -> Result<RoadMa
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            rule: "give exactly one of map.file, [map.grid] or [map.new_area]".into(),
+            rule: "give exactly one of map.file, [map.csv], [map.grid] or [map.new_area]".into(),
         });
     }
-    let map = if let Some(path) = &section.file {
-        read_map_file(&base_dir.join(path)).map_err(|source| ScenarioError::Map {
+    let check = Checker { file: label };
+    let is_osm = section
+        .file
+        .as_ref()
+        .is_some_and(|f| MapFileKind::of(f).is_ok_and(|k| k == MapFileKind::Osm));
+    let osm_only = "only for OpenStreetMap data (map.file ending .osm.pbf, .pbf, .osm or .osm.gz)";
+    if let Some(population) = section.population {
+        check.that(is_osm, "map.population", population, osm_only)?;
+    }
+    if let Some(cache) = &section.cache {
+        check.that(is_osm, "map.cache", cache, osm_only)?;
+    }
+    let mut map = if let Some(path) = &section.file {
+        let options = LoadOptions {
+            osm: OsmOptions {
+                population: section.population.unwrap_or(0),
+                ..OsmOptions::default()
+            },
+            cache: section.cache.as_ref().map(|c| base_dir.join(c)),
+        };
+        load_map(&base_dir.join(path), &options).map_err(|source| ScenarioError::Map {
+            file: label.to_string(),
+            source,
+        })?
+    } else if let Some(csv) = &section.csv {
+        check.that(
+            csv.max_snap_m.is_finite() && csv.max_snap_m >= 0.0,
+            "map.csv.max_snap_m",
+            csv.max_snap_m,
+            "must be >= 0",
+        )?;
+        read_csv_map(csv, base_dir).map_err(|source| ScenarioError::Map {
             file: label.to_string(),
             source,
         })?
     } else if let Some(grid) = &section.grid {
-        let check = Checker { file: label };
         check.that(grid.n >= 1, "map.grid.n", grid.n, "must be >= 1")?;
         check.that(
             (1..=grid.n).contains(&grid.posts_per_side),
@@ -443,6 +479,18 @@ fn load_map(section: &MapSection, label: &str, base_dir: &Path) -> Result<RoadMa
     } else {
         new_area_map(section.new_area.as_ref().expect("one source is given"))
     };
+    if let Some(zones) = &section.zones {
+        apply_geojson_zones(&mut map, &base_dir.join(zones)).map_err(|source| {
+            ScenarioError::Map {
+                file: label.to_string(),
+                source,
+            }
+        })?;
+    }
+    if let Some(n) = section.auto_posts {
+        check.that(n >= 1, "map.auto_posts", n, "must be >= 1")?;
+        add_p_centre_kiosks(&mut map, n as usize);
+    }
     map.validate().map_err(|e| ScenarioError::Map {
         file: label.to_string(),
         source: e.into(),

@@ -1,0 +1,186 @@
+//! The binary map file (`.pmap`): a compact copy of a [`RoadMap`] that loads in milliseconds,
+//! used as the cache of imported maps.
+//!
+//! Layout: the magic bytes `PSIMMAP\0`, a format version (u32, little-endian), the payload's
+//! length (u64) and its FNV-1a 64 checksum (u64), then the payload: bincode (standard
+//! configuration) of the map with the key of the source it was imported from. A truncated or
+//! damaged file fails the checksum and is reported, never half-read.
+
+use super::file::add_graph;
+use super::{Checkpoint, GeoOrigin, KeyPoint, NodeId, Post, RoadMap, RoadNode, RoadSegment, Zone};
+use crate::atomic_file;
+use anyhow::{Context, bail, ensure};
+use petgraph::visit::EdgeRef;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::Path;
+
+const MAGIC: &[u8; 8] = b"PSIMMAP\0";
+const VERSION: u32 = 1;
+const HEADER_BYTES: usize = 8 + 4 + 8 + 8;
+/// Largest payload read, bytes (a guard against absurd lengths in a damaged file).
+const MAX_PAYLOAD_BYTES: usize = 1 << 31;
+
+/// FNV-1a, 64 bits: a fast, stable hash of file contents (not a cryptographic one).
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+#[derive(Serialize, Deserialize)]
+struct BinaryMap {
+    source_key: Option<u64>,
+    name: String,
+    attribution: Option<String>,
+    origin: Option<GeoOrigin>,
+    zones: Vec<Zone>,
+    nodes: Vec<RoadNode>,
+    segments: Vec<(NodeId, NodeId, RoadSegment)>,
+    posts: Vec<Post>,
+    key_points: Vec<KeyPoint>,
+    checkpoints: Vec<Checkpoint>,
+}
+
+fn config() -> impl bincode::config::Config {
+    bincode::config::standard().with_limit::<MAX_PAYLOAD_BYTES>()
+}
+
+/// Writes `map` as a binary map file (atomically), recording `source_key`: the key of the data
+/// it was built from, so a cache can tell when the source changed.
+pub fn write_binary_map(map: &RoadMap, source_key: Option<u64>, path: &Path) -> anyhow::Result<()> {
+    let file = BinaryMap {
+        source_key,
+        name: map.name.clone(),
+        attribution: map.attribution.clone(),
+        origin: map.origin,
+        zones: map.zones.clone(),
+        nodes: map.graph.node_weights().copied().collect(),
+        segments: map
+            .graph
+            .edge_references()
+            .map(|e| {
+                (
+                    e.source().index() as NodeId,
+                    e.target().index() as NodeId,
+                    *e.weight(),
+                )
+            })
+            .collect(),
+        posts: map.posts.clone(),
+        key_points: map.key_points.clone(),
+        checkpoints: map.checkpoints.clone(),
+    };
+    let payload = bincode::serde::encode_to_vec(&file, config())
+        .with_context(|| format!("{}: cannot encode the map", path.display()))?;
+    atomic_file::write(path, |w| {
+        w.write_all(MAGIC)?;
+        w.write_all(&VERSION.to_le_bytes())?;
+        w.write_all(&(payload.len() as u64).to_le_bytes())?;
+        w.write_all(&fnv1a64(&payload).to_le_bytes())?;
+        w.write_all(&payload)?;
+        Ok(())
+    })
+}
+
+/// Whether `bytes` start like a binary map file.
+pub fn is_binary_map(bytes: &[u8]) -> bool {
+    bytes.starts_with(MAGIC)
+}
+
+/// Reads and validates a binary map file; returns the map and the key of its source. Errors
+/// name the file.
+pub fn read_binary_map(path: &Path) -> anyhow::Result<(RoadMap, Option<u64>)> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("{}: cannot read map file", path.display()))?;
+    decode(&bytes).with_context(|| format!("{}: not a usable binary map file", path.display()))
+}
+
+fn decode(bytes: &[u8]) -> anyhow::Result<(RoadMap, Option<u64>)> {
+    ensure!(is_binary_map(bytes), "it does not start with {MAGIC:?}");
+    ensure!(bytes.len() >= HEADER_BYTES, "truncated header");
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+    if version != VERSION {
+        bail!("format version {version}; this patrolsim reads version {VERSION}");
+    }
+    let (length, checksum) = (word(12), word(20));
+    let payload = &bytes[HEADER_BYTES..];
+    ensure!(
+        payload.len() as u64 == length,
+        "{} bytes of payload where the header says {length}: truncated?",
+        payload.len()
+    );
+    ensure!(fnv1a64(payload) == checksum, "checksum mismatch: damaged");
+    let (file, _): (BinaryMap, usize) = bincode::serde::decode_from_slice(payload, config())?;
+    let mut map = RoadMap::new(file.name);
+    map.attribution = file.attribution;
+    map.origin = file.origin;
+    map.zones = file.zones;
+    map.posts = file.posts;
+    map.key_points = file.key_points;
+    map.checkpoints = file.checkpoints;
+    add_graph(&mut map, &file.nodes, file.segments.into_iter())?;
+    map.validate()?;
+    Ok((map, file.source_key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::map::{GridSpec, grid_map};
+
+    fn grid() -> RoadMap {
+        grid_map(&GridSpec {
+            n: 5,
+            posts_per_side: 2,
+            spacing_m: 150.0,
+            speed_kmh: 30.0,
+        })
+    }
+
+    #[test]
+    fn round_trip_keeps_map_and_key() {
+        let map = grid();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("grid.pmap");
+        write_binary_map(&map, Some(42), &path).unwrap();
+        let (back, key) = read_binary_map(&path).unwrap();
+        assert_eq!(key, Some(42));
+        assert_eq!(back.posts, map.posts);
+        assert_eq!(back.zones, map.zones);
+        let edges = |m: &RoadMap| {
+            m.graph
+                .edge_references()
+                .map(|e| (e.source(), e.target(), *e.weight()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(edges(&back), edges(&map));
+        assert!(back.graph.node_weights().eq(map.graph.node_weights()));
+    }
+
+    #[test]
+    fn truncated_and_damaged_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("grid.pmap");
+        write_binary_map(&grid(), None, &path).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 7]).unwrap();
+        let err = format!("{:#}", read_binary_map(&path).unwrap_err());
+        assert!(
+            err.contains("grid.pmap") && err.contains("truncated"),
+            "{err}"
+        );
+        let mut damaged = bytes.clone();
+        damaged[HEADER_BYTES + 3] ^= 0x55;
+        std::fs::write(&path, &damaged).unwrap();
+        let err = format!("{:#}", read_binary_map(&path).unwrap_err());
+        assert!(err.contains("checksum"), "{err}");
+    }
+
+    #[test]
+    fn fnv_matches_reference_values() {
+        assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+}
