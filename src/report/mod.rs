@@ -305,7 +305,7 @@ fn html_page(data: &RunData, svgs: &[(ChartKind, String)]) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <title>patrolsim report: {name}</title>\n<style>\n\
          body {{ font-family: sans-serif; max-width: 960px; margin: 2em auto; color: #222; }}\n\
-         table {{ border-collapse: collapse; margin: 1em 0; }}\n\
+         table {{ border-collapse: collapse; margin: 1em 0; display: block; overflow-x: auto; }}\n\
          th, td {{ border: 1px solid #bbb; padding: 4px 8px; text-align: right; }}\n\
          th {{ background: #eee; }}\n\
          figure {{ margin: 1em 0; }}\n\
