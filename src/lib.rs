@@ -8,6 +8,7 @@
 pub mod atomic_file;
 pub mod experiment;
 pub mod map;
+pub mod report;
 pub mod results;
 pub mod routing;
 pub mod scenario;

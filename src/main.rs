@@ -12,6 +12,7 @@ use patrolsim::map::{
     LoadOptions, MapInfo, RoadMap, apply_geojson_zones, load_map, source_key, write_geojson,
     write_map,
 };
+use patrolsim::report::write_report;
 use patrolsim::routing::add_p_centre_kiosks;
 use patrolsim::scenario::{Scenario, ScenarioError};
 use patrolsim::sim::Model;
@@ -47,6 +48,9 @@ enum Command {
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Do not write the charts and report.html / report.md at the end.
+        #[arg(long)]
+        no_report: bool,
     },
     /// Run every point of a sweep file's axes x its replications; write per-replication and
     /// per-point tables. Started again, it runs only the pairs without a saved result.
@@ -94,6 +98,13 @@ enum Command {
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+    },
+    /// Draw the charts and write report.html and report.md from a finished run's folder
+    /// (never runs the simulation).
+    #[command(after_help = "Example:\n  patrolsim report outputs/default")]
+    Report {
+        /// A run's output folder (with calls, units, summary.json and scenario.toml).
+        output_dir: PathBuf,
     },
     /// Check a scenario file without running it.
     #[command(after_help = "Example:\n  patrolsim check scenarios/default.toml")]
@@ -286,6 +297,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             output,
             replications,
             threads,
+            no_report,
         } => {
             let mut scenario = load(scenario.as_deref())?;
             if let Some(r) = replications {
@@ -310,6 +322,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "simulated {calls} counted calls in {elapsed:.2} s; tables in {}",
                 dir.display()
             );
+            if !no_report {
+                println!("report: {}", write_report(&dir)?.display());
+            }
             Ok(())
         }
         Command::Sweep {
@@ -365,6 +380,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             write_search(&experiment, &outcome, &dir)?;
             print!("{}", search_text(&experiment, &outcome));
             println!("table in {}", dir.display());
+            Ok(())
+        }
+        Command::Report { output_dir } => {
+            println!("report: {}", write_report(&output_dir)?.display());
             Ok(())
         }
         Command::Check { scenario } => {
