@@ -139,3 +139,34 @@ fn report_renders_in_headless_chromium() {
         "the screenshot looks blank ({colours} colours)"
     );
 }
+
+#[test]
+fn a_report_on_openstreetmap_data_carries_the_odbl_attribution() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("monaco");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_patrolsim"))
+        .args([
+            "run",
+            "scenarios/osm-monaco.toml",
+            "--replications",
+            "1",
+            "-o",
+        ])
+        .arg(&out_dir)
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for file in ["report.html", "report.md", "ATTRIBUTION.txt"] {
+        let text = std::fs::read_to_string(out_dir.join(file)).unwrap();
+        assert!(
+            text.contains("© OpenStreetMap contributors"),
+            "{file}: no attribution"
+        );
+    }
+}

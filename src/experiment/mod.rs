@@ -33,6 +33,10 @@ use crate::sim::Model;
 use rayon::prelude::*;
 use std::path::Path;
 
+/// The file a run writes with its map data's attribution (e.g. OpenStreetMap's ODbL notice),
+/// when the map has one.
+pub const ATTRIBUTION_FILE: &str = "ATTRIBUTION.txt";
+
 /// Everything a run of a scenario produced.
 pub struct RunOutput {
     pub replications: Vec<ReplicationOutput>,
@@ -105,5 +109,8 @@ pub fn write_run(model: &Model, run: &RunOutput, dir: &Path) -> anyhow::Result<(
     atomic_file::write(&dir.join("summary.json"), |w| {
         Ok(serde_json::to_writer_pretty(w, &run.summaries)?)
     })?;
+    if let Some(a) = &scenario.map.attribution {
+        atomic_file::write_str(&dir.join(ATTRIBUTION_FILE), &format!("{a}\n"))?;
+    }
     atomic_file::write_str(&dir.join("scenario.toml"), &scenario.source_toml)
 }

@@ -31,6 +31,8 @@ pub struct RunData {
     pub scenario_toml: String,
     /// staffing.csv as read, if the run wrote one.
     pub staffing: Option<DataFrame>,
+    /// The map data's attribution (ATTRIBUTION.txt), e.g. OpenStreetMap's ODbL notice.
+    pub attribution: Option<String>,
 }
 
 fn read_parquet(dir: &Path, stem: &str) -> anyhow::Result<DataFrame> {
@@ -113,12 +115,16 @@ impl RunData {
         } else {
             None
         };
+        let attribution = std::fs::read_to_string(dir.join(crate::experiment::ATTRIBUTION_FILE))
+            .ok()
+            .map(|a| a.trim().to_owned());
         Ok(RunData {
             cdfs,
             layers,
             pooled,
             scenario_toml,
             staffing,
+            attribution,
         })
     }
 }
@@ -331,6 +337,9 @@ fn html_page(data: &RunData, svgs: &[(ChartKind, String)]) -> String {
         h.push_str("<h2>Staffing arithmetic</h2>\n");
         h.push_str(&html_table(&rows[0], &rows[1..]));
     }
+    if let Some(a) = &data.attribution {
+        let _ = writeln!(h, "<p class=\"attribution\">Map data: {}</p>", escape(a));
+    }
     let _ = write!(
         h,
         "<h2>Scenario parameters</h2>\n<pre>{}</pre>\n</body>\n</html>\n",
@@ -364,6 +373,9 @@ fn markdown(data: &RunData) -> String {
         m.push_str("## Staffing arithmetic\n\n");
         m.push_str(&md_table(&rows[0], &rows[1..]));
         m.push('\n');
+    }
+    if let Some(a) = &data.attribution {
+        let _ = writeln!(m, "Map data: {a}\n");
     }
     let _ = write!(
         m,
