@@ -575,32 +575,20 @@ fn check_incident_types(
             t.units_needed,
             "must be >= 1",
         )?;
+        let above_zero = |field: &str, minutes: f64| {
+            check.that(positive(minutes), key(field), minutes, "must be > 0")
+        };
         let on_scene = match t.on_scene {
             OnSceneSection::Lognormal { mean_min, sd_min } => {
-                check.that(
-                    positive(mean_min),
-                    key("on_scene.mean_min"),
-                    mean_min,
-                    "must be > 0",
-                )?;
-                check.that(
-                    positive(sd_min),
-                    key("on_scene.sd_min"),
-                    sd_min,
-                    "must be > 0",
-                )?;
+                above_zero("on_scene.mean_min", mean_min)?;
+                above_zero("on_scene.sd_min", sd_min)?;
                 OnSceneTime::LogNormal {
                     mean_s: mean_min * 60.0,
                     sd_s: sd_min * 60.0,
                 }
             }
             OnSceneSection::Exponential { mean_min } => {
-                check.that(
-                    positive(mean_min),
-                    key("on_scene.mean_min"),
-                    mean_min,
-                    "must be > 0",
-                )?;
+                above_zero("on_scene.mean_min", mean_min)?;
                 OnSceneTime::Exponential {
                     mean_s: mean_min * 60.0,
                 }
