@@ -125,11 +125,24 @@ pub fn summary_text(scenario: &Scenario, pooled: &Summary) -> String {
             )
         })
         .collect();
+    let a = &pooled.all;
+    let cordon = if a.cordon_calls > 0 {
+        format!(
+            "cordon (30 min): {} calls, exits held <= 30 min {}, suspect contained {}, mean \
+             closure {} s\n",
+            a.cordon_calls,
+            pct(a.cordon_30min_share),
+            pct(a.cordon_contained_share),
+            secs(a.mean_cordon_closure_s)
+        )
+    } else {
+        String::new()
+    };
     format!(
         "{name}: {reps} replication(s) x {days:.1} days counted, {units} units\n\
          response time = first arrival - call time (dispatch delay included)\n{table}\n\
-         worst zones: {worst}\n\
-         mean unit utilisation (busy / time on duty): {util:.3}\n",
+         worst zones: {worst}\n{cordon}\
+         mean unit utilisation (busy incl. cordon duty / time on duty): {util:.3}\n",
         worst = worst.join("; "),
         name = scenario.name,
         reps = scenario.replications,

@@ -8,7 +8,10 @@ mod records;
 mod summary;
 mod tables;
 
-pub use records::{Assignment, CallRecord, CallState, ReplicationOutput, UnitRecord};
+pub use records::{
+    Assignment, CORDON_PROMISE_S, CallRecord, CallState, CordonRecord, ReplicationOutput,
+    UnitRecord,
+};
 pub use summary::{
     CallFigures, ON_SCENE_PROMISE_S, PriorityFigures, REINFORCEMENT_PROMISE_S, Summary,
     ZoneFigures, mean, percentile,

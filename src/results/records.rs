@@ -55,7 +55,28 @@ pub struct CallRecord {
     /// Times a unit was taken from this call for a more urgent one.
     pub preempted: u32,
     pub state: CallState,
+    /// The call's cordon, for incident types that need one.
+    pub cordon: Option<CordonRecord>,
 }
+
+/// How the cordon of one call went: ordered at dispatch, one crew per exit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CordonRecord {
+    /// Exits of the ring used.
+    pub exits: u32,
+    /// Crews sent (equal to `exits` when the ring could be closed, else 0).
+    pub crews: u32,
+    /// When the last exit was held; none when the force could not close the ring.
+    pub closed_s: Option<f64>,
+    /// Every exit held no later than the suspect could reach it.
+    pub contained: bool,
+    /// Radius of a `reach` ring, minutes: given, or found by the search (none if no radius
+    /// contains the suspect).
+    pub ring_min: Option<f64>,
+}
+
+/// The 30-minute cordon promise: every exit held within this many seconds of the call.
+pub const CORDON_PROMISE_S: f64 = 1800.0;
 
 impl CallRecord {
     /// First arrival − call time: the 5-minute promise's measure.
@@ -71,6 +92,11 @@ impl CallRecord {
     /// Time the call waited in the queue for its first unit after the dispatch delay.
     pub fn queue_wait_s(&self) -> Option<f64> {
         self.first_assigned_s.map(|t| t - self.dispatch_s)
+    }
+
+    /// Last exit held − call time: the 30-minute promise's measure.
+    pub fn cordon_closure_s(&self) -> Option<f64> {
+        self.cordon?.closed_s.map(|t| t - self.call_s)
     }
 }
 
@@ -110,23 +136,27 @@ pub struct UnitRecord {
     pub on_scene_s: f64,
     /// Driving back to its patrol or post (available).
     pub returning_s: f64,
-    /// Busy after its shift ended (part of en route and on scene).
+    /// Busy after its shift ended (part of en route, on scene and cordon).
     pub overtime_s: f64,
     /// Calls whose scene it cleared in the counted period.
     pub calls_served: u32,
     /// Distance of the legs it finished in the counted period, metres.
     pub distance_m: f64,
+    /// Driving to and holding a cordon exit (busy).
+    pub cordon_s: f64,
+    /// Cordon exits it held, finished in the counted period.
+    pub cordons: u32,
 }
 
 impl UnitRecord {
-    /// From assignment until the scene is cleared: the SPEC's busy time.
+    /// From assignment until the scene is cleared (the SPEC's busy time), plus cordon duty.
     pub fn busy_s(&self) -> f64 {
-        self.en_route_s + self.on_scene_s
+        self.en_route_s + self.on_scene_s + self.cordon_s
     }
 
     /// Time on duty (everything but off duty), overtime included.
     pub fn on_duty_s(&self) -> f64 {
-        self.idle_s + self.patrol_s + self.en_route_s + self.on_scene_s + self.returning_s
+        self.idle_s + self.patrol_s + self.busy_s() + self.returning_s
     }
 
     /// Busy share of the time on duty (for a unit always on duty: busy ÷ counted time).

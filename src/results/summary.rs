@@ -1,7 +1,7 @@
 //! Summaries of call and unit records: response percentiles, the share of calls that meet each
 //! promise, queue waits and utilisation; per replication and over all replications.
 
-use super::{CallRecord, UnitRecord};
+use super::{CORDON_PROMISE_S, CallRecord, UnitRecord};
 use serde::{Deserialize, Serialize};
 
 /// The 5-minute promise: first unit on scene within this many seconds of the call.
@@ -29,6 +29,19 @@ pub struct CallFigures {
     pub reinforcement_10min_share: Option<f64>,
     /// Mean wait in the queue for the first unit, after the dispatch delay.
     pub mean_queue_wait_s: Option<f64>,
+    /// Calls whose type needs a cordon.
+    #[serde(default)]
+    pub cordon_calls: usize,
+    /// Share of those whose every exit was held within 30 minutes of the call; a ring the force
+    /// could not close fails.
+    #[serde(default)]
+    pub cordon_30min_share: Option<f64>,
+    /// Share of those where every exit was held before the suspect could reach it.
+    #[serde(default)]
+    pub cordon_contained_share: Option<f64>,
+    /// Mean time from the call until the last exit was held, over the rings that closed.
+    #[serde(default)]
+    pub mean_cordon_closure_s: Option<f64>,
 }
 
 /// Figures for the calls of one priority.
@@ -80,6 +93,16 @@ impl CallFigures {
                     .is_some_and(|r| r <= REINFORCEMENT_PROMISE_S)
             })
             .count();
+        let cordons = calls.clone().filter(|c| c.cordon.is_some());
+        let cordon_calls = cordons.clone().count();
+        let closures: Vec<f64> = cordons
+            .clone()
+            .filter_map(|c| c.cordon_closure_s())
+            .collect();
+        let closed_30 = closures.iter().filter(|&&t| t <= CORDON_PROMISE_S).count();
+        let contained = cordons
+            .filter(|c| c.cordon.is_some_and(|k| k.contained))
+            .count();
         let waits: Vec<f64> = calls.filter_map(|c| c.queue_wait_s()).collect();
         CallFigures {
             calls: n,
@@ -93,6 +116,10 @@ impl CallFigures {
             reinforcement_calls,
             reinforcement_10min_share: share(met_10, reinforcement_calls),
             mean_queue_wait_s: mean(&waits),
+            cordon_calls,
+            cordon_30min_share: share(closed_30, cordon_calls),
+            cordon_contained_share: share(contained, cordon_calls),
+            mean_cordon_closure_s: mean(&closures),
         }
     }
 }

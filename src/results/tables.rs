@@ -1,7 +1,7 @@
 //! Result tables as polars DataFrames, written as Parquet and CSV.
 
 use super::summary::{ON_SCENE_PROMISE_S, REINFORCEMENT_PROMISE_S};
-use super::{Assignment, CallRecord, Summary, UnitRecord};
+use super::{Assignment, CORDON_PROMISE_S, CallRecord, Summary, UnitRecord};
 use crate::atomic_file;
 use crate::scenario::{Layer, Scenario, TeamStaffing};
 use polars::prelude::*;
@@ -109,6 +109,46 @@ pub fn calls_table(scenario: &Scenario, calls: &[CallRecord]) -> PolarsResult<Da
         Column::new(
             "final_state".into(),
             calls.iter().map(|c| c.state.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "cordon_exits".into(),
+            calls
+                .iter()
+                .map(|c| c.cordon.map(|k| k.exits))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "cordon_crews".into(),
+            calls
+                .iter()
+                .map(|c| c.cordon.map(|k| k.crews))
+                .collect::<Vec<_>>(),
+        ),
+        col(
+            "cordon_closed_s",
+            time(|c| c.cordon.and_then(|k| k.closed_s)),
+        ),
+        col("cordon_closure_s", time(CallRecord::cordon_closure_s)),
+        Column::new(
+            "cordon_30min".into(),
+            calls
+                .iter()
+                .map(|c| {
+                    c.cordon
+                        .map(|_| c.cordon_closure_s().is_some_and(|t| t <= CORDON_PROMISE_S))
+                })
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "cordon_contained".into(),
+            calls
+                .iter()
+                .map(|c| c.cordon.map(|k| k.contained))
+                .collect::<Vec<_>>(),
+        ),
+        col(
+            "cordon_ring_min",
+            time(|c| c.cordon.and_then(|k| k.ring_min)),
         ),
     ])
 }
@@ -219,6 +259,11 @@ pub fn units_table(scenario: &Scenario, units: &[UnitRecord]) -> PolarsResult<Da
             units.iter().map(|u| u.calls_served).collect::<Vec<_>>(),
         ),
         num("distance_km", |u| u.distance_m / 1000.0),
+        num("cordon_s", |u| u.cordon_s),
+        Column::new(
+            "cordons".into(),
+            units.iter().map(|u| u.cordons).collect::<Vec<_>>(),
+        ),
     ])
 }
 

@@ -240,6 +240,35 @@ pub struct IncidentTypeSection {
     /// Layers the reinforcement (every unit after the first) may come from; any when absent.
     pub backup_layers: Option<Vec<Layer>>,
     pub on_scene: OnSceneSection,
+    /// The cordon crews set up around the scene, for types that need one.
+    pub cordon: Option<CordonSection>,
+}
+
+/// An incident type's cordon (包围圈): the ring, the suspect and how long crews hold it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CordonSection {
+    /// How the ring is drawn: `reach`, `zone` or `listed`.
+    pub ring: String,
+    /// `reach`: minutes of the suspect's driving the ring encloses; searched when absent.
+    pub reach_min: Option<f64>,
+    /// `reach` searched: the widest radius tried, whole minutes.
+    #[serde(default = "default_search_max_min")]
+    pub search_max_min: u32,
+    /// `listed`: the exits' node ids.
+    pub exits: Option<Vec<u32>>,
+    /// The suspect's speed as a multiple of the roads' free-flow speed.
+    #[serde(default = "one")]
+    pub suspect_speed_factor: f64,
+    /// Minutes between the suspect leaving the scene and the call.
+    #[serde(default)]
+    pub head_start_min: f64,
+    /// Minutes cordon crews hold their exits once there.
+    pub holding_min: f64,
+}
+
+fn default_search_max_min() -> u32 {
+    20
 }
 
 fn default_units_needed() -> u32 {

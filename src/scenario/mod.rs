@@ -4,19 +4,21 @@
 //! Architecture invariant: every value the simulation uses has been checked here; an error names
 //! the file, the key path and the value, and says what is allowed.
 
+mod cordon;
 mod file;
 mod force;
 
 pub use file::{
-    CallPlacement, DemandSection, DispatchSection, IncidentTypeSection, LargeEventSection,
-    MapSection, OnSceneSection, ReadinessSection, ReturnPosition, RoutingSection, RunCardSection,
-    ScenarioFile, UnitSection, UnitsPerPostSection,
+    CallPlacement, CordonSection, DemandSection, DispatchSection, IncidentTypeSection,
+    LargeEventSection, MapSection, OnSceneSection, ReadinessSection, ReturnPosition,
+    RoutingSection, RunCardSection, ScenarioFile, UnitSection, UnitsPerPostSection,
 };
 pub use force::{
     CompiledForce, ForceCrew, ForceSection, Layer, Shift, ShiftPattern, TeamSection, TeamStaffing,
     compile_force,
 };
 
+use crate::cordon::CordonRule;
 use crate::map::osm::OsmOptions;
 use crate::map::{
     LoadOptions, MapFileKind, NodeId, RoadMap, apply_geojson_zones, grid_map, load_map,
@@ -86,6 +88,8 @@ pub struct IncidentType {
     /// Layers reinforcement may come from; any when none.
     pub backup_layers: Option<Vec<Layer>>,
     pub on_scene: OnSceneTime,
+    /// The cordon crews set up around the scene, for types that need one.
+    pub cordon: Option<CordonRule>,
 }
 
 /// A checked unit: one crew in one vehicle, based at a post or a key point.
@@ -239,7 +243,7 @@ impl Scenario {
             )?;
         }
         let hourly_calls = check_demand(&check, &file.demand)?;
-        let incident_types = check_incident_types(&check, &file.incident_types)?;
+        let incident_types = check_incident_types(&check, &file.incident_types, &map)?;
         let mut units = check_units(&check, &file, &map)?;
         let force = match &file.force {
             Some(force) => Some(
@@ -538,6 +542,7 @@ fn check_demand(check: &Checker, d: &DemandSection) -> Result<[f64; 24], Scenari
 fn check_incident_types(
     check: &Checker,
     types: &[IncidentTypeSection],
+    map: &RoadMap,
 ) -> Result<Vec<IncidentType>, ScenarioError> {
     check.that(
         !types.is_empty(),
@@ -612,6 +617,11 @@ fn check_incident_types(
             units_needed: t.units_needed,
             backup_layers: t.backup_layers.clone(),
             on_scene,
+            cordon: t
+                .cordon
+                .as_ref()
+                .map(|c| cordon::check_cordon(check, i, c, map))
+                .transpose()?,
         });
     }
     let total: f64 = types.iter().map(|t| t.share).sum();

@@ -44,6 +44,7 @@ impl Replication<'_> {
                 clear_s: None,
                 preempted: 0,
                 state: CallState::WaitingAtEnd,
+                cordon: None,
             },
             on_scene_s: call.on_scene_s,
             arrived: 0,

@@ -45,6 +45,9 @@ pub enum Duty {
     },
     /// Driving from `scene` along [`ReturnRoute`] back to its post or patrol; available.
     Returning { scene: NodeId, rejoin: Rejoin },
+    /// Driving to and holding a cordon exit (busy until the holding time is over); `length_m`
+    /// is the drive's length.
+    Cordon { exit: NodeId, length_m: f64 },
 }
 
 impl Duty {

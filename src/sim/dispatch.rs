@@ -83,6 +83,7 @@ impl Replication<'_> {
         if self.lacking(call) > 0 {
             self.wait(call);
         }
+        self.order_cordon(call);
     }
 
     /// Puts `call` in the queue (once).
@@ -217,7 +218,7 @@ impl Replication<'_> {
 
     /// Fills `self.candidates` with every available unit (of `layers`, when given) and where it
     /// leaves from.
-    fn collect_candidates(&mut self, layers: Option<&[Layer]>) {
+    pub(super) fn collect_candidates(&mut self, layers: Option<&[Layer]>) {
         let now = self.now_s();
         let scenario = self.scenario();
         self.candidates.clear();
@@ -252,11 +253,10 @@ impl Replication<'_> {
         }
     }
 
-    /// Sends `unit` to `call`, arriving after `travel_s` over `length_m` from where it leaves.
-    fn assign(&mut self, unit: Entity, call: Entity, travel_s: f64, length_m: f64) {
+    /// Books the part of its way back that `unit` has driven when it is called away: up to the
+    /// next node on its route, or (under the SPEC rule) none, as it counts as still at the scene.
+    pub(super) fn call_away(&mut self, unit: Entity) {
         let now = self.now_s();
-        // A unit called away on its way back has driven part of the route: up to the next node
-        // on it, or (under the SPEC rule) none, as it counts as still at the scene.
         let state = *self.world.get::<UnitState>(unit).expect("unit exists");
         if let Duty::Returning { .. } = state.duty
             && self.scenario().returning_position == ReturnPosition::OnRoute
@@ -265,6 +265,12 @@ impl Replication<'_> {
             let driven_m = route[next_waypoint(route, now - state.since_s)].from_start_m;
             self.add_distance(unit, driven_m);
         }
+    }
+
+    /// Sends `unit` to `call`, arriving after `travel_s` over `length_m` from where it leaves.
+    fn assign(&mut self, unit: Entity, call: Entity, travel_s: f64, length_m: f64) {
+        let now = self.now_s();
+        self.call_away(unit);
         let assignment = self.assignments.len() as u32;
         self.begin_duty(
             unit,

@@ -12,6 +12,7 @@
 mod agenda;
 mod calls;
 mod components;
+mod cordon;
 mod demand;
 mod dispatch;
 mod patrol;
@@ -23,6 +24,8 @@ pub use demand::{DemandModel, NewCall};
 pub use patrol::PatrolCycle;
 pub use streams::{Purpose, Stream, Streams, stream};
 
+use crate::cordon::CordonPlanner;
+use crate::map::NodeId;
 use crate::results::{Assignment, CallRecord, ReplicationOutput};
 use crate::routing::{Candidate, Reached, Router, TravelGraph, TravelTimes};
 use crate::scenario::Scenario;
@@ -42,6 +45,8 @@ pub struct Model {
     graph: Arc<TravelGraph>,
     /// Each unit's patrol cycle (if it patrols) and starting phase, seconds.
     patrols: Vec<(Option<Arc<PatrolCycle>>, f64)>,
+    /// The exits of each zone, when an incident type's cordon uses `zone` rings; else empty.
+    zone_rings: Vec<Vec<NodeId>>,
 }
 
 impl Model {
@@ -52,10 +57,12 @@ impl Model {
             scenario.emergency_speed_factor,
         ));
         let patrols = patrol::build_patrols(&scenario, &mut Router::new(Arc::clone(&graph)));
+        let zone_rings = cordon::zone_rings(&scenario);
         Model {
             demand: DemandModel::new(&scenario),
             graph,
             patrols,
+            zone_rings,
             scenario,
         }
     }
@@ -121,6 +128,8 @@ enum Event {
     ShiftStart { unit: Entity },
     /// A unit's shift ends.
     ShiftEnd { unit: Entity },
+    /// A cordon crew's holding time is over.
+    CordonEnd { unit: Entity },
 }
 
 /// One running replication.
@@ -141,6 +150,8 @@ struct Replication<'m> {
     reached: Vec<Reached>,
     calls: Vec<CallRecord>,
     assignments: Vec<Assignment>,
+    /// Plans cordons (its own search for the suspect's times).
+    cordons: CordonPlanner,
 }
 
 impl<'m> Replication<'m> {
@@ -197,6 +208,7 @@ impl<'m> Replication<'m> {
             reached: Vec::with_capacity(8),
             calls: Vec::new(),
             assignments: Vec::new(),
+            cordons: CordonPlanner::new(Arc::clone(&model.graph)),
         }
     }
 
@@ -230,6 +242,7 @@ impl<'m> Replication<'m> {
                 Event::BackOnBeat { unit, trip } => self.on_back_on_beat(unit, trip),
                 Event::ShiftStart { unit } => self.on_shift_start(unit),
                 Event::ShiftEnd { unit } => self.on_shift_end(unit),
+                Event::CordonEnd { unit } => self.on_cordon_end(unit),
             }
         }
         self.finish(horizon_s)

@@ -32,6 +32,7 @@ impl Replication<'_> {
             Duty::EnRoute { .. } => ledger.en_route_s += dt,
             Duty::OnScene { .. } => ledger.on_scene_s += dt,
             Duty::Returning { .. } => ledger.returning_s += dt,
+            Duty::Cordon { .. } => ledger.cordon_s += dt,
         }
         if let Some(ended) = state.shift_ended_s {
             ledger.overtime_s +=
@@ -143,10 +144,16 @@ impl Replication<'_> {
                 .0
                 .calls_served += 1;
         }
-        if state.shift_ended_s.is_some() {
+        self.free_at(unit, scene, state.shift_ended_s.is_some());
+    }
+
+    /// `unit` is done at `node`: off duty if its shift has ended, else the first waiting call
+    /// it may serve, else back to its patrol or post.
+    pub(super) fn free_at(&mut self, unit: Entity, node: u32, shift_ended: bool) {
+        if shift_ended {
             self.go_off_duty(unit);
-        } else if !self.take_waiting_call(unit, scene) {
-            self.drive_back(unit, scene);
+        } else if !self.take_waiting_call(unit, node) {
+            self.drive_back(unit, node);
         }
     }
 

@@ -1,0 +1,97 @@
+//! Cordons in the simulation: when a call whose type needs a cordon is dispatched, the
+//! available crews (not those sent to the scene) are assigned one per exit by the bottleneck
+//! assignment of [`crate::cordon`]; each is busy from the order until its holding time at the
+//! exit is over, so a cordon takes force away from other calls.
+
+use super::components::{Duty, Incident, Ledger, UnitState};
+use super::{Event, Replication};
+use crate::cordon::{RingRule, zone_exits};
+use crate::map::NodeId;
+use crate::results::CordonRecord;
+use crate::scenario::Scenario;
+use bevy_ecs::entity::Entity;
+
+/// The exits of every zone when some incident type draws `zone` rings; else none.
+pub(super) fn zone_rings(scenario: &Scenario) -> Vec<Vec<NodeId>> {
+    let needed = scenario
+        .incident_types
+        .iter()
+        .any(|t| t.cordon.as_ref().is_some_and(|c| c.ring == RingRule::Zone));
+    if !needed {
+        return Vec::new();
+    }
+    (0..scenario.map.zones.len() as u32)
+        .map(|z| zone_exits(&scenario.map, z))
+        .collect()
+}
+
+impl Replication<'_> {
+    /// Orders the cordon of `call`, if its type needs one: plans it, records it on the call and
+    /// sends the crews.
+    pub(super) fn order_cordon(&mut self, call: Entity) {
+        let model = self.model;
+        let scenario = &model.scenario;
+        let incident = self.world.get::<Incident>(call).expect("call exists");
+        let r = &incident.record;
+        let Some(rule) = &scenario.incident_types[r.incident_type as usize].cordon else {
+            return;
+        };
+        let (scene, zone, call_s) = (r.node, r.zone, r.call_s);
+        let now = self.now_s();
+        self.collect_candidates(None);
+        let plan = self.cordons.plan(
+            &mut *self.router,
+            &scenario.map,
+            rule,
+            &model.zone_rings,
+            scene,
+            zone,
+            now - call_s,
+            scenario.emergency_speed_factor,
+            &self.candidates,
+        );
+        self.world
+            .get_mut::<Incident>(call)
+            .expect("call exists")
+            .record
+            .cordon = Some(CordonRecord {
+            exits: plan.exits,
+            crews: plan.posts.len() as u32,
+            closed_s: plan.closed_after_s.map(|b| now + b),
+            contained: plan.contained,
+            ring_min: plan.ring_min,
+        });
+        for post in &plan.posts {
+            let unit = self.units[self.candidates[post.crew as usize].key as usize];
+            self.call_away(unit);
+            self.begin_duty(
+                unit,
+                Duty::Cordon {
+                    exit: post.exit,
+                    length_m: post.length_m,
+                },
+            );
+            self.agenda.schedule(
+                now + post.travel_s + rule.holding_s,
+                Event::CordonEnd { unit },
+            );
+        }
+    }
+
+    /// A cordon crew's holding time is over: it is free at its exit.
+    pub(super) fn on_cordon_end(&mut self, unit: Entity) {
+        let state = *self.world.get::<UnitState>(unit).expect("unit exists");
+        let Duty::Cordon { exit, length_m } = state.duty else {
+            unreachable!("only cordon crews get a cordon end, and nothing takes them away");
+        };
+        self.add_distance(unit, length_m);
+        if self.now_s() >= self.scenario().warmup_s {
+            self.world
+                .get_mut::<Ledger>(unit)
+                .expect("unit exists")
+                .0
+                .cordons += 1;
+        }
+        self.free_at(unit, exit, state.shift_ended_s.is_some());
+    }
+}
