@@ -1,0 +1,366 @@
+//! Cordons on the SPEC grid, where a street takes exactly 20 s at speed factor 1: the `reach`
+//! ring against its closed form, containment in clear-cut cases, and the cost of a cordon to
+//! other calls in the simulation.
+
+use patrolsim::cordon::{CordonPlanner, CordonRule, RingRule, reach_exits};
+use patrolsim::map::{GridSpec, NodeId, grid_map};
+use patrolsim::routing::{Candidate, Router, TravelGraph};
+use patrolsim::scenario::Scenario;
+use patrolsim::sim::{Model, NewCall};
+use rand::{RngExt, SeedableRng};
+use std::path::Path;
+use std::sync::Arc;
+
+fn grid(n: u32, s: u32) -> (patrolsim::map::RoadMap, Arc<TravelGraph>) {
+    let map = grid_map(&GridSpec {
+        n,
+        posts_per_side: s,
+        spacing_m: 200.0,
+        speed_kmh: 36.0,
+    });
+    let graph = Arc::new(TravelGraph::new(&map, 1.0));
+    (map, graph)
+}
+
+fn manhattan(n: u32, a: NodeId, b: NodeId) -> u32 {
+    (a % n).abs_diff(b % n) + (a / n).abs_diff(b / n)
+}
+
+/// One crew at every post, ready at once.
+fn crews_at_posts(map: &patrolsim::map::RoadMap) -> Vec<Candidate> {
+    map.posts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Candidate {
+            key: i as u32,
+            node: p.node,
+            lead_s: 0.0,
+        })
+        .collect()
+}
+
+fn rule(ring: RingRule, suspect_speed_factor: f64, head_start_s: f64) -> CordonRule {
+    CordonRule {
+        ring,
+        suspect_speed_factor,
+        head_start_s,
+        holding_s: 1800.0,
+    }
+}
+
+#[test]
+fn reach_ring_exits_match_the_closed_form() {
+    // Within R minutes at 20 s a street the suspect reaches Manhattan distance k = floor(3R);
+    // the exits are the nodes at distance k + 1 that lie on the grid.
+    let n = 40;
+    let (map, graph) = grid(n, 4);
+    let mut router = Router::new(Arc::clone(&graph));
+    let mut times = Vec::new();
+    let mut exits = Vec::new();
+    let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(5);
+    for _ in 0..40 {
+        let scene = rng.random_range(0..n * n);
+        let minutes = f64::from(rng.random_range(1..16u32)) / 2.0;
+        router.times_from(scene, &mut times);
+        reach_exits(&map, &times, minutes * 60.0, &mut exits);
+        let k = (3.0 * minutes).floor() as u32;
+        let expected: Vec<NodeId> = (0..n * n)
+            .filter(|&a| manhattan(n, scene, a) == k + 1)
+            .collect();
+        assert_eq!(exits, expected, "scene {scene}, R = {minutes} min");
+    }
+    // An interior scene: 4 (k + 1) exits. The planner uses the same ring.
+    let scene = 20 * n + 20;
+    let mut planner = CordonPlanner::new(Arc::clone(&graph));
+    let plan = planner.plan(
+        &mut Router::new(Arc::clone(&graph)),
+        &map,
+        &rule(
+            RingRule::Reach {
+                minutes: Some(2.5),
+                search_max_min: 1,
+            },
+            1.0,
+            0.0,
+        ),
+        &[],
+        scene,
+        0,
+        60.0,
+        1.0,
+        &crews_at_posts(&map),
+    );
+    assert_eq!(plan.exits, 4 * (7 + 1));
+    // 32 exits, 16 crews: the ring cannot be closed.
+    assert_eq!(plan.closed_after_s, None);
+    assert!(!plan.contained);
+    assert!(plan.posts.is_empty());
+}
+
+#[test]
+fn a_suspect_faster_than_every_crew_is_never_contained() {
+    // SPEC grid-small: 16 crews at their home nodes, a 60 s dispatch delay, the suspect at
+    // twice the crews' speed with no head start, the radius searched from 1 to 5 minutes (up
+    // to 30 streets: wider rings on this bounded grid shrink to a few dead-end corners, which
+    // a crew can hold while the suspect crosses the whole map).
+    let n = 50;
+    let (map, graph) = grid(n, 4);
+    let crews = crews_at_posts(&map);
+    let mut planner = CordonPlanner::new(Arc::clone(&graph));
+    let mut router = Router::new(Arc::clone(&graph));
+    let searched = rule(
+        RingRule::Reach {
+            minutes: None,
+            search_max_min: 5,
+        },
+        2.0,
+        0.0,
+    );
+    let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(9);
+    let mut closed = 0;
+    for _ in 0..200 {
+        let scene = rng.random_range(0..n * n);
+        let plan = planner.plan(
+            &mut router,
+            &map,
+            &searched,
+            &[],
+            scene,
+            0,
+            60.0,
+            1.0,
+            &crews,
+        );
+        assert!(!plan.contained, "scene {scene}: {plan:?}");
+        assert_eq!(plan.ring_min, None);
+        closed += usize::from(plan.closed_after_s.is_some());
+    }
+    // Rings are closed (too late), so the search really tried assignments.
+    assert!(closed > 0);
+}
+
+#[test]
+fn a_suspect_with_no_head_start_next_to_a_post_is_contained() {
+    // A 20 × 20 grid with 10 × 10 posts: a crew on every node (odd, odd). The scene (10, 9) is
+    // next to the post (9, 9); no dispatch delay, no head start, suspect as fast as the crews.
+    // The 1-minute ring is the 16 nodes at distance 4 (the suspect gets there after 80 s);
+    // x + y stays odd on it, so each exit is a street away from two posts: held after 20 s.
+    let n = 20;
+    let (map, graph) = grid(n, 10);
+    let scene = 9 * n + 10;
+    assert!(map.posts.iter().any(|p| p.node == 9 * n + 9));
+    let mut planner = CordonPlanner::new(Arc::clone(&graph));
+    let plan = planner.plan(
+        &mut Router::new(Arc::clone(&graph)),
+        &map,
+        &rule(
+            RingRule::Reach {
+                minutes: None,
+                search_max_min: 5,
+            },
+            1.0,
+            0.0,
+        ),
+        &[],
+        scene,
+        0,
+        0.0,
+        1.0,
+        &crews_at_posts(&map),
+    );
+    assert!(plan.contained);
+    assert_eq!(plan.ring_min, Some(1.0));
+    assert_eq!(plan.exits, 16);
+    assert_eq!(plan.closed_after_s, Some(20.0));
+    let mut crews: Vec<u32> = plan.posts.iter().map(|p| p.crew).collect();
+    crews.sort_unstable();
+    crews.dedup();
+    assert_eq!(crews.len(), 16, "one crew per exit");
+    for p in &plan.posts {
+        assert_eq!(manhattan(n, scene, p.exit), 4);
+        assert_eq!(manhattan(n, map.posts[p.crew as usize].node, p.exit), 1);
+    }
+    // With a 3-minute head start the suspect is past the 1-minute ring before the call, and
+    // every ring it has not yet left needs more crews than there are near it.
+    let late = planner.plan(
+        &mut Router::new(Arc::clone(&graph)),
+        &map,
+        &rule(
+            RingRule::Reach {
+                minutes: Some(1.0),
+                search_max_min: 1,
+            },
+            1.0,
+            180.0,
+        ),
+        &[],
+        scene,
+        0,
+        0.0,
+        1.0,
+        &crews_at_posts(&map),
+    );
+    assert_eq!(late.exits, 16);
+    assert!(!late.contained);
+}
+
+/// A 9 × 9 grid with 3 × 3 posts (nodes (1|4|7, 1|4|7)), one crew each; a 60 s dispatch delay.
+/// Type 0 "robbery" needs a cordon on the listed exit (4, 4) (post P4), held for 30 minutes;
+/// type 1 "theft" is plain.
+fn cordon_text(extra: &str) -> String {
+    format!(
+        r#"
+name = "cordon"
+seed = 1
+days = 1
+warmup_hours = 0
+[map.grid]
+n = 9
+posts_per_side = 3
+[dispatch]
+delay_s = 60
+returning_position = "on_route"
+[demand]
+calls_per_hour = 1
+placement = "uniform"
+[[incident_types]]
+name = "robbery"
+priority = 1
+share = 0.5
+on_scene = {{ distribution = "fixed", mean_min = 10 }}
+[incident_types.cordon]
+{extra}
+holding_min = 30
+[[incident_types]]
+name = "theft"
+priority = 2
+share = 0.5
+on_scene = {{ distribution = "fixed", mean_min = 10 }}
+[units_per_post]
+per_post = 1
+"#
+    )
+}
+
+fn cordon_grid(extra: &str) -> Model {
+    Model::new(Scenario::from_toml(&cordon_text(extra), "cordon.toml", Path::new(".")).unwrap())
+}
+
+#[test]
+fn cordon_crews_are_unavailable_for_other_calls_while_holding() {
+    let model = cordon_grid("ring = \"listed\"\nexits = [40]");
+    let node = |x: u32, y: u32| y * 9 + x;
+    let p4 = model
+        .scenario
+        .units
+        .iter()
+        .position(|u| u.home == node(4, 4))
+        .unwrap() as u32;
+    let call = |call_s: f64, at: NodeId, incident_type: u16| NewCall {
+        call_s,
+        node: at,
+        incident_type,
+        on_scene_s: 600.0,
+    };
+    let out = model.replay(
+        0,
+        &[
+            // A robbery at post P0 (1, 1): P0 goes to the scene, P4 holds (4, 4) at once.
+            call(1000.0, node(1, 1), 0),
+            // A theft at (4, 4) a minute later: P4 is on the cordon, a neighbour comes 3
+            // streets (60 s) away.
+            call(1060.0, node(4, 4), 1),
+            // Another after the holding time (ordered at 1060 s, over at 2860 s): P4 again.
+            call(2900.0, node(4, 4), 1),
+        ],
+    );
+    let robbery = &out.calls[0];
+    let cordon = robbery.cordon.expect("robbery has a cordon");
+    assert_eq!((cordon.exits, cordon.crews), (1, 1));
+    assert_eq!(cordon.closed_s, Some(1060.0));
+    assert_eq!(robbery.cordon_closure_s(), Some(60.0));
+    // The suspect needs 6 streets (120 s) from (1, 1) to (4, 4).
+    assert!(cordon.contained);
+    assert_ne!(robbery.first_unit, Some(p4));
+    let during = &out.calls[1];
+    assert!(during.cordon.is_none());
+    assert_ne!(during.first_unit, Some(p4));
+    assert_eq!(during.response_s(), Some(60.0 + 60.0));
+    let after = &out.calls[2];
+    assert_eq!(after.first_unit, Some(p4));
+    assert_eq!(after.response_s(), Some(60.0));
+    // The cordon shows in P4's time: 30 minutes holding (no drive), then the second theft.
+    let ledger = &out.units[p4 as usize];
+    assert_eq!(ledger.cordon_s, 1800.0);
+    assert_eq!(ledger.cordons, 1);
+    assert_eq!(ledger.busy_s(), 1800.0 + 600.0);
+}
+
+#[test]
+fn rings_without_exits_or_with_too_many_are_recorded_not_panicked_on() {
+    // The grid is one zone: no road leaves it, so the ring has no exits and closes at once.
+    let model = cordon_grid("ring = \"zone\"");
+    let out = model.replay(
+        0,
+        &[NewCall {
+            call_s: 500.0,
+            node: 40,
+            incident_type: 0,
+            on_scene_s: 600.0,
+        }],
+    );
+    let c = out.calls[0].cordon.unwrap();
+    assert_eq!((c.exits, c.crews), (0, 0));
+    assert_eq!(out.calls[0].cordon_closure_s(), Some(60.0));
+    // A 1-minute reach ring (k = 3) from the centre has 16 exits for 8 free crews (P4 is at
+    // the scene): not closed, no crew sent.
+    let model = cordon_grid("ring = \"reach\"\nreach_min = 1");
+    let out = model.replay(
+        0,
+        &[NewCall {
+            call_s: 500.0,
+            node: 40,
+            incident_type: 0,
+            on_scene_s: 600.0,
+        }],
+    );
+    let c = out.calls[0].cordon.unwrap();
+    assert_eq!((c.exits, c.crews, c.closed_s), (16, 0, None));
+    assert!(!c.contained);
+    assert_eq!(out.units.iter().map(|u| u.cordons).sum::<u32>(), 0);
+}
+
+#[test]
+fn bad_cordon_values_name_file_key_and_value() {
+    let cases = [
+        (
+            "ring = \"circle\"",
+            "cordon.toml: incident_types[0].cordon.ring = \"circle\": must be \"reach\", \"zone\" or \"listed\"",
+        ),
+        (
+            "ring = \"listed\"\nexits = [81]",
+            "cordon.toml: incident_types[0].cordon.exits[0] = 81: no such node (the map has 81 nodes)",
+        ),
+        (
+            "ring = \"listed\"",
+            "cordon.toml: incident_types[0].cordon.exits = []: ring = \"listed\" needs at least one exit node",
+        ),
+        (
+            "ring = \"zone\"\nreach_min = 5.0",
+            "cordon.toml: incident_types[0].cordon.reach_min = 5: only a ring = \"reach\" has a radius",
+        ),
+        (
+            "ring = \"reach\"\nsuspect_speed_factor = 0",
+            "cordon.toml: incident_types[0].cordon.suspect_speed_factor = 0.0: must be > 0",
+        ),
+        (
+            "ring = \"reach\"\nhead_start_min = -1",
+            "cordon.toml: incident_types[0].cordon.head_start_min = -1.0: must be >= 0",
+        ),
+    ];
+    for (extra, message) in cases {
+        let e =
+            Scenario::from_toml(&cordon_text(extra), "cordon.toml", Path::new(".")).unwrap_err();
+        assert_eq!(e.to_string(), message);
+    }
+}
