@@ -5,6 +5,7 @@
 //! The pipeline: [`map`] → [`scenario`] → [`sim`] → [`results`] → [`experiment`]. See
 //! ARCHITECTURE.md for the map of the code.
 
+pub mod analyze;
 pub mod atomic_file;
 pub mod cordon;
 pub mod experiment;

@@ -2,6 +2,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use patrolsim::analyze::{AnalyzeError, analysis_text, analyze, read_node_list, write_analysis};
 use patrolsim::experiment::{
     Experiment, PairResult, Shard, Sweep, SweepError, gather, layers_text, points_text,
     run_replications, run_search, run_sweep, search_text, staffing_text, summary_text, write_run,
@@ -111,6 +112,31 @@ enum Command {
     Check {
         /// Scenario file (TOML).
         scenario: PathBuf,
+    },
+    /// Static analysis without randomness: travel time from the nearest post to every node
+    /// (coverage), and the min-max assignment of posts to exits (blockade).
+    #[command(after_help = "Examples:\n  patrolsim analyze                      \
+        # the default scenario's posts and checkpoints\n  \
+        patrolsim analyze maps/area.pmap --posts posts.csv --exits exits.csv --speed-factor 1.2")]
+    Analyze {
+        /// Scenario (.toml) or map file; the built-in default scenario when absent.
+        input: Option<PathBuf>,
+        /// CSV with a `node` column: the posts, one crew each; default: the map's posts.
+        #[arg(long)]
+        posts: Option<PathBuf>,
+        /// CSV with a `node` column: the exits to hold; default: the map's checkpoints.
+        #[arg(long)]
+        exits: Option<PathBuf>,
+        /// Driving speed as a multiple of free-flow speed; default: the scenario's emergency
+        /// speed factor, or 1 for a map file.
+        #[arg(long)]
+        speed_factor: Option<f64>,
+        /// Nodes farther than this from every post are counted, minutes.
+        #[arg(long, default_value_t = 5.0)]
+        threshold_min: f64,
+        /// Output folder; default: outputs/analyze-<map name>.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// Import, inspect and export maps.
     Map {
@@ -402,7 +428,84 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Map { command } => map_command(command),
+        Command::Analyze {
+            input,
+            posts,
+            exits,
+            speed_factor,
+            threshold_min,
+            output,
+        } => analyze_command(
+            input.as_deref(),
+            posts.as_deref(),
+            exits.as_deref(),
+            speed_factor,
+            threshold_min,
+            output,
+        ),
     }
+}
+
+/// `patrolsim analyze`: reads the map and the node lists, analyses, prints and writes.
+fn analyze_command(
+    input: Option<&Path>,
+    posts: Option<&Path>,
+    exits: Option<&Path>,
+    speed_factor: Option<f64>,
+    threshold_min: f64,
+    output: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let option = |what: &str, value: f64, rule: &str| AnalyzeError::Option {
+        what: what.into(),
+        value: value.to_string(),
+        rule: rule.into(),
+    };
+    let is_scenario = input.is_none_or(|p| p.extension().is_some_and(|e| e == "toml"));
+    let (map, scenario_speed) = if is_scenario {
+        let s = load(input)?;
+        (Arc::unwrap_or_clone(s.map), s.emergency_speed_factor)
+    } else {
+        (load_any_map(input)?, 1.0)
+    };
+    let speed = speed_factor.unwrap_or(scenario_speed);
+    if !(speed.is_finite() && speed > 0.0) {
+        return Err(option("--speed-factor", speed, "must be > 0").into());
+    }
+    if !(threshold_min.is_finite() && threshold_min >= 0.0) {
+        return Err(option("--threshold-min", threshold_min, "must be >= 0").into());
+    }
+    let post_nodes = match posts {
+        Some(p) => read_node_list(p, &map)?,
+        None => {
+            // One crew per post node (two posts on one node are one place).
+            let mut nodes: Vec<u32> = Vec::new();
+            for p in &map.posts {
+                if !nodes.contains(&p.node) {
+                    nodes.push(p.node);
+                }
+            }
+            anyhow::ensure!(!nodes.is_empty(), "the map has no posts: give --posts");
+            nodes
+        }
+    };
+    let exit_nodes = match exits {
+        Some(p) => Some(read_node_list(p, &map)?),
+        None if map.checkpoints.is_empty() => None,
+        None => Some(map.checkpoints.iter().map(|c| c.node).collect()),
+    };
+    let analysis = analyze(
+        &map,
+        &post_nodes,
+        exit_nodes.as_deref(),
+        speed,
+        threshold_min * 60.0,
+    );
+    let dir =
+        output.unwrap_or_else(|| PathBuf::from("outputs").join(format!("analyze-{}", map.name)));
+    write_analysis(&analysis, &map, &dir)?;
+    print!("{}", analysis_text(&analysis));
+    println!("tables in {}", dir.display());
+    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -411,9 +514,12 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("error: {e:#}");
             // Bad input is exit code 2; anything else (I/O, ...) is 1.
-            if e.chain()
-                .any(|c| c.is::<ScenarioError>() || c.is::<OsmError>() || c.is::<SweepError>())
-            {
+            if e.chain().any(|c| {
+                c.is::<ScenarioError>()
+                    || c.is::<OsmError>()
+                    || c.is::<SweepError>()
+                    || c.is::<AnalyzeError>()
+            }) {
                 ExitCode::from(2)
             } else {
                 ExitCode::FAILURE
