@@ -215,6 +215,34 @@ impl CordonPlanner {
     }
 }
 
+impl CordonPlanner {
+    /// How long `crews` take to hold every one of `exits`, one crew each (the bottleneck
+    /// time), or none when they cannot. Nobody is sent: for measuring a sealing ring.
+    pub fn hold_all(
+        &mut self,
+        travel: &mut dyn TravelTimes,
+        crews: &[Candidate],
+        exits: &[NodeId],
+    ) -> Option<f64> {
+        if exits.len() > crews.len() {
+            return None;
+        }
+        crew_times(
+            travel,
+            crews,
+            exits,
+            &mut self.keyed,
+            &mut self.reached,
+            &mut self.times,
+            &mut self.lengths,
+        );
+        self.solver
+            .solve(&self.times, crews.len(), exits.len())
+            .ok()
+            .map(|c| c.bottleneck_s)
+    }
+}
+
 /// The crews × exits matrices of travel times (lead time included) and lengths, row-major,
 /// infinite where a crew cannot reach an exit: one reverse search per exit through
 /// [`TravelTimes::nearest`]. `keyed` and `reached` are scratch buffers.

@@ -138,10 +138,22 @@ pub fn summary_text(scenario: &Scenario, pooled: &Summary) -> String {
     } else {
         String::new()
     };
+    let sealing = match &pooled.sealing {
+        Some(f) => format!(
+            "sealing ring (10 min): all exits held <= 10 min at {} of {} priority-1 calls, at {} \
+             of {} sampled times; mean {} s\n",
+            pct(f.at_calls_10min_share),
+            f.at_calls,
+            pct(f.at_samples_10min_share),
+            f.at_samples,
+            secs(f.mean_sealed_s)
+        ),
+        None => String::new(),
+    };
     format!(
         "{name}: {reps} replication(s) x {days:.1} days counted, {units} units\n\
          response time = first arrival - call time (dispatch delay included)\n{table}\n\
-         worst zones: {worst}\n{cordon}\
+         worst zones: {worst}\n{cordon}{sealing}\
          mean unit utilisation (busy incl. cordon duty / time on duty): {util:.3}\n",
         worst = worst.join("; "),
         name = scenario.name,

@@ -26,8 +26,8 @@ pub use sweep::{
 
 use crate::atomic_file;
 use crate::results::{
-    ReplicationOutput, Summary, assignments_table, calls_table, on_duty_table, staffing_table,
-    summary_table, units_table, write_table,
+    ReplicationOutput, Summary, assignments_table, calls_table, on_duty_table, sealing_table,
+    staffing_table, summary_table, units_table, write_table,
 };
 use crate::sim::Model;
 use rayon::prelude::*;
@@ -71,16 +71,22 @@ pub fn run_replications(model: &Model) -> RunOutput {
         .into_par_iter()
         .map(|r| model.run(r))
         .collect();
+    let sealed = model.scenario.sealing.is_some();
     let mut summaries: Vec<Summary> = replications
         .iter()
         .enumerate()
-        .map(|(r, out)| Summary::of(Some(r as u32), &out.calls, &out.units))
+        .map(|(r, out)| {
+            Summary::of(Some(r as u32), &out.calls, &out.units).with_sealing(sealed, &out.sealings)
+        })
         .collect();
-    summaries.push(Summary::of(
-        None,
-        &concat(&replications, |o| &o.calls),
-        &concat(&replications, |o| &o.units),
-    ));
+    summaries.push(
+        Summary::of(
+            None,
+            &concat(&replications, |o| &o.calls),
+            &concat(&replications, |o| &o.units),
+        )
+        .with_sealing(sealed, &concat(&replications, |o| &o.sealings)),
+    );
     RunOutput {
         replications,
         summaries,
@@ -105,6 +111,10 @@ pub fn write_run(model: &Model, run: &RunOutput, dir: &Path) -> anyhow::Result<(
     write_table(&mut on_duty_table(scenario)?, dir, "on_duty")?;
     if !scenario.staffing.is_empty() {
         write_table(&mut staffing_table(scenario)?, dir, "staffing")?;
+    }
+    if scenario.sealing.is_some() {
+        let sealings = run.concat(|o| &o.sealings);
+        write_table(&mut sealing_table(&sealings)?, dir, "sealing")?;
     }
     atomic_file::write(&dir.join("summary.json"), |w| {
         Ok(serde_json::to_writer_pretty(w, &run.summaries)?)

@@ -238,6 +238,7 @@ pub fn run_sweep(sweep: &Sweep, dir: &Path, shard: Shard) -> anyhow::Result<RunC
 pub(crate) fn summarise_replication(point: &Point, r: u32) -> Summary {
     let out = point.model.run(r);
     Summary::of(Some(r), &out.calls, &out.units)
+        .with_sealing(point.model.scenario.sealing.is_some(), &out.sealings)
 }
 
 /// Every pair's result, gathered from the saved results in `dirs`: each pair must be there

@@ -10,13 +10,13 @@ mod tables;
 
 pub use records::{
     Assignment, CORDON_PROMISE_S, CallRecord, CallState, CordonRecord, ReplicationOutput,
-    UnitRecord,
+    SEALING_PROMISE_S, SealingRecord, UnitRecord,
 };
 pub use summary::{
-    CallFigures, ON_SCENE_PROMISE_S, PriorityFigures, REINFORCEMENT_PROMISE_S, Summary,
-    ZoneFigures, mean, percentile,
+    CallFigures, ON_SCENE_PROMISE_S, PriorityFigures, REINFORCEMENT_PROMISE_S, SealingFigures,
+    Summary, ZoneFigures, mean, percentile,
 };
 pub use tables::{
-    assignments_table, calls_table, on_duty_table, staffing_table, summary_table, units_table,
-    write_table,
+    assignments_table, calls_table, on_duty_table, sealing_table, staffing_table, summary_table,
+    units_table, write_table,
 };

@@ -183,10 +183,30 @@ impl UnitRecord {
     }
 }
 
+/// One measurement of the area's sealing ring: how long the crews free at that moment would
+/// take to hold every boundary exit, one crew each (nobody is sent).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SealingRecord {
+    pub replication: u32,
+    pub time_s: f64,
+    /// The priority-1 call at whose dispatch it was measured; none at a sampled time.
+    pub call_id: Option<u64>,
+    pub exits: u32,
+    /// Crews free (on duty and available) at that moment.
+    pub free_crews: u32,
+    /// Time until the last exit would be held; none when the free crews cannot hold them all.
+    pub sealed_after_s: Option<f64>,
+}
+
+/// The 10-minute sealing promise: every boundary exit held within this many seconds.
+pub const SEALING_PROMISE_S: f64 = 600.0;
+
 /// Everything one replication reports.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReplicationOutput {
     pub calls: Vec<CallRecord>,
     pub assignments: Vec<Assignment>,
     pub units: Vec<UnitRecord>,
+    /// Sealing-ring measurements in the counted period, in time order.
+    pub sealings: Vec<SealingRecord>,
 }

@@ -1,7 +1,7 @@
 //! Summaries of call and unit records: response percentiles, the share of calls that meet each
 //! promise, queue waits and utilisation; per replication and over all replications.
 
-use super::{CORDON_PROMISE_S, CallRecord, UnitRecord};
+use super::{CORDON_PROMISE_S, CallRecord, SEALING_PROMISE_S, SealingRecord, UnitRecord};
 use serde::{Deserialize, Serialize};
 
 /// The 5-minute promise: first unit on scene within this many seconds of the call.
@@ -64,6 +64,40 @@ pub struct Summary {
     pub mean_utilisation: f64,
     /// Figures by zone, in the map's zone order (zones with no calls left out).
     pub by_zone: Vec<ZoneFigures>,
+    /// The sealing ring's measurements, when the scenario has one.
+    #[serde(default)]
+    pub sealing: Option<SealingFigures>,
+}
+
+/// How often the free crews could hold every boundary exit within 10 minutes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SealingFigures {
+    /// Measurements at the dispatch of priority-1 calls.
+    pub at_calls: usize,
+    /// Share of those within 10 minutes (a ring the free crews cannot hold fails).
+    pub at_calls_10min_share: Option<f64>,
+    /// Measurements at sampled times.
+    pub at_samples: usize,
+    pub at_samples_10min_share: Option<f64>,
+    /// Mean time to hold every exit over all measurements that could.
+    pub mean_sealed_s: Option<f64>,
+}
+
+impl SealingFigures {
+    /// Figures over `records`.
+    pub fn of(records: &[SealingRecord]) -> Self {
+        let within = |r: &&&SealingRecord| r.sealed_after_s.is_some_and(|t| t <= SEALING_PROMISE_S);
+        let (calls, samples): (Vec<&SealingRecord>, Vec<&SealingRecord>) =
+            records.iter().partition(|r| r.call_id.is_some());
+        let sealed: Vec<f64> = records.iter().filter_map(|r| r.sealed_after_s).collect();
+        SealingFigures {
+            at_calls: calls.len(),
+            at_calls_10min_share: share(calls.iter().filter(within).count(), calls.len()),
+            at_samples: samples.len(),
+            at_samples_10min_share: share(samples.iter().filter(within).count(), samples.len()),
+            mean_sealed_s: mean(&sealed),
+        }
+    }
 }
 
 /// Figures for the calls in one zone.
@@ -155,7 +189,15 @@ impl Summary {
                     figures: CallFigures::of(calls.iter().filter(move |c| c.zone == z)),
                 })
                 .collect(),
+            sealing: None,
         }
+    }
+
+    /// The summary with the figures of the sealing-ring measurements `records` (none when
+    /// the scenario measures none).
+    pub fn with_sealing(mut self, measured: bool, records: &[SealingRecord]) -> Self {
+        self.sealing = measured.then(|| SealingFigures::of(records));
+        self
     }
 }
 

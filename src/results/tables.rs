@@ -1,7 +1,9 @@
 //! Result tables as polars DataFrames, written as Parquet and CSV.
 
 use super::summary::{ON_SCENE_PROMISE_S, REINFORCEMENT_PROMISE_S};
-use super::{Assignment, CORDON_PROMISE_S, CallRecord, Summary, UnitRecord};
+use super::{
+    Assignment, CORDON_PROMISE_S, CallRecord, SEALING_PROMISE_S, SealingRecord, Summary, UnitRecord,
+};
 use crate::atomic_file;
 use crate::scenario::{Layer, Scenario, TeamStaffing};
 use polars::prelude::*;
@@ -398,6 +400,52 @@ pub fn summary_table(summaries: &[Summary]) -> PolarsResult<DataFrame> {
             summaries
                 .iter()
                 .map(|s| s.mean_utilisation)
+                .collect::<Vec<_>>(),
+        ),
+        count("cordon_calls", |s| s.all.cordon_calls),
+        opt("cordon_30min_share", |s| s.all.cordon_30min_share),
+        opt("cordon_contained_share", |s| s.all.cordon_contained_share),
+        opt("mean_cordon_closure_s", |s| s.all.mean_cordon_closure_s),
+        opt("sealing_at_calls_10min_share", |s| {
+            s.sealing.as_ref().and_then(|f| f.at_calls_10min_share)
+        }),
+        opt("sealing_at_samples_10min_share", |s| {
+            s.sealing.as_ref().and_then(|f| f.at_samples_10min_share)
+        }),
+    ])
+}
+
+/// The sealing table: one row per measurement of the area's sealing ring.
+pub fn sealing_table(rows: &[SealingRecord]) -> PolarsResult<DataFrame> {
+    DataFrame::new_infer_height(vec![
+        Column::new(
+            "replication".into(),
+            rows.iter().map(|r| r.replication).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "time_s".into(),
+            rows.iter().map(|r| r.time_s).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "call_id".into(),
+            rows.iter().map(|r| r.call_id).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "exits".into(),
+            rows.iter().map(|r| r.exits).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "free_crews".into(),
+            rows.iter().map(|r| r.free_crews).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "sealed_after_s".into(),
+            rows.iter().map(|r| r.sealed_after_s).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "sealed_10min".into(),
+            rows.iter()
+                .map(|r| r.sealed_after_s.is_some_and(|t| t <= SEALING_PROMISE_S))
                 .collect::<Vec<_>>(),
         ),
     ])

@@ -1,10 +1,19 @@
 //! Checks an incident type's `[incident_types.cordon]` table and compiles it into a
-//! [`CordonRule`].
+//! [`CordonRule`], and the `[sealing]` section into a [`Sealing`].
 
-use super::file::CordonSection;
+use super::file::{CordonSection, SealingSection};
 use super::{Checker, ScenarioError, positive};
-use crate::cordon::{CordonRule, RingRule};
-use crate::map::RoadMap;
+use crate::cordon::{CordonRule, RingRule, exits_of};
+use crate::map::{NodeId, RoadMap};
+
+/// The area's sealing ring, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sealing {
+    /// The exits every one of which a crew must hold.
+    pub exits: Vec<NodeId>,
+    /// Seconds between measurements at sampled times.
+    pub sample_every_s: f64,
+}
 
 /// The checked cordon of incident type `i`.
 pub(super) fn check_cordon(
@@ -28,6 +37,9 @@ pub(super) fn check_cordon(
             format!("{:?}", c.exits.as_deref().unwrap_or_default()),
             "exits are given only with ring = \"listed\"",
         ));
+    }
+    if let Some(nodes) = &c.exits {
+        check_nodes(check, &key("exits"), nodes, map)?;
     }
     let ring = match c.ring.as_str() {
         "reach" => {
@@ -54,20 +66,6 @@ pub(super) fn check_cordon(
                 &exits,
                 "ring = \"listed\" needs at least one exit node",
             )?;
-            for (j, &n) in exits.iter().enumerate() {
-                check.that(
-                    (n as usize) < map.node_count(),
-                    format!("{}[{j}]", key("exits")),
-                    n,
-                    &format!("no such node (the map has {} nodes)", map.node_count()),
-                )?;
-                check.that(
-                    !exits[..j].contains(&n),
-                    format!("{}[{j}]", key("exits")),
-                    n,
-                    "exit listed twice",
-                )?;
-            }
             RingRule::Listed(exits)
         }
         other => {
@@ -101,5 +99,120 @@ pub(super) fn check_cordon(
         suspect_speed_factor: c.suspect_speed_factor,
         head_start_s: c.head_start_min * 60.0,
         holding_s: c.holding_min * 60.0,
+    })
+}
+
+/// Every node of `nodes` (at `key`) exists in `map`, once.
+fn check_nodes(
+    check: &Checker,
+    key: &str,
+    nodes: &[u32],
+    map: &RoadMap,
+) -> Result<(), ScenarioError> {
+    for (j, &n) in nodes.iter().enumerate() {
+        check.that(
+            (n as usize) < map.node_count(),
+            format!("{key}[{j}]"),
+            n,
+            &format!("no such node (the map has {} nodes)", map.node_count()),
+        )?;
+        check.that(
+            !nodes[..j].contains(&n),
+            format!("{key}[{j}]"),
+            n,
+            "exit listed twice",
+        )?;
+    }
+    Ok(())
+}
+
+/// The checked `[sealing]` section.
+pub(super) fn check_sealing(
+    check: &Checker,
+    s: &SealingSection,
+    map: &RoadMap,
+) -> Result<Sealing, ScenarioError> {
+    check.that(
+        positive(s.sample_every_min),
+        "sealing.sample_every_min",
+        s.sample_every_min,
+        "must be > 0",
+    )?;
+    let only = |given: bool, key: &str, ring: &str| {
+        check.that(
+            !given || s.ring == ring,
+            key,
+            &s.ring,
+            &format!("{key} is given only with sealing.ring = \"{ring}\""),
+        )
+    };
+    only(s.zones.is_some(), "sealing.zones", "zones")?;
+    only(s.exits.is_some(), "sealing.exits", "listed")?;
+    let exits = match s.ring.as_str() {
+        "checkpoints" => {
+            let exits: Vec<NodeId> = map.checkpoints.iter().map(|c| c.node).collect();
+            check.that(
+                !exits.is_empty(),
+                "sealing.ring",
+                &s.ring,
+                "the map has no checkpoints: use ring = \"zones\" or \"listed\"",
+            )?;
+            exits
+        }
+        "zones" => {
+            let names = s.zones.clone().unwrap_or_default();
+            check.that(
+                !names.is_empty(),
+                "sealing.zones",
+                &names,
+                "ring = \"zones\" needs at least one zone",
+            )?;
+            let mut inside = vec![false; map.zones.len()];
+            for (j, name) in names.iter().enumerate() {
+                let z = map
+                    .zones
+                    .iter()
+                    .position(|z| &z.name == name)
+                    .ok_or_else(|| {
+                        check.invalid(
+                            format!("sealing.zones[{j}]"),
+                            format!("{name:?}"),
+                            "no such zone in the map",
+                        )
+                    })?;
+                inside[z] = true;
+            }
+            let mut exits = Vec::new();
+            exits_of(map, |n| inside[map.node(n).zone as usize], &mut exits);
+            check.that(
+                !exits.is_empty(),
+                "sealing.zones",
+                &names,
+                "no road leaves these zones",
+            )?;
+            exits
+        }
+        "listed" => {
+            let exits = s.exits.clone().unwrap_or_default();
+            check.that(
+                !exits.is_empty(),
+                "sealing.exits",
+                &exits,
+                "ring = \"listed\" needs at least one exit node",
+            )?;
+            check_nodes(check, "sealing.exits", &exits, map)?;
+            exits
+        }
+        other => {
+            return Err(check.invalid(
+                "sealing.ring",
+                format!("{other:?}"),
+                "must be \"checkpoints\", \"zones\" or \"listed\"",
+            ));
+        }
+    };
+    Ok(Sealing {
+        exits,
+        sample_every_s: s.sample_every_min * 60.0,
     })
 }

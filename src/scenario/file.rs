@@ -45,6 +45,33 @@ pub struct ScenarioFile {
     /// Large events: extra calls at a venue, and crews dedicated to it.
     #[serde(default)]
     pub large_events: Vec<LargeEventSection>,
+    /// The 10-minute sealing ring of the whole area, measured at priority-1 calls and at
+    /// sampled times.
+    pub sealing: Option<SealingSection>,
+}
+
+/// The area's sealing ring (10-minute 封控圈): which exits, and how often to measure.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SealingSection {
+    /// `checkpoints` (the map's), `zones` (roads leaving the listed zones) or `listed`.
+    #[serde(default = "default_sealing_ring")]
+    pub ring: String,
+    /// `zones`: the zones that make the area.
+    pub zones: Option<Vec<String>>,
+    /// `listed`: the exits' node ids.
+    pub exits: Option<Vec<u32>>,
+    /// Minutes between measurements at sampled times (from the end of the warm-up).
+    #[serde(default = "default_sample_every_min")]
+    pub sample_every_min: f64,
+}
+
+fn default_sealing_ring() -> String {
+    "checkpoints".into()
+}
+
+fn default_sample_every_min() -> f64 {
+    60.0
 }
 
 /// A window of raised readiness (三(十一)): more of the roll on duty, emergency crews moved

@@ -8,10 +8,12 @@ mod cordon;
 mod file;
 mod force;
 
+pub use cordon::Sealing;
+
 pub use file::{
     CallPlacement, CordonSection, DemandSection, DispatchSection, IncidentTypeSection,
     LargeEventSection, MapSection, OnSceneSection, ReadinessSection, ReturnPosition,
-    RoutingSection, RunCardSection, ScenarioFile, UnitSection, UnitsPerPostSection,
+    RoutingSection, RunCardSection, ScenarioFile, SealingSection, UnitSection, UnitsPerPostSection,
 };
 pub use force::{
     CompiledForce, ForceCrew, ForceSection, Layer, Shift, ShiftPattern, TeamSection, TeamStaffing,
@@ -159,6 +161,8 @@ pub struct Scenario {
     /// The staffing arithmetic per team (empty when no `[force]` is given).
     pub staffing: Vec<TeamStaffing>,
     pub large_events: Vec<LargeEvent>,
+    /// The area's sealing ring, when measured.
+    pub sealing: Option<Sealing>,
     /// The scenario text as read, kept with the results.
     pub source_toml: String,
 }
@@ -287,6 +291,11 @@ impl Scenario {
         let run_cards = check_run_cards(&check, &file.dispatch.run_cards, &map, &units)?;
         let (shifts, staffing) = force.map_or((Vec::new(), Vec::new()), |f| (f.shifts, f.staffing));
         let warmup_s = file.warmup_hours * 3600.0;
+        let sealing = file
+            .sealing
+            .as_ref()
+            .map(|s| cordon::check_sealing(&check, s, &map))
+            .transpose()?;
         Ok(Scenario {
             output_dir: file
                 .output_dir
@@ -311,6 +320,7 @@ impl Scenario {
             shifts,
             staffing,
             large_events,
+            sealing,
             source_toml: text.to_string(),
         })
     }

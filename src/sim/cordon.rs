@@ -2,12 +2,15 @@
 //! available crews (not those sent to the scene) are assigned one per exit by the bottleneck
 //! assignment of [`crate::cordon`]; each is busy from the order until its holding time at the
 //! exit is over, so a cordon takes force away from other calls.
+//!
+//! The area's sealing ring is only measured: at the dispatch of each priority-1 call and at
+//! sampled times, how long the free crews would take to hold every boundary exit.
 
 use super::components::{Duty, Incident, Ledger, UnitState};
 use super::{Event, Replication};
 use crate::cordon::{RingRule, zone_exits};
 use crate::map::NodeId;
-use crate::results::CordonRecord;
+use crate::results::{CordonRecord, SealingRecord};
 use crate::scenario::Scenario;
 use bevy_ecs::entity::Entity;
 
@@ -93,5 +96,44 @@ impl Replication<'_> {
                 .cordons += 1;
         }
         self.free_at(unit, exit, state.shift_ended_s.is_some());
+    }
+}
+
+impl Replication<'_> {
+    /// Measures the sealing ring now with the crews free, for the priority-1 call `call_id` or
+    /// at a sampled time; only in the counted period.
+    pub(super) fn measure_sealing(&mut self, call_id: Option<u64>) {
+        let scenario = &self.model.scenario;
+        let Some(sealing) = &scenario.sealing else {
+            return;
+        };
+        if self.now_s() < scenario.warmup_s {
+            return;
+        }
+        self.collect_candidates(None);
+        let sealed_after_s =
+            self.cordons
+                .hold_all(&mut *self.router, &self.candidates, &sealing.exits);
+        self.sealings.push(SealingRecord {
+            replication: self.index,
+            time_s: self.now_s(),
+            call_id,
+            exits: sealing.exits.len() as u32,
+            free_crews: self.candidates.len() as u32,
+            sealed_after_s,
+        });
+    }
+
+    /// A sampled time: measure, and schedule the next sample.
+    pub(super) fn on_sealing_sample(&mut self) {
+        self.measure_sealing(None);
+        let every_s = self
+            .scenario()
+            .sealing
+            .as_ref()
+            .expect("samples only with a sealing ring")
+            .sample_every_s;
+        self.agenda
+            .schedule(self.now_s() + every_s, Event::SealingSample);
     }
 }

@@ -84,6 +84,15 @@ impl Replication<'_> {
             self.wait(call);
         }
         self.order_cordon(call);
+        let r = &self
+            .world
+            .get::<Incident>(call)
+            .expect("call exists")
+            .record;
+        if r.priority == 1 {
+            let call_id = r.call_id;
+            self.measure_sealing(Some(call_id));
+        }
     }
 
     /// Puts `call` in the queue (once).

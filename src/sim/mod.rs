@@ -26,7 +26,7 @@ pub use streams::{Purpose, Stream, Streams, stream};
 
 use crate::cordon::CordonPlanner;
 use crate::map::NodeId;
-use crate::results::{Assignment, CallRecord, ReplicationOutput};
+use crate::results::{Assignment, CallRecord, ReplicationOutput, SealingRecord};
 use crate::routing::{Candidate, Reached, Router, TravelGraph, TravelTimes};
 use crate::scenario::Scenario;
 use agenda::Agenda;
@@ -130,6 +130,8 @@ enum Event {
     ShiftEnd { unit: Entity },
     /// A cordon crew's holding time is over.
     CordonEnd { unit: Entity },
+    /// Measure the area's sealing ring.
+    SealingSample,
 }
 
 /// One running replication.
@@ -150,6 +152,7 @@ struct Replication<'m> {
     reached: Vec<Reached>,
     calls: Vec<CallRecord>,
     assignments: Vec<Assignment>,
+    sealings: Vec<SealingRecord>,
     /// Plans cordons (its own search for the suspect's times).
     cordons: CordonPlanner,
 }
@@ -208,6 +211,7 @@ impl<'m> Replication<'m> {
             reached: Vec::with_capacity(8),
             calls: Vec::new(),
             assignments: Vec::new(),
+            sealings: Vec::new(),
             cordons: CordonPlanner::new(Arc::clone(&model.graph)),
         }
     }
@@ -225,6 +229,10 @@ impl<'m> Replication<'m> {
         let horizon_s = self.scenario().horizon_s;
         self.start_shifts();
         self.schedule_next_call(0.0);
+        if self.scenario().sealing.is_some() {
+            self.agenda
+                .schedule(self.scenario().warmup_s, Event::SealingSample);
+        }
         while let Some(event) = self.agenda.next_until(horizon_s) {
             match event {
                 Event::Call(call) => self.on_call(call),
@@ -243,6 +251,7 @@ impl<'m> Replication<'m> {
                 Event::ShiftStart { unit } => self.on_shift_start(unit),
                 Event::ShiftEnd { unit } => self.on_shift_end(unit),
                 Event::CordonEnd { unit } => self.on_cordon_end(unit),
+                Event::SealingSample => self.on_sealing_sample(),
             }
         }
         self.finish(horizon_s)
@@ -275,6 +284,7 @@ impl<'m> Replication<'m> {
             calls: self.calls,
             assignments: self.assignments,
             units,
+            sealings: self.sealings,
         }
     }
 }
