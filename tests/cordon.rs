@@ -364,3 +364,66 @@ fn bad_cordon_values_name_file_key_and_value() {
         assert_eq!(e.to_string(), message);
     }
 }
+
+#[test]
+fn sealing_ring_is_measured_with_the_crews_free_at_that_moment() {
+    // Exits at the corners (0, 0) and (8, 0); measured every hour from time 0 and at each
+    // priority-1 (robbery) dispatch.
+    let text = cordon_text("ring = \"listed\"\nexits = [40]")
+        + "[sealing]\nring = \"listed\"\nexits = [0, 8]\nsample_every_min = 60\n";
+    let model = Model::new(Scenario::from_toml(&text, "seal.toml", Path::new(".")).unwrap());
+    let out = model.replay(
+        0,
+        &[NewCall {
+            call_s: 1000.0,
+            node: 10, // (1, 1), post P0
+            incident_type: 0,
+            on_scene_s: 600.0,
+        }],
+    );
+    // One sample per hour of the day, and one at the robbery's dispatch.
+    assert_eq!(out.sealings.len(), 24 + 1);
+    let at_call = out.sealings.iter().find(|r| r.call_id.is_some()).unwrap();
+    let sample = &out.sealings[0];
+    // At time 0 every crew is at its post: (1, 1) → (0, 0) and (7, 1) → (8, 0), 2 streets.
+    assert_eq!((sample.time_s, sample.free_crews), (0.0, 9));
+    assert_eq!(sample.sealed_after_s, Some(40.0));
+    // At 1060 s P0 is at the robbery and P4 on the cordon: (0, 0) needs P1 (4, 1) or P3
+    // (1, 4), 5 streets away.
+    assert_eq!((at_call.time_s, at_call.free_crews), (1060.0, 7));
+    assert_eq!(at_call.sealed_after_s, Some(100.0));
+    let summary = patrolsim::results::SealingFigures::of(&out.sealings);
+    assert_eq!((summary.at_calls, summary.at_samples), (1, 24));
+    assert_eq!(summary.at_calls_10min_share, Some(1.0));
+}
+
+#[test]
+fn bad_sealing_values_name_file_key_and_value() {
+    let cases = [
+        (
+            "[sealing]\n",
+            "seal.toml: sealing.ring = \"checkpoints\": the map has no checkpoints: use ring = \"zones\" or \"listed\"",
+        ),
+        (
+            "[sealing]\nring = \"zones\"\nzones = [\"downtown\"]\n",
+            "seal.toml: sealing.zones[0] = \"downtown\": no such zone in the map",
+        ),
+        (
+            "[sealing]\nring = \"zones\"\nzones = [\"grid\"]\n",
+            "seal.toml: sealing.zones = [\"grid\"]: no road leaves these zones",
+        ),
+        (
+            "[sealing]\nring = \"listed\"\nexits = [3, 3]\n",
+            "seal.toml: sealing.exits[1] = 3: exit listed twice",
+        ),
+        (
+            "[sealing]\nring = \"listed\"\nexits = [3]\nsample_every_min = 0\n",
+            "seal.toml: sealing.sample_every_min = 0.0: must be > 0",
+        ),
+    ];
+    for (extra, message) in cases {
+        let text = cordon_text("ring = \"zone\"") + extra;
+        let e = Scenario::from_toml(&text, "seal.toml", Path::new(".")).unwrap_err();
+        assert_eq!(e.to_string(), message);
+    }
+}

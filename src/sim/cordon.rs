@@ -124,7 +124,7 @@ impl Replication<'_> {
         });
     }
 
-    /// A sampled time: measure, and schedule the next sample.
+    /// A sampled time: measure, and schedule the next sample before the horizon.
     pub(super) fn on_sealing_sample(&mut self) {
         self.measure_sealing(None);
         let every_s = self
@@ -133,7 +133,9 @@ impl Replication<'_> {
             .as_ref()
             .expect("samples only with a sealing ring")
             .sample_every_s;
-        self.agenda
-            .schedule(self.now_s() + every_s, Event::SealingSample);
+        let next_s = self.now_s() + every_s;
+        if next_s < self.scenario().horizon_s {
+            self.agenda.schedule(next_s, Event::SealingSample);
+        }
     }
 }
