@@ -27,7 +27,8 @@ use std::sync::Arc;
 pub enum RingRule {
     /// The exits of the area the suspect can reach in `minutes` of driving from the scene; when
     /// `minutes` is none, the least whole number of minutes, 1 to `search_max_min`, whose ring
-    /// the force closes before the suspect gets there.
+    /// the force closes before the suspect gets there; if none does, the widest ring with no
+    /// more exits than free crews (or, if there is none, no ring: nobody is sent).
     Reach {
         minutes: Option<f64>,
         search_max_min: u32,
@@ -147,7 +148,14 @@ impl CordonPlanner {
                 for m in 1..=*search_max_min {
                     let limit = f64::from(m) * 60.0 - rule.head_start_s;
                     reach_exits(map, &self.suspect_s, limit, &mut self.exits);
-                    if self.exits.is_empty() || self.exits.len() > crews.len() {
+                    if self.exits.is_empty() {
+                        continue;
+                    }
+                    if self.exits.len() > crews.len() {
+                        // Too many exits to close; recorded only if no ring can be tried.
+                        if last.exits == 0 {
+                            last.exits = self.exits.len() as u32;
+                        }
                         continue;
                     }
                     last = self.close(travel, crews, order_after_s);
