@@ -41,7 +41,7 @@ impl Replication<'_> {
         };
         let (scene, zone, call_s) = (r.node, r.zone, r.call_s);
         let now = self.now_s();
-        self.collect_candidates(None);
+        self.free_crews_by_index();
         let plan = self.cordons.plan(
             &mut *self.router,
             &scenario.map,
@@ -110,7 +110,7 @@ impl Replication<'_> {
         if self.now_s() < scenario.warmup_s {
             return;
         }
-        self.collect_candidates(None);
+        self.free_crews_by_index();
         let sealed_after_s =
             self.cordons
                 .hold_all(&mut *self.router, &self.candidates, &sealing.exits);
@@ -122,6 +122,13 @@ impl Replication<'_> {
             free_crews: self.candidates.len() as u32,
             sealed_after_s,
         });
+    }
+
+    /// Fills `self.candidates` with every free crew in unit order, so that ties between equally
+    /// good assignments go to the lowest unit indices.
+    fn free_crews_by_index(&mut self) {
+        self.collect_candidates(None);
+        self.candidates.sort_unstable_by_key(|c| c.key);
     }
 
     /// A sampled time: measure, and schedule the next sample before the horizon.
