@@ -7,6 +7,7 @@
 
 pub mod atomic_file;
 pub mod experiment;
+pub mod history;
 pub mod map;
 pub mod report;
 pub mod results;

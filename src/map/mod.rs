@@ -359,6 +359,16 @@ impl RoadMap {
             .map(|n| n.index() as NodeId)
     }
 
+    /// The node nearest to a point if it lies within `max_m` metres of it, else how far the
+    /// nearest node is (`Err(metres)`): how places and historical calls given by position are
+    /// snapped to the road graph.
+    pub fn snap(&self, x_m: f64, y_m: f64, max_m: f64) -> Result<NodeId, f64> {
+        let node = self.nearest_node(x_m, y_m).ok_or(f64::INFINITY)?;
+        let p = self.node(node);
+        let off_m = (p.x_m - x_m).hypot(p.y_m - y_m);
+        if off_m <= max_m { Ok(node) } else { Err(off_m) }
+    }
+
     /// The post with the given name.
     pub fn post(&self, name: &str) -> Option<&Post> {
         self.posts.iter().find(|p| p.name == name)
