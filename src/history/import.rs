@@ -1,4 +1,4 @@
-//! Reading a CSV of calls through a [`HistorySpec`]: every row becomes a [`HistoricalCall`] or
+//! Reading a CSV of calls (one record a line, as the map tables) through a [`HistorySpec`]: every row becomes a [`HistoricalCall`] or
 //! a [`BadRow`] with its line number and reason.
 //!
 //! Times: the formats are tried in order on the trimmed value. A value with hour 24 ("T24:22")
@@ -8,7 +8,7 @@
 //! or corrected as `midnight_pm` says.
 
 use super::{HistoryError, HistorySpec, MidnightPm};
-use crate::map::{NodeId, RoadMap};
+use crate::map::{NodeId, RoadMap, split_line};
 use chrono::{DateTime, NaiveDateTime, TimeDelta, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use std::collections::HashMap;
@@ -360,17 +360,22 @@ pub fn import_history(
         file: data.clone(),
         message: e.to_string(),
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| read_error(&e))?;
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| read_error(&e))?
-        .iter()
-        .map(str::to_string)
-        .collect();
+    let bytes = std::fs::read(path).map_err(|e| read_error(&e))?;
+    // One record a line (the map tables' reader: fields trimmed, "quoted" with "" for a quote).
+    let mut lines = bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.strip_suffix(b"\r").unwrap_or(l)))
+        .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace));
+    let (_, first) = lines
+        .next()
+        .ok_or_else(|| read_error(&"empty: no header line"))?;
+    let header = std::str::from_utf8(first)
+        .map_err(|e| read_error(&format!("header line: {e}")))
+        .and_then(|h| {
+            split_line(h.trim_start_matches('\u{feff}'))
+                .map_err(|e| read_error(&format!("header line: {e}")))
+        })?;
     let columns = Columns::resolve(spec, &header, &data, &keys)?;
     if matches!(columns.position, Position::LatLon(..)) && map.origin.is_none() {
         return Err(keys.invalid(
@@ -407,32 +412,21 @@ pub fn import_history(
         Ok(())
     };
     let mut pending = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                report.rows += 1;
-                let line = record.position().map_or(0, |p| p.line() as usize);
-                match rows.read(line, &record) {
-                    Ok(p) => pending.push(p),
-                    Err(bad) => skip(bad, &mut report)?,
-                }
-            }
-            Err(e) => match e.kind() {
-                csv::ErrorKind::Utf8 { pos, .. } => {
-                    report.rows += 1;
-                    let bad = BadRow {
-                        line: pos.as_ref().map_or(0, |p| p.line() as usize),
-                        column: "row".into(),
-                        value: String::new(),
-                        reason: "not UTF-8 text".into(),
-                        kind: BadKind::Fields,
-                    };
-                    skip(bad, &mut report)?;
-                }
-                _ => return Err(read_error(&e)),
-            },
+    for (line, raw) in lines {
+        report.rows += 1;
+        let fields = std::str::from_utf8(raw)
+            .map_err(|_| "not UTF-8 text".to_string())
+            .and_then(split_line)
+            .map_err(|reason| BadRow {
+                line,
+                column: "row".into(),
+                value: String::new(),
+                reason,
+                kind: BadKind::Fields,
+            });
+        match fields.and_then(|f| rows.read(line, &f)) {
+            Ok(p) => pending.push(p),
+            Err(bad) => skip(bad, &mut report)?,
         }
     }
     let mut dropped = vec![false; pending.len()];
@@ -485,12 +479,12 @@ struct Rows<'a> {
 }
 
 impl Rows<'_> {
-    fn read(&mut self, line: usize, record: &csv::StringRecord) -> Result<Pending, BadRow> {
+    fn read(&mut self, line: usize, record: &[String]) -> Result<Pending, BadRow> {
         let c = self.columns;
         let bad = |column: usize, kind: BadKind, reason: String| BadRow {
             line,
             column: c.names[column].clone(),
-            value: record.get(column).unwrap_or("").to_string(),
+            value: record.get(column).map_or("", String::as_str).to_string(),
             reason,
             kind,
         };

@@ -65,7 +65,7 @@ struct Table {
 }
 
 /// Splits one CSV line into trimmed fields.
-fn split_line(line: &str) -> Result<Vec<String>, String> {
+pub(crate) fn split_line(line: &str) -> Result<Vec<String>, String> {
     let mut fields = Vec::new();
     let mut field = String::new();
     let mut chars = line.chars().peekable();

@@ -17,6 +17,7 @@ pub mod osm;
 mod zones;
 
 pub use binary::{fnv1a64, read_binary_map, write_binary_map};
+pub(crate) use csv::split_line;
 pub use csv::{CsvMapSpec, read_csv_map};
 pub use file::{read_map_file, write_map_file};
 pub use geojson::{map_geojson, write_geojson};
