@@ -451,6 +451,7 @@ fn draw_hourly<DB: DrawingBackend>(
         .x_desc("hour of day (local)")
         .y_desc("calls per hour")
         .x_labels(13)
+        .x_label_formatter(&|x| format!("{x:.0}"))
         .label_style(("sans-serif", 14))
         .draw()
         .map_err(chart_err)?;

@@ -503,6 +503,9 @@ impl Rows<'_> {
             .parse(time_text)
             .map_err(|(kind, reason)| bad(c.time, kind, reason))?;
         let number = |i: usize| {
+            if record[i].is_empty() {
+                return Err(bad(i, BadKind::Position, "empty: no position".into()));
+            }
             record[i]
                 .parse::<f64>()
                 .ok()
