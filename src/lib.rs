@@ -9,6 +9,7 @@ pub mod analyze;
 pub mod atomic_file;
 pub mod cordon;
 pub mod experiment;
+pub mod history;
 pub mod map;
 pub mod report;
 pub mod results;

@@ -8,6 +8,7 @@ use patrolsim::experiment::{
     run_replications, run_search, run_sweep, search_text, staffing_text, summary_text, write_run,
     write_search, write_sweep,
 };
+use patrolsim::history::{HistoryError, HistorySpec, calibrate};
 use patrolsim::map::osm::{OSM_ATTRIBUTION, OsmError, OsmOptions, import_osm_bytes, map_name};
 use patrolsim::map::{
     LoadOptions, MapInfo, RoadMap, apply_geojson_zones, load_map, source_key, write_geojson,
@@ -106,6 +107,29 @@ enum Command {
     Report {
         /// A run's output folder (with calls, units, summary.json and scenario.toml).
         output_dir: PathBuf,
+    },
+    /// Fit a scenario's demand to a history of calls: rates by hour and weekday, zone shares,
+    /// type mix, log-normal on-scene times; writes demand.toml and the hourly profile chart.
+    #[command(
+        after_help = "Example:\n  patrolsim calibrate ../shared/data/incidents/seattle-fire-911-mva.csv \\\n    \
+        --map seattle-grid.json --columns scenarios/history/seattle-columns.toml -o calibration/seattle"
+    )]
+    Calibrate {
+        /// The history: a CSV of calls.
+        history: PathBuf,
+        /// The map the calls are snapped to: a map file or a scenario (.toml).
+        #[arg(long)]
+        map: PathBuf,
+        /// Column mapping (TOML, the keys of [demand.history]); default: columns time (ISO
+        /// 8601, UTC), type, lat/lon or x_m/y_m or node, on_scene_min.
+        #[arg(long)]
+        columns: Option<PathBuf>,
+        /// Output folder for demand.toml and hourly-profile.png / .svg.
+        #[arg(short, long, default_value = "calibration")]
+        output: PathBuf,
+        /// Fail on the first bad row instead of skipping and reporting bad rows.
+        #[arg(long)]
+        strict: bool,
     },
     /// Check a scenario file without running it.
     #[command(after_help = "Example:\n  patrolsim check scenarios/default.toml")]
@@ -333,6 +357,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             set_threads(threads)?;
             let dir = output.unwrap_or_else(|| scenario.output_dir.clone());
             print!("{}", staffing_text(&scenario));
+            print!(
+                "{}",
+                scenario
+                    .history
+                    .as_ref()
+                    .map_or(String::new(), |h| h.text())
+            );
             let started = Instant::now();
             let model = Model::new(scenario);
             let out = run_replications(&model);
@@ -425,6 +456,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 s.hourly_calls.iter().sum::<f64>()
             );
             print!("{}", staffing_text(&s));
+            print!("{}", s.history.as_ref().map_or(String::new(), |h| h.text()));
+            Ok(())
+        }
+        Command::Calibrate {
+            history,
+            map,
+            columns,
+            output,
+            strict,
+        } => {
+            let (mut spec, label) = match &columns {
+                Some(p) => (HistorySpec::load(p)?, p.display().to_string()),
+                None => (HistorySpec::default(), "default columns".to_string()),
+            };
+            spec.strict |= strict;
+            let map = load_any_map(Some(&map))?;
+            let (calibration, report) = calibrate(&history, &spec, &label, &map, &output)?;
+            print!("{report}{}", calibration.text());
+            println!(
+                "wrote demand.toml, hourly-profile.png and hourly-profile.svg in {}",
+                output.display()
+            );
             Ok(())
         }
         Command::Map { command } => map_command(command),
@@ -519,6 +572,7 @@ fn main() -> ExitCode {
                     || c.is::<OsmError>()
                     || c.is::<SweepError>()
                     || c.is::<AnalyzeError>()
+                    || c.is::<HistoryError>()
             }) {
                 ExitCode::from(2)
             } else {

@@ -65,7 +65,7 @@ struct Table {
 }
 
 /// Splits one CSV line into trimmed fields.
-fn split_line(line: &str) -> Result<Vec<String>, String> {
+pub(crate) fn split_line(line: &str) -> Result<Vec<String>, String> {
     let mut fields = Vec::new();
     let mut field = String::new();
     let mut chars = line.chars().peekable();
@@ -339,17 +339,14 @@ pub fn read_csv_map(spec: &CsvMapSpec, base_dir: &Path) -> anyhow::Result<RoadMa
         let (x, y) = row
             .position(origin)?
             .with_context(|| format!("{}: give a node, or a position", row.at()))?;
-        let node = map.nearest_node(x, y).expect("the map has nodes");
-        let p = map.node(node);
-        let off_m = (p.x_m - x).hypot(p.y_m - y);
-        ensure!(
-            off_m <= spec.max_snap_m,
-            "{}: {:?} is {off_m:.0} m from the nearest node; max_snap_m = {}",
-            row.at(),
-            row.text("name").unwrap_or(""),
-            spec.max_snap_m
-        );
-        Ok(node)
+        map.snap(x, y, spec.max_snap_m).map_err(|off_m| {
+            anyhow::anyhow!(
+                "{}: {:?} is {off_m:.0} m from the nearest node; max_snap_m = {}",
+                row.at(),
+                row.text("name").unwrap_or(""),
+                spec.max_snap_m
+            )
+        })
     };
     let mut posts = Vec::new();
     let mut key_points = Vec::new();

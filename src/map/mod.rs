@@ -17,6 +17,7 @@ pub mod osm;
 mod zones;
 
 pub use binary::{fnv1a64, read_binary_map, write_binary_map};
+pub(crate) use csv::split_line;
 pub use csv::{CsvMapSpec, read_csv_map};
 pub use file::{read_map_file, write_map_file};
 pub use geojson::{map_geojson, write_geojson};
@@ -357,6 +358,16 @@ impl RoadMap {
                 da.total_cmp(&db)
             })
             .map(|n| n.index() as NodeId)
+    }
+
+    /// The node nearest to a point if it lies within `max_m` metres of it, else how far the
+    /// nearest node is (`Err(metres)`): how places and historical calls given by position are
+    /// snapped to the road graph.
+    pub fn snap(&self, x_m: f64, y_m: f64, max_m: f64) -> Result<NodeId, f64> {
+        let node = self.nearest_node(x_m, y_m).ok_or(f64::INFINITY)?;
+        let p = self.node(node);
+        let off_m = (p.x_m - x_m).hypot(p.y_m - y_m);
+        if off_m <= max_m { Ok(node) } else { Err(off_m) }
     }
 
     /// The post with the given name.

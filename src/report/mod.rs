@@ -7,7 +7,7 @@
 
 mod charts;
 
-pub use charts::{Cdf, LayerBars};
+pub use charts::{Cdf, LayerBars, SIZE as CHART_SIZE, register_fonts};
 
 use crate::atomic_file;
 use crate::results::Summary;

@@ -2,6 +2,7 @@
 //! errors. Nothing here is checked beyond types; [`super::Scenario::compile`] checks values.
 
 use super::force::{ForceSection, Layer};
+use crate::history::HistorySpec;
 use crate::map::{CsvMapSpec, GridSpec, NewAreaSpec, PostKind};
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -246,6 +247,8 @@ pub struct DemandSection {
     pub hourly_profile: Option<Vec<f64>>,
     #[serde(default = "default_placement")]
     pub placement: CallPlacement,
+    /// Replay a history of real calls instead of drawing calls (`[demand.history]`).
+    pub history: Option<HistorySpec>,
 }
 
 fn default_placement() -> CallPlacement {

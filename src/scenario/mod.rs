@@ -21,6 +21,7 @@ pub use force::{
 };
 
 use crate::cordon::CordonRule;
+use crate::history::{HistoryError, HistoryReplay, import_history};
 use crate::map::osm::OsmOptions;
 use crate::map::{
     LoadOptions, MapFileKind, NodeId, RoadMap, apply_geojson_zones, grid_map, load_map,
@@ -56,6 +57,9 @@ pub enum ScenarioError {
     },
     #[error("{file}: map: {source:#}")]
     Map { file: String, source: anyhow::Error },
+    /// A `[demand.history]` that cannot be used (its mapping, or its CSV).
+    #[error(transparent)]
+    History(#[from] HistoryError),
 }
 
 /// Distribution of on-scene time, seconds.
@@ -163,6 +167,8 @@ pub struct Scenario {
     pub large_events: Vec<LargeEvent>,
     /// The area's sealing ring, when measured.
     pub sealing: Option<Sealing>,
+    /// The history replayed instead of drawn calls (`[demand.history]`).
+    pub history: Option<Arc<HistoryReplay>>,
     /// The scenario text as read, kept with the results.
     pub source_toml: String,
 }
@@ -192,7 +198,12 @@ impl Scenario {
     /// Parses and compiles scenario text. `label` names the file in errors; map files are looked
     /// up relative to `base_dir`.
     pub fn from_toml(text: &str, label: &str, base_dir: &Path) -> Result<Scenario, ScenarioError> {
-        let file: ScenarioFile = toml::from_str(text).map_err(|e| syntax_error(text, label, &e))?;
+        let mut file: ScenarioFile =
+            toml::from_str(text).map_err(|e| syntax_error(text, label, &e))?;
+        // A history file is found from the scenario's folder, like map files.
+        if let Some(path) = file.demand.history.as_mut().and_then(|h| h.file.as_mut()) {
+            *path = base_dir.join(&*path);
+        }
         let map = build_map(&file.map, label, base_dir)?;
         Scenario::compile(file, text, label, map)
     }
@@ -246,8 +257,24 @@ impl Scenario {
                 "must be 2 to 9 (priority-1 calls pre-empt calls of this priority or less urgent)",
             )?;
         }
-        let hourly_calls = check_demand(&check, &file.demand)?;
         let incident_types = check_incident_types(&check, &file.incident_types, &map)?;
+        let warmup_s = file.warmup_hours * 3600.0;
+        let horizon_s = warmup_s + file.days * 86_400.0;
+        let history = match &file.demand.history {
+            Some(spec) => Some(Arc::new(check_history(
+                &check,
+                &file.demand,
+                spec,
+                &incident_types,
+                &map,
+                horizon_s,
+            )?)),
+            None => None,
+        };
+        let hourly_calls = match &history {
+            Some(h) => h.hourly_calls(file.days + file.warmup_hours / 24.0),
+            None => check_demand(&check, &file.demand)?,
+        };
         let mut units = check_units(&check, &file, &map)?;
         let force = match &file.force {
             Some(force) => Some(
@@ -290,7 +317,6 @@ impl Scenario {
         }
         let run_cards = check_run_cards(&check, &file.dispatch.run_cards, &map, &units)?;
         let (shifts, staffing) = force.map_or((Vec::new(), Vec::new()), |f| (f.shifts, f.staffing));
-        let warmup_s = file.warmup_hours * 3600.0;
         let sealing = file
             .sealing
             .as_ref()
@@ -305,7 +331,7 @@ impl Scenario {
             seed: file.seed,
             replications: file.replications,
             warmup_s,
-            horizon_s: warmup_s + file.days * 86_400.0,
+            horizon_s,
             map: Arc::new(map),
             emergency_speed_factor: speed,
             dispatch_delay_s: delay,
@@ -321,6 +347,7 @@ impl Scenario {
             staffing,
             large_events,
             sealing,
+            history,
             source_toml: text.to_string(),
         })
     }
@@ -547,6 +574,54 @@ fn check_demand(check: &Checker, d: &DemandSection) -> Result<[f64; 24], Scenari
             "give exactly one of demand.calls_per_hour or demand.hourly_profile",
         )),
     }
+}
+
+/// Reads and places the history of `[demand.history]`; a history replaces the call rates.
+fn check_history(
+    check: &Checker,
+    demand: &DemandSection,
+    spec: &crate::history::HistorySpec,
+    types: &[IncidentType],
+    map: &RoadMap,
+    horizon_s: f64,
+) -> Result<HistoryReplay, ScenarioError> {
+    if let Some(rate) = demand.calls_per_hour {
+        return Err(check.invalid(
+            "demand.calls_per_hour",
+            rate,
+            "not used with [demand.history]: the history gives the calls",
+        ));
+    }
+    if demand.hourly_profile.is_some() {
+        return Err(check.invalid(
+            "demand.hourly_profile",
+            "[...]",
+            "not used with [demand.history]: the history gives the calls",
+        ));
+    }
+    let Some(path) = &spec.file else {
+        return Err(check.invalid(
+            "demand.history.file",
+            "(none)",
+            "give the CSV file of calls",
+        ));
+    };
+    let names: Vec<String> = types.iter().map(|t| t.name.clone()).collect();
+    let history = import_history(path, spec, check.file, "demand.history.", map, Some(&names))?;
+    let replay = HistoryReplay::new(
+        history,
+        spec.start.as_deref(),
+        horizon_s,
+        check.file,
+        "demand.history.start",
+    )?;
+    check.that(
+        !replay.is_empty(),
+        "demand.history.start",
+        replay.start,
+        "no call of the history falls in the simulated period (start, plus warmup_hours and days)",
+    )?;
+    Ok(replay)
 }
 
 fn check_incident_types(

@@ -101,8 +101,18 @@ impl DemandModel {
         let call_s = self.next_time(after_s, need);
         let node = self.place(call_s, &mut streams.call_places);
         let kind = self.types.sample(&mut streams.call_types);
-        let rng = &mut streams.on_scene_times;
-        let on_scene_s = match self.on_scene[kind] {
+        let on_scene_s = self.on_scene_s(kind, &mut streams.on_scene_times);
+        NewCall {
+            call_s,
+            node,
+            incident_type: kind as u16,
+            on_scene_s,
+        }
+    }
+
+    /// Draws the time on scene of a call of type `kind`, seconds (one draw from `rng`).
+    pub fn on_scene_s(&self, kind: usize, rng: &mut super::Stream) -> f64 {
+        match self.on_scene[kind] {
             OnSceneDraw::LogNormal(d) => d.sample(rng),
             OnSceneDraw::Exponential { mean_s } => mean_s * rng.sample::<f64, _>(Exp1),
             OnSceneDraw::Fixed(s) => {
@@ -110,12 +120,6 @@ impl DemandModel {
                 let _: f64 = rng.random();
                 s
             }
-        };
-        NewCall {
-            call_s,
-            node,
-            incident_type: kind as u16,
-            on_scene_s,
         }
     }
 

@@ -74,8 +74,17 @@ impl Model {
 
     /// Plays replication `replication` (streams seeded by the scenario's seed and this number)
     /// from time 0 to the horizon and returns its records.
+    /// A scenario with a `[demand.history]` replays its history through [`Model::replay`],
+    /// drawing on-scene times the records lack from the replication's on-scene stream.
     pub fn run(&self, replication: u32) -> ReplicationOutput {
-        let streams = Streams::new(self.scenario.seed, replication);
+        let mut streams = Streams::new(self.scenario.seed, replication);
+        if let Some(history) = &self.scenario.history {
+            let calls = history.new_calls(|kind| {
+                self.demand
+                    .on_scene_s(usize::from(kind), &mut streams.on_scene_times)
+            });
+            return self.replay(replication, &calls);
+        }
         self.play(replication, CallSource::Drawn(streams))
     }
 
