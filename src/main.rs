@@ -323,7 +323,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 dir.display()
             );
             if !no_report {
-                println!("report: {}", write_report(&dir)?.display());
+                println!("report: {}", write_report(&dir, patrolsim::report::Lang::En)?.display());
             }
             Ok(())
         }
@@ -383,7 +383,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Report { output_dir } => {
-            println!("report: {}", write_report(&output_dir)?.display());
+            println!("report: {}", write_report(&output_dir, patrolsim::report::Lang::En)?.display());
             Ok(())
         }
         Command::Check { scenario } => {
