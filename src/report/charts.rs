@@ -45,6 +45,20 @@ impl Cdf {
         }
         Cdf { priority, points }
     }
+
+    /// The curve as a step function in percent up to `x_max` minutes: each reached call lifts
+    /// it at its response time.
+    pub fn steps(&self, x_max: f64) -> Vec<(f64, f64)> {
+        let mut steps = Vec::with_capacity(self.points.len() * 2 + 1);
+        let mut last = 0.0;
+        for &(x, y) in self.points.iter().take_while(|p| p.0 <= x_max) {
+            steps.push((x, last * 100.0));
+            steps.push((x, y * 100.0));
+            last = y;
+        }
+        steps.push((x_max, last * 100.0));
+        steps
+    }
 }
 
 /// Mean utilisation and street presence of the crews of one layer (shares, 0..1).
@@ -110,9 +124,15 @@ impl Mark {
                 .try_for_each(|(a, b)| {
                     area.draw(&PathElement::new(vec![(a, y), (b, y)], c.stroke_width(2)))
                 }),
-            Mark::Box(c) => area.draw(&Rectangle::new([(x + 3, y - 7), (x + 19, y + 7)], c.filled())),
+            Mark::Box(c) => area.draw(&Rectangle::new(
+                [(x + 3, y - 7), (x + 19, y + 7)],
+                c.filled(),
+            )),
             Mark::Triangle(c) => area.draw(&TriangleMarker::new((x + 11, y), 7, c.filled())),
-            Mark::Square(c) => area.draw(&Rectangle::new([(x + 5, y - 6), (x + 17, y + 6)], c.filled())),
+            Mark::Square(c) => area.draw(&Rectangle::new(
+                [(x + 5, y - 6), (x + 17, y + 6)],
+                c.filled(),
+            )),
             Mark::Cross(c) => area.draw(&Cross::new((x + 11, y), 6, c.stroke_width(3))),
         }
         .map_err(err)
@@ -133,9 +153,8 @@ pub fn frame<DB: DrawingBackend>(
     root.fill(&WHITE).map_err(err)?;
     let below_title = root.titled(title, style.text(24)).map_err(err)?;
     let (width, _) = below_title.dim_in_pixel();
-    let text = style
-        .text(LEGEND_FONT)
-        .pos(Pos::new(HPos::Left, VPos::Center));
+    // Anchored at the top: plotters centres some glyphs (a full stop) one by one otherwise.
+    let text = style.text(LEGEND_FONT).pos(Pos::new(HPos::Left, VPos::Top));
     // Lay the entries out in rows that fit the width, each row centred.
     let mut rows: Vec<Vec<(i32, &(String, Mark))>> = vec![Vec::new()];
     let mut x = 0;
@@ -169,7 +188,11 @@ pub fn frame<DB: DrawingBackend>(
         for (x, (label, mark)) in row {
             mark.draw(&strip, (left + x, y))?;
             strip
-                .draw_text(label, &text, (left + x + 28, y))
+                .draw_text(
+                    label,
+                    &text,
+                    (left + x + 28, y - LEGEND_FONT as i32 / 2 - 2),
+                )
                 .map_err(err)?;
         }
     }
@@ -232,17 +255,8 @@ pub fn draw_cdf<DB: DrawingBackend>(
     }
     for (i, cdf) in cdfs.iter().enumerate() {
         let colour = PALETTE[i % PALETTE.len()];
-        // A step function: each reached call lifts the curve at its response time.
-        let mut steps = Vec::with_capacity(cdf.points.len() * 2 + 1);
-        let mut last = 0.0;
-        for &(x, y) in cdf.points.iter().take_while(|p| p.0 <= x_max) {
-            steps.push((x, last * 100.0));
-            steps.push((x, y * 100.0));
-            last = y;
-        }
-        steps.push((x_max, last * 100.0));
         chart
-            .draw_series(LineSeries::new(steps, colour.stroke_width(2)))
+            .draw_series(LineSeries::new(cdf.steps(x_max), colour.stroke_width(2)))
             .map_err(err)?;
     }
     root.present().map_err(err)
@@ -336,7 +350,7 @@ pub fn draw_hourly<DB: DrawingBackend>(
             .margin_left(16)
             .margin_right(24)
             .margin_top(8)
-            .x_label_area_size(if x_desc { 70 } else { 28 })
+            .x_label_area_size(if x_desc { 56 } else { 28 })
             .y_label_area_size(90)
             .build_cartesian_2d(0.0..24.0, 0.0..y_max)
             .map_err(err)?;

@@ -40,11 +40,7 @@ impl MapFigures {
             return Ok(None);
         }
         let (map, _) = read_binary_map(&path)?;
-        let nodes: Vec<(f64, f64)> = map
-            .graph
-            .node_weights()
-            .map(|n| (n.x_m, n.y_m))
-            .collect();
+        let nodes: Vec<(f64, f64)> = map.graph.node_weights().map(|n| (n.x_m, n.y_m)).collect();
         let mut roads: Vec<(usize, usize)> = map
             .graph
             .raw_edges()
@@ -137,12 +133,33 @@ pub fn draw_map<DB: DrawingBackend>(
     map: &MapFigures,
 ) -> anyhow::Result<()> {
     let t = style.t;
-    let legend = [
-        (t.no_calls.to_owned(), Mark::Line(NO_CALLS)),
-        (t.post.to_owned(), Mark::Triangle(PALETTE[0])),
-        (t.station.to_owned(), Mark::Square(STATION)),
-        (t.checkpoint.to_owned(), Mark::Cross(BLACK)),
-    ];
+    // Only what the map holds goes in the legend.
+    let legend: Vec<_> = [
+        (
+            t.no_calls,
+            Mark::Line(NO_CALLS),
+            map.roads.iter().any(|&r| map.road_minutes(r).is_none()),
+        ),
+        (
+            t.post,
+            Mark::Triangle(PALETTE[0]),
+            map.posts.iter().any(|p| !p.1),
+        ),
+        (
+            t.station,
+            Mark::Square(STATION),
+            map.posts.iter().any(|p| p.1),
+        ),
+        (
+            t.checkpoint,
+            Mark::Cross(BLACK),
+            !map.checkpoints.is_empty(),
+        ),
+    ]
+    .into_iter()
+    .filter(|e| e.2)
+    .map(|(label, mark, _)| (label.to_owned(), mark))
+    .collect();
     let area = frame(root, style, t.map_title, &legend)?;
     let (w, _) = area.dim_in_pixel();
     let (plot_area, scale_area) = area.split_horizontally(w as i32 - 170);
@@ -165,7 +182,10 @@ pub fn draw_map<DB: DrawingBackend>(
     let (pw, ph) = build((x0, x1), (y0, y1))?.plotting_area().dim_in_pixel();
     let m_per_px = ((x1 - x0) / f64::from(pw)).max((y1 - y0) / f64::from(ph));
     let (cx, cy) = (0.5 * (x0 + x1), 0.5 * (y0 + y1));
-    let (hw, hh) = (0.5 * m_per_px * f64::from(pw), 0.5 * m_per_px * f64::from(ph));
+    let (hw, hh) = (
+        0.5 * m_per_px * f64::from(pw),
+        0.5 * m_per_px * f64::from(ph),
+    );
     let mut chart = build((cx - hw, cx + hw), (cy - hh, cy + hh))?;
     chart
         .configure_mesh()
@@ -197,7 +217,11 @@ pub fn draw_map<DB: DrawingBackend>(
         }))
         .map_err(err)?;
     chart
-        .draw_series(map.checkpoints.iter().map(|&n| Cross::new(km(n), 7, BLACK.stroke_width(3))))
+        .draw_series(
+            map.checkpoints
+                .iter()
+                .map(|&n| Cross::new(km(n), 7, BLACK.stroke_width(3))),
+        )
         .map_err(err)?;
     chart
         .draw_series(map.posts.iter().filter(|p| p.1).map(|&(n, _)| {
@@ -233,7 +257,12 @@ pub fn draw_map<DB: DrawingBackend>(
         .map_err(err)?;
     root_of_plot
         .draw(&PathElement::new(
-            vec![(bx, by - 6), (bx, by), (bx + bar_px, by), (bx + bar_px, by - 6)],
+            vec![
+                (bx, by - 6),
+                (bx, by),
+                (bx + bar_px, by),
+                (bx + bar_px, by - 6),
+            ],
             BLACK.stroke_width(2),
         ))
         .map_err(err)?;
@@ -273,8 +302,11 @@ fn draw_colour_scale<DB: DrawingBackend>(
         ))
         .map_err(err)?;
     }
-    area.draw(&Rectangle::new([(left, top), (right, bottom)], GREY.stroke_width(1)))
-        .map_err(err)?;
+    area.draw(&Rectangle::new(
+        [(left, top), (right, bottom)],
+        GREY.stroke_width(1),
+    ))
+    .map_err(err)?;
     let label = style.text(14).pos(Pos::new(HPos::Left, VPos::Center));
     for m in [0.0, 5.0, 10.0, SCALE_MAX_MIN] {
         let y = y_of(m);
@@ -288,7 +320,8 @@ fn draw_colour_scale<DB: DrawingBackend>(
         } else {
             format!("{m:.0} {}", style.t.minutes_short)
         };
-        area.draw_text(&text, &label, (right + 10, y)).map_err(err)?;
+        area.draw_text(&text, &label, (right + 10, y))
+            .map_err(err)?;
     }
     Ok(())
 }

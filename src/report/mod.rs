@@ -34,6 +34,8 @@ use std::path::{Path, PathBuf};
 pub struct RunData {
     /// Response-time CDF per priority, ascending priority.
     pub cdfs: Vec<Cdf>,
+    /// Response-time CDF of all calls.
+    pub cdf_all: Cdf,
     /// Calls, crews and promises by hour of day.
     pub hourly: Hourly,
     /// The map with mean response per node, if the run folder holds the map.
@@ -170,6 +172,7 @@ impl RunData {
         for (p, r) in priorities.iter().zip(responses.iter()) {
             by_priority.entry(p.unwrap_or(0)).or_default().push(r);
         }
+        let cdf_all = Cdf::of(0, &responses.iter().collect::<Vec<_>>());
         let cdfs = by_priority
             .into_iter()
             .map(|(p, r)| Cdf::of(p, &r))
@@ -242,6 +245,7 @@ impl RunData {
         };
         Ok(RunData {
             cdfs,
+            cdf_all,
             hourly,
             map,
             layers,
@@ -468,4 +472,54 @@ fn markdown(data: &RunData, t: &Labels) -> String {
         data.scenario_toml.trim_end()
     );
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hourly_figures_average_over_counted_days_and_replications() {
+        // tiny-grid: 3 days counted after a 2-hour warm-up, so every hour of day is counted
+        // three times.
+        let scenario: ScenarioFile =
+            toml::from_str(include_str!("../../tests/data/tiny-grid.toml")).unwrap();
+        assert_eq!(counted_fraction(1, 7200.0, 7200.0 + 3.0 * 86_400.0), 0.0);
+        assert_eq!(counted_fraction(2, 7200.0, 7200.0 + 3.0 * 86_400.0), 1.0);
+        // Six calls at 05:00-06:00 over two replications: one an hour; 4 of 6 on scene in
+        // 5 minutes; the one reinforcement call met.
+        let calls = DataFrame::new_infer_height(vec![
+            Column::new("call_s".into(), vec![5.0 * 3600.0 + 10.0; 6]),
+            Column::new(
+                "on_scene_5min".into(),
+                vec![true, true, false, true, false, true],
+            ),
+            Column::new(
+                "reinforcement_10min".into(),
+                vec![None, Some(true), None, None, None, None],
+            ),
+        ])
+        .unwrap();
+        let hours: Vec<u32> = (0..74).collect();
+        let on_duty = DataFrame::new_infer_height(vec![
+            Column::new("hour_of_run".into(), hours.clone()),
+            Column::new(
+                "crews_on_duty".into(),
+                hours
+                    .iter()
+                    .map(|h| if h % 24 < 12 { 4 } else { 2 })
+                    .collect::<Vec<u32>>(),
+            ),
+        ])
+        .unwrap();
+        let h = Hourly::read(&calls, &on_duty, &scenario, 2, &EN).unwrap();
+        assert_eq!(h.calls[5], 1.0);
+        assert_eq!(h.calls[6], 0.0);
+        assert_eq!((h.crews[0], h.crews[11], h.crews[12]), (4.0, 4.0, 2.0));
+        assert_eq!(h.promises.len(), 2);
+        assert_eq!(h.promises[0].label, EN.on_scene_5min);
+        assert_eq!(h.promises[0].shares[5], Some(4.0 / 6.0));
+        assert_eq!(h.promises[0].shares[4], None);
+        assert_eq!(h.promises[1].shares[5], Some(1.0));
+    }
 }
