@@ -291,23 +291,28 @@ fn report_renders_in_headless_chromium() {
     let html = tmp.path().join("run/report.html");
     let shot = tmp.path().join("shot.png");
     let profile = tempfile::tempdir().unwrap();
-    let out = Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("--screenshot={}", shot.display()))
-        .arg("--window-size=1200,3000")
-        .arg(format!("file://{}", html.display()))
-        .output()
-        .expect("PATROLSIM_CHROMIUM=1 but chromium cannot be started");
+    let chromium = |extra: &[String]| {
+        Command::new("chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .args(extra)
+            .arg(format!("file://{}", html.display()))
+            .output()
+            .expect("PATROLSIM_CHROMIUM=1 but chromium cannot be started")
+    };
+    let out = chromium(&[
+        format!("--screenshot={}", shot.display()),
+        "--window-size=1200,3000".to_owned(),
+    ]);
     assert!(
         shot.exists(),
         "no screenshot: {}",
@@ -320,6 +325,24 @@ fn report_renders_in_headless_chromium() {
         colours > 50,
         "the screenshot looks blank ({colours} colours)"
     );
+    // The page as Chromium parsed it holds every chart.
+    let dom = String::from_utf8(chromium(&["--dump-dom".to_owned()]).stdout).unwrap();
+    assert_eq!(
+        dom.matches("<svg").count(),
+        4,
+        "charts in the rendered page"
+    );
+    for stem in [
+        "chart_response_cdf",
+        "chart_by_hour",
+        "chart_map",
+        "chart_crews",
+    ] {
+        assert!(
+            dom.contains(&format!("id=\"{stem}\"")),
+            "{stem} not rendered"
+        );
+    }
 }
 
 #[test]

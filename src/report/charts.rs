@@ -315,8 +315,12 @@ pub fn draw_layers<DB: DrawingBackend>(
     let name_style = style.text(15).pos(Pos::new(HPos::Center, VPos::Top));
     for (i, l) in layers.iter().enumerate() {
         let (x, y) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
-        root.draw(&Text::new(l.layer.clone(), (x, y + 8), name_style.clone()))
-            .map_err(err)?;
+        root.draw(&Text::new(
+            t.layer_name(&l.layer).to_owned(),
+            (x, y + 8),
+            name_style.clone(),
+        ))
+        .map_err(err)?;
     }
     root.present().map_err(err)
 }

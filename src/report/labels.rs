@@ -61,6 +61,8 @@ pub struct Labels {
     pub crews_heading: &'static str,
     pub crews_title: &'static str,
     pub layer: &'static str,
+    /// Names of the layers (point, line, surface, standby) as the tables write them.
+    pub layer_names: [(&'static str, &'static str); 4],
     pub crews_y: &'static str,
     pub utilisation: &'static str,
     pub street_presence: &'static str,
@@ -134,6 +136,12 @@ pub const EN: Labels = Labels {
     crews_heading: "Crews",
     crews_title: "Crews: time busy and time on the street, by layer",
     layer: "Layer",
+    layer_names: [
+        ("point", "point"),
+        ("line", "line"),
+        ("surface", "surface"),
+        ("standby", "standby"),
+    ],
     crews_y: "Share of time on duty (%)",
     utilisation: "Utilisation (busy with calls)",
     street_presence: "Street presence (on patrol, available)",
@@ -213,6 +221,12 @@ pub const ZH: Labels = Labels {
     crews_heading: "警组",
     crews_title: "警组：处警时间与街面见警率 (按层级)",
     layer: "层级",
+    layer_names: [
+        ("point", "点"),
+        ("line", "线"),
+        ("surface", "面"),
+        ("standby", "备勤"),
+    ],
     crews_y: "占在岗时间 (%)",
     utilisation: "利用率 (处警)",
     street_presence: "街面见警率 (巡逻、可调派)",
@@ -242,6 +256,16 @@ pub const ZH: Labels = Labels {
     no_differences: "各方案的情景参数相同。",
     parameter: "参数",
 };
+
+impl Labels {
+    /// A layer's name in this language; unknown names as they are.
+    pub fn layer_name<'a>(&self, table_name: &'a str) -> &'a str {
+        self.layer_names
+            .iter()
+            .find(|(k, _)| *k == table_name)
+            .map_or(table_name, |(_, v)| v)
+    }
+}
 
 impl Lang {
     /// The words of this language.

@@ -210,10 +210,19 @@ pub fn draw_map<DB: DrawingBackend>(
                 .map(|&&(a, b)| PathElement::new(vec![km(a), km(b)], NO_CALLS.stroke_width(1))),
         )
         .map_err(err)?;
+    // Thinner roads on bigger maps keep dense centres readable.
+    let width = match map.roads.len() {
+        0..400 => 3,
+        400..3000 => 2,
+        _ => 1,
+    };
     chart
         .draw_series(coloured.iter().map(|&&r| {
             let minutes = map.road_minutes(r).expect("partitioned on it");
-            PathElement::new(vec![km(r.0), km(r.1)], colour_of(minutes).stroke_width(3))
+            PathElement::new(
+                vec![km(r.0), km(r.1)],
+                colour_of(minutes).stroke_width(width),
+            )
         }))
         .map_err(err)?;
     chart
