@@ -140,7 +140,7 @@ impl Mark {
 }
 
 const LEGEND_ROW_PX: i32 = 28;
-const LEGEND_FONT: u32 = 15;
+const LEGEND_FONT: u32 = 14;
 
 /// Fills `root` white, writes `title` at the top and the `legend` entries in rows under it, and
 /// returns the area left for the plot. A legend outside the plot never hides data.
@@ -153,7 +153,8 @@ pub fn frame<DB: DrawingBackend>(
     root.fill(&WHITE).map_err(err)?;
     let below_title = root.titled(title, style.text(24)).map_err(err)?;
     let (width, _) = below_title.dim_in_pixel();
-    // Anchored at the top: plotters centres some glyphs (a full stop) one by one otherwise.
+    // An even size: plotters' bitmap text truncates each glyph's half-size offset, which lifts a
+    // full stop off the baseline at odd sizes.
     let text = style.text(LEGEND_FONT).pos(Pos::new(HPos::Left, VPos::Top));
     // Lay the entries out in rows that fit the width, each row centred.
     let mut rows: Vec<Vec<(i32, &(String, Mark))>> = vec![Vec::new()];
@@ -191,7 +192,7 @@ pub fn frame<DB: DrawingBackend>(
                 .draw_text(
                     label,
                     &text,
-                    (left + x + 28, y - LEGEND_FONT as i32 / 2 - 2),
+                    (left + x + 28, y - LEGEND_FONT as i32 / 2 + 3),
                 )
                 .map_err(err)?;
         }
@@ -232,7 +233,7 @@ pub fn draw_cdf<DB: DrawingBackend>(
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| format!("{v:.0}"))
         .axis_desc_style(style.text(18))
-        .label_style(style.text(15))
+        .label_style(style.text(14))
         .draw()
         .map_err(err)?;
     for (i, m) in MARKS_MIN.iter().enumerate() {
@@ -249,7 +250,7 @@ pub fn draw_cdf<DB: DrawingBackend>(
             .draw_series(std::iter::once(Text::new(
                 format!("{m:.0} {}", t.minutes_short),
                 (*m + 0.4, 8.0 + 6.0 * i as f64),
-                style.text(15).color(&GREY),
+                style.text(14).color(&GREY),
             )))
             .map_err(err)?;
     }
@@ -297,7 +298,7 @@ pub fn draw_layers<DB: DrawingBackend>(
         .y_label_formatter(&|v| format!("{v:.0}"))
         .light_line_style(TRANSPARENT)
         .axis_desc_style(style.text(18))
-        .label_style(style.text(15))
+        .label_style(style.text(14))
         .draw()
         .map_err(err)?;
     for (_, value, offset, colour) in series {
@@ -312,7 +313,7 @@ pub fn draw_layers<DB: DrawingBackend>(
             .map_err(err)?;
     }
     // Layer names under their pair of bars (the axis has no numeric labels).
-    let name_style = style.text(15).pos(Pos::new(HPos::Center, VPos::Top));
+    let name_style = style.text(14).pos(Pos::new(HPos::Center, VPos::Top));
     for (i, l) in layers.iter().enumerate() {
         let (x, y) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
         root.draw(&Text::new(

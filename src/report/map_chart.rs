@@ -295,7 +295,7 @@ fn draw_colour_scale<DB: DrawingBackend>(
     let (left, right) = (20, 44);
     area.draw_text(
         style.t.map_colour,
-        &style.text(15).pos(Pos::new(HPos::Left, VPos::Bottom)),
+        &style.text(14).pos(Pos::new(HPos::Left, VPos::Bottom)),
         (4, top - 16),
     )
     .map_err(err)?;

@@ -256,7 +256,7 @@ impl Drawing for SweepChart {
             .x_label_formatter(&x_label)
             .y_label_formatter(&|v| format!("{v:.0}"))
             .axis_desc_style(style.text(18))
-            .label_style(style.text(15))
+            .label_style(style.text(14))
             .draw()
             .map_err(err)?;
         for (i, s) in self.series.iter().enumerate() {
