@@ -44,7 +44,7 @@ fn one_thread_and_two_threads_give_identical_tables() {
     let (fa, fb) = (files(&a), files(&b));
     assert_eq!(
         fa.len(),
-        14,
+        15,
         "{:?}",
         fa.iter().map(|f| &f.0).collect::<Vec<_>>()
     );

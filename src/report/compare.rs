@@ -354,12 +354,7 @@ pub fn write_comparison(dirs: &[PathBuf], out: &Path, lang: Lang) -> anyhow::Res
         h.push_str(&html_table(&diff_header, &diff));
     }
     for a in &attributions {
-        let _ = writeln!(
-            h,
-            "<p class=\"attribution\">{}: {}</p>",
-            t.map_data,
-            page::escape(a)
-        );
+        h.push_str(&page::html_attribution(t, a));
     }
     h.push_str("</body>\n</html>\n");
 

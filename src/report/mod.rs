@@ -22,7 +22,7 @@ use crate::atomic_file;
 use crate::results::Summary;
 use crate::scenario::ScenarioFile;
 use anyhow::Context;
-use page::{escape, frame_rows, html_table, md_table, pct};
+use page::{frame_rows, html_table, md_table, pct};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use polars::prelude::*;
@@ -424,12 +424,7 @@ fn html_page(data: &RunData, t: &Labels, svgs: &[(ChartKind, String)]) -> String
         h.push_str(&html_table(&rows[0], &rows[1..]));
     }
     if let Some(a) = &data.attribution {
-        let _ = writeln!(
-            h,
-            "<p class=\"attribution\">{}: {}</p>",
-            t.map_data,
-            escape(a)
-        );
+        h.push_str(&page::html_attribution(t, a));
     }
     h.push_str(&page::html_end(t.parameters, &data.scenario_toml));
     h
@@ -465,12 +460,7 @@ fn markdown(data: &RunData, t: &Labels) -> String {
     if let Some(a) = &data.attribution {
         let _ = writeln!(m, "{}: {a}\n", t.map_data);
     }
-    let _ = write!(
-        m,
-        "## {}\n\n```toml\n{}\n```\n",
-        t.parameters,
-        data.scenario_toml.trim_end()
-    );
+    m.push_str(&page::md_parameters(t, &data.scenario_toml));
     m
 }
 

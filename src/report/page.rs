@@ -135,3 +135,21 @@ pub fn html_end(heading: &str, parameters: &str) -> String {
         escape(parameters)
     )
 }
+
+/// The map data's attribution as a paragraph.
+pub fn html_attribution(t: &Labels, attribution: &str) -> String {
+    format!(
+        "<p class=\"attribution\">{}: {}</p>\n",
+        t.map_data,
+        escape(attribution)
+    )
+}
+
+/// The parameters section of a Markdown page.
+pub fn md_parameters(t: &Labels, toml_text: &str) -> String {
+    format!(
+        "## {}\n\n```toml\n{}\n```\n",
+        t.parameters,
+        toml_text.trim_end()
+    )
+}

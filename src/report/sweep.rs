@@ -365,12 +365,7 @@ pub fn write_sweep_report(dir: &Path, lang: Lang) -> anyhow::Result<PathBuf> {
     h.push_str(&html_table(&header, &rows));
     let attribution = read_attribution(dir);
     if let Some(a) = &attribution {
-        let _ = writeln!(
-            h,
-            "<p class=\"attribution\">{}: {}</p>",
-            t.map_data,
-            page::escape(a)
-        );
+        h.push_str(&page::html_attribution(t, a));
     }
     h.push_str(&page::html_end(t.parameters, &experiment_text));
 
@@ -386,12 +381,8 @@ pub fn write_sweep_report(dir: &Path, lang: Lang) -> anyhow::Result<PathBuf> {
     if let Some(a) = &attribution {
         let _ = writeln!(m, "\n{}: {a}", t.map_data);
     }
-    let _ = write!(
-        m,
-        "\n## {}\n\n```toml\n{}\n```\n",
-        t.parameters,
-        experiment_text.trim_end()
-    );
+    m.push('\n');
+    m.push_str(&page::md_parameters(t, &experiment_text));
     atomic_file::write_str(&dir.join("report.md"), &m)?;
     let html = dir.join("report.html");
     atomic_file::write_str(&html, &h)?;
