@@ -111,6 +111,7 @@ pub fn html_start(t: &Labels, heading: &str) -> String {
          table {{ border-collapse: collapse; margin: 1em 0; display: block; overflow-x: auto; }}\n\
          th, td {{ border: 1px solid #bbb; padding: 4px 8px; text-align: right; }}\n\
          th {{ background: #eee; }}\n\
+         td {{ white-space: nowrap; }}\n\
          figure {{ margin: 1em 0; }}\n\
          figure svg {{ max-width: 100%; height: auto; }}\n\
          pre {{ background: #f6f6f6; padding: 1em; overflow-x: auto; }}\n\
