@@ -14,7 +14,7 @@ use patrolsim::map::{
     LoadOptions, MapInfo, RoadMap, apply_geojson_zones, load_map, source_key, write_geojson,
     write_map,
 };
-use patrolsim::report::write_report;
+use patrolsim::report::{Lang, write_comparison, write_report, write_sweep_report};
 use patrolsim::routing::add_p_centre_kiosks;
 use patrolsim::scenario::{Scenario, ScenarioError};
 use patrolsim::sim::Model;
@@ -53,6 +53,9 @@ enum Command {
         /// Do not write the charts and report.html / report.md at the end.
         #[arg(long)]
         no_report: bool,
+        /// Language of the charts and report (zh needs a CJK font, e.g. fonts-noto-cjk).
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        lang: Lang,
     },
     /// Run every point of a sweep file's axes x its replications; write per-replication and
     /// per-point tables. Started again, it runs only the pairs without a saved result.
@@ -75,6 +78,12 @@ enum Command {
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Do not write the sweep chart and report.html / report.md at the end.
+        #[arg(long)]
+        no_report: bool,
+        /// Language of the charts and report (zh needs a CJK font, e.g. fonts-noto-cjk).
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        lang: Lang,
     },
     /// Gather the pair results of sweep shards and write the tables a single run would.
     #[command(after_help = "Example:\n  patrolsim merge sweep.toml out/shard-* -o out/merged")]
@@ -87,6 +96,12 @@ enum Command {
         /// Output folder; default: the sweep's output_dir, else outputs/<file stem>.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Do not write the sweep chart and report.html / report.md at the end.
+        #[arg(long)]
+        no_report: bool,
+        /// Language of the charts and report (zh needs a CJK font, e.g. fonts-noto-cjk).
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        lang: Lang,
     },
     /// Find the least value of a numeric key at which a promise holds (bisection, same calls
     /// for every value).
@@ -105,8 +120,28 @@ enum Command {
     /// (never runs the simulation).
     #[command(after_help = "Example:\n  patrolsim report outputs/default")]
     Report {
-        /// A run's output folder (with calls, units, summary.json and scenario.toml).
+        /// A run's output folder (with calls, units, summary.json and scenario.toml), or a
+        /// sweep's (with points and experiment.toml).
         output_dir: PathBuf,
+        /// Language of the charts and report (zh needs a CJK font, e.g. fonts-noto-cjk).
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        lang: Lang,
+    },
+    /// Compare two or more finished runs side by side (e.g. today's force and a proposal):
+    /// promises kept with 95 % intervals, response-time curves, the parameters that differ.
+    #[command(
+        after_help = "Example:\n  patrolsim compare outputs/today outputs/proposal -o outputs/compare"
+    )]
+    Compare {
+        /// The runs' output folders (two or more).
+        #[arg(required = true, num_args = 2..)]
+        runs: Vec<PathBuf>,
+        /// Folder for the comparison's chart and report.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Language of the charts and report (zh needs a CJK font, e.g. fonts-noto-cjk).
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        lang: Lang,
     },
     /// Fit a scenario's demand to a history of calls: rates by hour and weekday, zone shares,
     /// type mix, log-normal on-scene times; writes demand.toml and the hourly profile chart.
@@ -237,11 +272,20 @@ fn set_threads(threads: Option<usize>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes a whole sweep's tables into `dir` and prints its points.
-fn write_and_show(sweep: &Sweep, pairs: &[PairResult], dir: &Path) -> anyhow::Result<()> {
+/// Writes a whole sweep's tables into `dir`, prints its points and, unless `report` is none,
+/// writes its report in that language.
+fn write_and_show(
+    sweep: &Sweep,
+    pairs: &[PairResult],
+    dir: &Path,
+    report: Option<Lang>,
+) -> anyhow::Result<()> {
     let figures = write_sweep(sweep, pairs, dir)?;
     print!("{}", points_text(sweep, &figures));
     println!("tables in {}", dir.display());
+    if let Some(lang) = report {
+        println!("report: {}", write_sweep_report(dir, lang)?.display());
+    }
     Ok(())
 }
 
@@ -348,6 +392,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             replications,
             threads,
             no_report,
+            lang,
         } => {
             let mut scenario = load(scenario.as_deref())?;
             if let Some(r) = replications {
@@ -380,7 +425,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 dir.display()
             );
             if !no_report {
-                println!("report: {}", write_report(&dir)?.display());
+                println!("report: {}", write_report(&dir, lang)?.display());
             }
             Ok(())
         }
@@ -389,6 +434,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             output,
             shard,
             threads,
+            no_report,
+            lang,
         } => {
             let shard = shard.as_deref().map(Shard::parse).transpose()?;
             set_threads(threads)?; // before anything uses rayon's pool
@@ -412,18 +459,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 return Ok(());
             }
             let pairs = gather(&sweep, std::slice::from_ref(&dir))?;
-            write_and_show(&sweep, &pairs, &dir)
+            write_and_show(&sweep, &pairs, &dir, (!no_report).then_some(lang))
         }
         Command::Merge {
             sweep,
             shards,
             output,
+            no_report,
+            lang,
         } => {
             let sweep = Sweep::plan(Experiment::load(&sweep)?)?;
             let dir = output.unwrap_or_else(|| sweep.experiment.output_dir.clone());
             let pairs = gather(&sweep, &shards)?;
             println!("merged {} pairs from {} folders", pairs.len(), shards.len());
-            write_and_show(&sweep, &pairs, &dir)
+            write_and_show(&sweep, &pairs, &dir, (!no_report).then_some(lang))
         }
         Command::Search {
             file,
@@ -439,8 +488,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("table in {}", dir.display());
             Ok(())
         }
-        Command::Report { output_dir } => {
-            println!("report: {}", write_report(&output_dir)?.display());
+        Command::Report { output_dir, lang } => {
+            // A sweep folder has its points table; a run folder its calls.
+            let html = if output_dir.join("points.parquet").exists() {
+                write_sweep_report(&output_dir, lang)?
+            } else {
+                write_report(&output_dir, lang)?
+            };
+            println!("report: {}", html.display());
+            Ok(())
+        }
+        Command::Compare { runs, output, lang } => {
+            println!(
+                "report: {}",
+                write_comparison(&runs, &output, lang)?.display()
+            );
             Ok(())
         }
         Command::Check { scenario } => {

@@ -44,7 +44,7 @@ fn one_thread_and_two_threads_give_identical_tables() {
     let (fa, fb) = (files(&a), files(&b));
     assert_eq!(
         fa.len(),
-        16, // with the default scenario's sealing table
+        17, // with the default scenario's sealing table and the map copy
         "{:?}",
         fa.iter().map(|f| &f.0).collect::<Vec<_>>()
     );

@@ -37,6 +37,10 @@ use std::path::Path;
 /// when the map has one.
 pub const ATTRIBUTION_FILE: &str = "ATTRIBUTION.txt";
 
+/// The copy of the run's map (a `.pmap` file) a run writes, so its report can draw the map
+/// without the scenario's map sources.
+pub const MAP_FILE: &str = "map.pmap";
+
 /// Everything a run of a scenario produced.
 pub struct RunOutput {
     pub replications: Vec<ReplicationOutput>,
@@ -94,7 +98,7 @@ pub fn run_replications(model: &Model) -> RunOutput {
 }
 
 /// Writes the tables of `run` into `dir`: calls, units and summary as Parquet and CSV, the
-/// summary as JSON, the assignments, and the scenario text. Each file appears whole or not at all.
+/// summary as JSON, the assignments, the map copy and the scenario text. Each file appears whole or not at all.
 pub fn write_run(model: &Model, run: &RunOutput, dir: &Path) -> anyhow::Result<()> {
     let scenario = &model.scenario;
     let calls = run.concat(|o| &o.calls);
@@ -122,5 +126,6 @@ pub fn write_run(model: &Model, run: &RunOutput, dir: &Path) -> anyhow::Result<(
     if let Some(a) = &scenario.map.attribution {
         atomic_file::write_str(&dir.join(ATTRIBUTION_FILE), &format!("{a}\n"))?;
     }
+    crate::map::write_binary_map(&scenario.map, None, &dir.join(MAP_FILE))?;
     atomic_file::write_str(&dir.join("scenario.toml"), &scenario.source_toml)
 }

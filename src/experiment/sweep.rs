@@ -467,8 +467,8 @@ pub fn points_table(sweep: &Sweep, figures: &[PointFigures]) -> PolarsResult<Dat
     DataFrame::new_infer_height(columns)
 }
 
-/// Writes the sweep's tables into `dir`: `replications` and `points` as Parquet and CSV, and
-/// the experiment file as `experiment.toml`. Returns the point figures.
+/// Writes the sweep's tables into `dir`: `replications` and `points` as Parquet and CSV, the
+/// experiment file as `experiment.toml`, and the map data's attribution if it has one. Returns the point figures.
 pub fn write_sweep(
     sweep: &Sweep,
     pairs: &[PairResult],
@@ -478,6 +478,13 @@ pub fn write_sweep(
     write_table(&mut replications_table(sweep, pairs)?, dir, "replications")?;
     write_table(&mut points_table(sweep, &figures)?, dir, "points")?;
     atomic_file::write_str(&dir.join("experiment.toml"), &sweep.experiment.text)?;
+    if let Some(a) = sweep
+        .points
+        .first()
+        .and_then(|p| p.model.scenario.map.attribution.as_ref())
+    {
+        atomic_file::write_str(&dir.join(super::ATTRIBUTION_FILE), &format!("{a}\n"))?;
+    }
     Ok(figures)
 }
 

@@ -16,8 +16,7 @@
 use super::{CallHistory, HistorySpec, import_history};
 use crate::atomic_file;
 use crate::map::RoadMap;
-use crate::report::{CHART_SIZE, register_fonts};
-use anyhow::Context;
+use crate::report::{self, Drawing, Lang, Style, chart_err};
 use chrono::{Datelike, NaiveDate, Timelike};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -270,23 +269,28 @@ impl Calibration {
     /// Writes `demand.toml` (the fragment) and `hourly-profile.png` / `.svg` into `dir`.
     pub fn write(&self, dir: &Path) -> anyhow::Result<()> {
         atomic_file::write_str(&dir.join("demand.toml"), &self.fragment_toml())?;
-        register_fonts();
-        let mut svg = String::new();
-        draw_hourly(
-            &SVGBackend::with_string(&mut svg, CHART_SIZE).into_drawing_area(),
-            self,
+        let style = report::style(Lang::En)?;
+        report::render(
+            &HourlyProfile(self),
+            "hourly-profile",
+            report::CHART_SIZE,
+            style,
+            dir,
         )?;
-        atomic_file::write_str(&dir.join("hourly-profile.svg"), &svg)?;
-        // The bitmap backend writes the file itself: draw to a hidden name, then rename.
-        let (tmp, png) = (
-            dir.join(".hourly-profile.tmp.png"),
-            dir.join("hourly-profile.png"),
-        );
-        draw_hourly(
-            &BitMapBackend::new(&tmp, CHART_SIZE).into_drawing_area(),
-            self,
-        )?;
-        std::fs::rename(&tmp, &png).with_context(|| format!("cannot write {}", png.display()))
+        Ok(())
+    }
+}
+
+/// The observed vs fitted hourly profile, as a report chart.
+struct HourlyProfile<'a>(&'a Calibration);
+
+impl Drawing for HourlyProfile<'_> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        _style: Style,
+    ) -> anyhow::Result<()> {
+        draw_hourly(area, self.0)
     }
 }
 
@@ -409,10 +413,6 @@ fn ln_gamma(x: f64) -> f64 {
         .enumerate()
         .fold(G[0], |s, (i, g)| s + g / (x + i as f64 + 1.0));
     0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + sum.ln()
-}
-
-fn chart_err<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> anyhow::Error {
-    anyhow::anyhow!("drawing the hourly profile chart: {e}")
 }
 
 /// Observed calls per hour (mean of the daily counts, with its 95 % interval from the counts'

@@ -1,17 +1,29 @@
 //! Reports: charts (PNG and SVG) and a self-contained report.html / report.md made from the
-//! tables a finished run wrote into its output folder.
+//! files a finished run, sweep or set of runs wrote into their output folders.
 //!
-//! Architecture invariant: the report never runs the engine. It reads only the run folder
-//! (calls, units, summary.json, staffing, scenario.toml), so `patrolsim report DIR` works on any
-//! run folder, old or new.
+//! Architecture invariant: the report never runs the engine. It reads only output folders
+//! (calls, units, on_duty, summary.json, staffing, scenario.toml, the map copy; a sweep's
+//! points table and experiment.toml), so `patrolsim report DIR` works on any finished folder.
 
 mod charts;
+mod compare;
+mod labels;
+mod map_chart;
+mod page;
+mod sweep;
 
-pub use charts::{Cdf, LayerBars, SIZE as CHART_SIZE, register_fonts};
+pub(crate) use charts::err as chart_err;
+pub use charts::{Cdf, Hourly, HourlyPromise, LayerBars, SIZE as CHART_SIZE, Style};
+pub use compare::write_comparison;
+pub use labels::{EN, Labels, Lang, ZH};
+pub use map_chart::MapFigures;
+pub use sweep::write_sweep_report;
 
 use crate::atomic_file;
 use crate::results::Summary;
+use crate::scenario::ScenarioFile;
 use anyhow::Context;
+use page::{frame_rows, html_table, md_table, pct};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use polars::prelude::*;
@@ -23,8 +35,16 @@ use std::path::{Path, PathBuf};
 pub struct RunData {
     /// Response-time CDF per priority, ascending priority.
     pub cdfs: Vec<Cdf>,
+    /// Response-time CDF of all calls.
+    pub cdf_all: Cdf,
+    /// Calls, crews and promises by hour of day.
+    pub hourly: Hourly,
+    /// The map with mean response per node, if the run folder holds the map.
+    pub map: Option<MapFigures>,
     /// Crew time shares per layer, in first-seen order.
     pub layers: Vec<LayerBars>,
+    /// One summary per replication, from summary.json.
+    pub replications: Vec<Summary>,
     /// The pooled summary from summary.json.
     pub pooled: Summary,
     /// The scenario text the run used.
@@ -35,7 +55,7 @@ pub struct RunData {
     pub attribution: Option<String>,
 }
 
-fn read_parquet(dir: &Path, stem: &str) -> anyhow::Result<DataFrame> {
+pub(crate) fn read_parquet(dir: &Path, stem: &str) -> anyhow::Result<DataFrame> {
     let path = dir.join(format!("{stem}.parquet"));
     let file = File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
     ParquetReader::new(file)
@@ -44,9 +64,108 @@ fn read_parquet(dir: &Path, stem: &str) -> anyhow::Result<DataFrame> {
         .with_context(|| format!("cannot read {}", path.display()))
 }
 
+/// The attribution file of an output folder, if there is one.
+pub(crate) fn read_attribution(dir: &Path) -> Option<String> {
+    std::fs::read_to_string(dir.join(crate::experiment::ATTRIBUTION_FILE))
+        .ok()
+        .map(|a| a.trim().to_owned())
+}
+
+/// The label of a promise column of the calls table (`on_scene_5min`, ...).
+fn promise_label(column: &str, t: &Labels) -> String {
+    match column {
+        "on_scene_5min" => t.on_scene_5min.to_owned(),
+        "reinforcement_10min" => t.reinforcement_10min.to_owned(),
+        "cordon_30min" => t.cordon_30min.to_owned(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// Hours of the counted period [warmup, horizon) that fall in each hour of run `k`, as a
+/// fraction of an hour.
+fn counted_fraction(k: usize, warmup_s: f64, horizon_s: f64) -> f64 {
+    let (a, b) = (k as f64 * 3600.0, (k + 1) as f64 * 3600.0);
+    ((b.min(horizon_s) - a.max(warmup_s)) / 3600.0).max(0.0)
+}
+
+impl Hourly {
+    /// Averages by hour of day over the counted period and the replications: calls from the
+    /// calls table, crews from the on-duty table, and each boolean promise column's share.
+    fn read(
+        calls: &DataFrame,
+        on_duty: &DataFrame,
+        scenario: &ScenarioFile,
+        replications: usize,
+        t: &Labels,
+    ) -> anyhow::Result<Hourly> {
+        let warmup_s = scenario.warmup_hours * 3600.0;
+        let horizon_s = warmup_s + scenario.days * 86_400.0;
+        let hours_of_run = (horizon_s / 3600.0).ceil() as usize;
+        let mut exposure = [0.0; 24];
+        for k in 0..hours_of_run {
+            exposure[k % 24] += counted_fraction(k, warmup_s, horizon_s);
+        }
+        let hour_of = |s: f64| ((s / 3600.0).floor() as i64).rem_euclid(24) as usize;
+        let call_hours: Vec<usize> = calls
+            .column("call_s")?
+            .f64()?
+            .iter()
+            .map(|s| hour_of(s.unwrap_or(0.0)))
+            .collect();
+        let mut counts = [0.0; 24];
+        for &h in &call_hours {
+            counts[h] += 1.0;
+        }
+        let per_hour = |total: [f64; 24], per: f64| {
+            std::array::from_fn(|h| {
+                if exposure[h] > 0.0 {
+                    total[h] / (exposure[h] * per)
+                } else {
+                    0.0
+                }
+            })
+        };
+        let calls_per_hour = per_hour(counts, replications.max(1) as f64);
+
+        let mut crews_total = [0.0; 24];
+        let run_hours = on_duty.column("hour_of_run")?.u32()?;
+        let crews = on_duty.column("crews_on_duty")?.u32()?;
+        for (k, c) in run_hours.iter().zip(crews.iter()) {
+            let k = k.unwrap_or(0) as usize;
+            crews_total[k % 24] +=
+                f64::from(c.unwrap_or(0)) * counted_fraction(k, warmup_s, horizon_s);
+        }
+        let crews_on_duty = per_hour(crews_total, 1.0);
+
+        let mut promises = Vec::new();
+        for column in calls.columns() {
+            let Ok(met) = column.bool() else { continue };
+            if !column.name().ends_with("min") {
+                continue;
+            }
+            let mut tally = [(0.0, 0.0); 24];
+            for (&h, m) in call_hours.iter().zip(met.iter()) {
+                if let Some(m) = m {
+                    tally[h].0 += f64::from(u8::from(m));
+                    tally[h].1 += 1.0;
+                }
+            }
+            promises.push(HourlyPromise {
+                label: promise_label(column.name(), t),
+                shares: tally.map(|(m, n)| (n > 0.0).then(|| m / n)),
+            });
+        }
+        Ok(Hourly {
+            calls: calls_per_hour,
+            crews: crews_on_duty,
+            promises,
+        })
+    }
+}
+
 impl RunData {
     /// Reads the tables of the run folder `dir`.
-    pub fn read(dir: &Path) -> anyhow::Result<RunData> {
+    pub fn read(dir: &Path, t: &Labels) -> anyhow::Result<RunData> {
         let calls = read_parquet(dir, "calls")?;
         let priorities = calls.column("priority")?.u32()?;
         let responses = calls.column("response_s")?.f64()?;
@@ -54,6 +173,7 @@ impl RunData {
         for (p, r) in priorities.iter().zip(responses.iter()) {
             by_priority.entry(p.unwrap_or(0)).or_default().push(r);
         }
+        let cdf_all = Cdf::of(0, &responses.iter().collect::<Vec<_>>());
         let cdfs = by_priority
             .into_iter()
             .map(|(p, r)| Cdf::of(p, &r))
@@ -90,18 +210,27 @@ impl RunData {
             .collect();
 
         let summary_path = dir.join("summary.json");
-        let summaries: Vec<Summary> = serde_json::from_reader(
+        let mut replications: Vec<Summary> = serde_json::from_reader(
             File::open(&summary_path)
                 .with_context(|| format!("cannot open {}", summary_path.display()))?,
         )
         .with_context(|| format!("cannot read {}", summary_path.display()))?;
-        let pooled = summaries
-            .into_iter()
-            .last()
+        let pooled = replications
+            .pop()
             .context("summary.json holds no summary")?;
         let scenario_path = dir.join("scenario.toml");
         let scenario_toml = std::fs::read_to_string(&scenario_path)
             .with_context(|| format!("cannot read {}", scenario_path.display()))?;
+        let scenario: ScenarioFile = toml::from_str(&scenario_toml)
+            .with_context(|| format!("cannot read {}", scenario_path.display()))?;
+        let hourly = Hourly::read(
+            &calls,
+            &read_parquet(dir, "on_duty")?,
+            &scenario,
+            replications.len(),
+            t,
+        )?;
+        let map = MapFigures::read(dir, &calls)?;
         let staffing_path = dir.join("staffing.csv");
         let staffing = if staffing_path.exists() {
             Some(
@@ -115,272 +244,273 @@ impl RunData {
         } else {
             None
         };
-        let attribution = std::fs::read_to_string(dir.join(crate::experiment::ATTRIBUTION_FILE))
-            .ok()
-            .map(|a| a.trim().to_owned());
         Ok(RunData {
             cdfs,
+            cdf_all,
+            hourly,
+            map,
             layers,
+            replications,
             pooled,
             scenario_toml,
             staffing,
-            attribution,
+            attribution: read_attribution(dir),
         })
+    }
+
+    /// The charts this run's data can draw, in report order (the map needs the map copy).
+    pub fn charts(&self) -> Vec<ChartKind> {
+        ChartKind::ALL
+            .into_iter()
+            .filter(|k| *k != ChartKind::Map || self.map.is_some())
+            .collect()
+    }
+
+    /// The scenario's name, from its parameters.
+    pub fn name(&self) -> String {
+        toml::from_str::<toml::Table>(&self.scenario_toml)
+            .ok()
+            .and_then(|t| t.get("name")?.as_str().map(str::to_owned))
+            .unwrap_or_else(|| "scenario".to_owned())
     }
 }
 
-/// The charts of a report.
+/// The charts of a run's report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChartKind {
     /// Response-time CDF per priority.
     ResponseCdf,
+    /// Calls, crews on duty and promises kept by hour of day.
+    Hourly,
+    /// Roads coloured by mean response, with posts and checkpoints.
+    Map,
     /// Utilisation and street presence per layer.
     Crews,
 }
 
 impl ChartKind {
     /// Every chart, in report order.
-    pub const ALL: [ChartKind; 2] = [ChartKind::ResponseCdf, ChartKind::Crews];
+    pub const ALL: [ChartKind; 4] = [
+        ChartKind::ResponseCdf,
+        ChartKind::Hourly,
+        ChartKind::Map,
+        ChartKind::Crews,
+    ];
 
     /// File stem of the chart's PNG and SVG.
     pub fn stem(self) -> &'static str {
         match self {
             ChartKind::ResponseCdf => "chart_response_cdf",
+            ChartKind::Hourly => "chart_by_hour",
+            ChartKind::Map => "chart_map",
             ChartKind::Crews => "chart_crews",
         }
     }
 
     /// Section heading in the report.
-    pub fn heading(self) -> &'static str {
+    pub fn heading(self, t: &Labels) -> &'static str {
         match self {
-            ChartKind::ResponseCdf => "Response times",
-            ChartKind::Crews => "Crews",
+            ChartKind::ResponseCdf => t.cdf_heading,
+            ChartKind::Hourly => t.hourly_heading,
+            ChartKind::Map => t.map_heading,
+            ChartKind::Crews => t.crews_heading,
         }
     }
 
-    fn draw<DB: DrawingBackend>(
-        self,
-        data: &RunData,
-        area: &DrawingArea<DB, Shift>,
-    ) -> anyhow::Result<()> {
+    fn size(self) -> (u32, u32) {
         match self {
-            ChartKind::ResponseCdf => charts::draw_cdf(area, &data.cdfs),
-            ChartKind::Crews => charts::draw_layers(area, &data.layers),
+            ChartKind::Hourly => charts::HOURLY_SIZE,
+            ChartKind::Map => map_chart::MAP_SIZE,
+            ChartKind::ResponseCdf | ChartKind::Crews => charts::SIZE,
         }
-    }
-
-    /// Draws the chart as `<stem>.svg` and `<stem>.png` in `dir`; returns the SVG text.
-    fn render(self, data: &RunData, dir: &Path) -> anyhow::Result<String> {
-        let mut svg = String::new();
-        self.draw(
-            data,
-            &SVGBackend::with_string(&mut svg, charts::SIZE).into_drawing_area(),
-        )?;
-        atomic_file::write_str(&dir.join(format!("{}.svg", self.stem())), &svg)?;
-        // The bitmap backend writes the file itself: draw to a hidden name, then rename.
-        let png = dir.join(format!("{}.png", self.stem()));
-        let tmp = dir.join(format!(".{}.tmp.png", self.stem()));
-        self.draw(
-            data,
-            &BitMapBackend::new(&tmp, charts::SIZE).into_drawing_area(),
-        )?;
-        std::fs::rename(&tmp, &png).with_context(|| format!("cannot write {}", png.display()))?;
-        Ok(svg)
     }
 }
 
-/// Writes the charts, report.html and report.md of the run folder `dir` into it. Returns the
-/// path of report.html.
-pub fn write_report(dir: &Path) -> anyhow::Result<PathBuf> {
-    charts::register_fonts();
-    let data = RunData::read(dir)?;
-    let mut svgs = Vec::new();
-    for kind in ChartKind::ALL {
-        svgs.push((kind, kind.render(&data, dir)?));
+/// Something drawn as a chart, to any plotters backend.
+pub(crate) trait Drawing {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        style: Style,
+    ) -> anyhow::Result<()>;
+}
+
+/// One chart of a run's report.
+struct RunChart<'a>(ChartKind, &'a RunData);
+
+impl Drawing for RunChart<'_> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        style: Style,
+    ) -> anyhow::Result<()> {
+        let RunChart(kind, data) = self;
+        match kind {
+            ChartKind::ResponseCdf => charts::draw_cdf(area, style, &data.cdfs),
+            ChartKind::Hourly => charts::draw_hourly(area, style, &data.hourly),
+            ChartKind::Map => match &data.map {
+                Some(map) => map_chart::draw_map(area, style, map),
+                None => Ok(()),
+            },
+            ChartKind::Crews => charts::draw_layers(area, style, &data.layers),
+        }
     }
-    atomic_file::write_str(&dir.join("report.md"), &markdown(&data))?;
+}
+
+/// Draws `chart` as `<stem>.svg` and `<stem>.png` in `dir`; returns the SVG text.
+pub(crate) fn render(
+    chart: &impl Drawing,
+    stem: &str,
+    size: (u32, u32),
+    style: Style,
+    dir: &Path,
+) -> anyhow::Result<String> {
+    let mut svg = String::new();
+    chart.draw(
+        &SVGBackend::with_string(&mut svg, size).into_drawing_area(),
+        style,
+    )?;
+    atomic_file::write_str(&dir.join(format!("{stem}.svg")), &svg)?;
+    // The bitmap backend writes the file itself: draw to a hidden name, then rename.
+    let png = dir.join(format!("{stem}.png"));
+    let tmp = dir.join(format!(".{stem}.tmp.png"));
+    chart.draw(&BitMapBackend::new(&tmp, size).into_drawing_area(), style)?;
+    std::fs::rename(&tmp, &png).with_context(|| format!("cannot write {}", png.display()))?;
+    Ok(svg)
+}
+
+/// The style of a report in `lang`: its font (registered with plotters) and words.
+pub fn style(lang: Lang) -> anyhow::Result<Style> {
+    Ok(Style {
+        family: lang.font_family()?,
+        t: lang.labels(),
+    })
+}
+
+/// Writes the charts, report.html and report.md of the run folder `dir` into it, in `lang`.
+/// Returns the path of report.html.
+pub fn write_report(dir: &Path, lang: Lang) -> anyhow::Result<PathBuf> {
+    let style = style(lang)?;
+    let data = RunData::read(dir, style.t)?;
+    let mut svgs = Vec::new();
+    for kind in data.charts() {
+        let svg = render(&RunChart(kind, &data), kind.stem(), kind.size(), style, dir)?;
+        svgs.push((kind, svg));
+    }
+    atomic_file::write_str(&dir.join("report.md"), &markdown(&data, style.t))?;
     let html = dir.join("report.html");
-    atomic_file::write_str(&html, &html_page(&data, &svgs))?;
+    atomic_file::write_str(&html, &html_page(&data, style.t, &svgs))?;
     Ok(html)
 }
 
-fn pct(share: Option<f64>) -> String {
-    share.map_or_else(|| "–".to_owned(), |s| format!("{:.1} %", s * 100.0))
-}
-
-fn minutes(seconds: Option<f64>) -> String {
-    seconds.map_or_else(|| "–".to_owned(), |s| format!("{:.1}", s / 60.0))
-}
-
-/// Rows of the summary table: label, calls, 5-min share, 10-min share, mean and p90 minutes.
-fn summary_rows(data: &RunData) -> Vec<[String; 6]> {
-    let row = |label: String, f: &crate::results::CallFigures| {
-        [
-            label,
-            f.calls.to_string(),
-            pct(f.on_scene_5min_share),
-            pct(f.reinforcement_10min_share),
-            minutes(f.mean_response_s),
-            minutes(f.p90_response_s),
-        ]
-    };
-    let mut rows = vec![row("All calls".to_owned(), &data.pooled.all)];
-    for p in &data.pooled.by_priority {
-        rows.push(row(format!("Priority {}", p.priority), &p.figures));
-    }
-    rows
-}
-
-const SUMMARY_HEADER: [&str; 6] = [
-    "Calls",
-    "Count",
-    "First unit ≤ 5 min",
-    "All units ≤ 10 min",
-    "Mean response (min)",
-    "90th percentile (min)",
-];
-
-/// A data frame's cells as text, header first.
-fn frame_rows(df: &DataFrame) -> Vec<Vec<String>> {
-    let mut rows = vec![
-        df.get_column_names()
-            .iter()
-            .map(|n| n.to_string())
-            .collect::<Vec<_>>(),
-    ];
-    for i in 0..df.height() {
-        rows.push(
-            df.columns()
-                .iter()
-                .map(|c| match c.get(i) {
-                    Ok(AnyValue::Null) | Err(_) => String::new(),
-                    Ok(AnyValue::String(s)) => s.to_owned(),
-                    Ok(AnyValue::StringOwned(s)) => s.to_string(),
-                    Ok(AnyValue::Float64(v)) => format!("{v:.2}"),
-                    Ok(v) => v.to_string(),
-                })
-                .collect(),
-        );
-    }
-    rows
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-fn html_table<S: AsRef<str>>(header: &[S], rows: &[impl AsRef<[String]>]) -> String {
-    let mut t = String::from("<table>\n<tr>");
-    for h in header {
-        let _ = write!(t, "<th>{}</th>", escape(h.as_ref()));
-    }
-    t.push_str("</tr>\n");
-    for r in rows {
-        t.push_str("<tr>");
-        for c in r.as_ref() {
-            let _ = write!(t, "<td>{}</td>", escape(c));
-        }
-        t.push_str("</tr>\n");
-    }
-    t.push_str("</table>\n");
-    t
-}
-
-fn md_table<S: AsRef<str>>(header: &[S], rows: &[impl AsRef<[String]>]) -> String {
-    let line = |cells: Vec<&str>| format!("| {} |\n", cells.join(" | "));
-    let mut t = line(header.iter().map(AsRef::as_ref).collect());
-    t.push_str(&line(header.iter().map(|_| "---").collect()));
-    for r in rows {
-        t.push_str(&line(r.as_ref().iter().map(String::as_str).collect()));
-    }
-    t
-}
-
-fn scenario_name(data: &RunData) -> String {
-    toml::from_str::<toml::Table>(&data.scenario_toml)
-        .ok()
-        .and_then(|t| t.get("name")?.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "scenario".to_owned())
-}
-
-fn html_page(data: &RunData, svgs: &[(ChartKind, String)]) -> String {
-    let name = escape(&scenario_name(data));
-    let mut h = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <title>patrolsim report: {name}</title>\n<style>\n\
-         body {{ font-family: sans-serif; max-width: 960px; margin: 2em auto; color: #222; }}\n\
-         table {{ border-collapse: collapse; margin: 1em 0; display: block; overflow-x: auto; }}\n\
-         th, td {{ border: 1px solid #bbb; padding: 4px 8px; text-align: right; }}\n\
-         th {{ background: #eee; }}\n\
-         figure {{ margin: 1em 0; }}\n\
-         pre {{ background: #f6f6f6; padding: 1em; overflow-x: auto; }}\n\
-         </style>\n</head>\n<body>\n<h1>Response promises: {name}</h1>\n<h2>Summary</h2>\n"
-    );
-    h.push_str(&html_table(&SUMMARY_HEADER, &summary_rows(data)));
+fn html_page(data: &RunData, t: &Labels, svgs: &[(ChartKind, String)]) -> String {
+    let mut h = page::html_start(t, &format!("{}: {}", t.report_title, data.name()));
+    let _ = writeln!(h, "<h2>{}</h2>", t.summary);
+    h.push_str(&html_table(
+        &t.summary_header,
+        &page::summary_rows(&data.pooled, t),
+    ));
     let _ = writeln!(
         h,
-        "<p>Mean crew utilisation: {}.</p>",
+        "<p>{}: {}.</p>",
+        t.mean_utilisation,
         pct(Some(data.pooled.mean_utilisation))
     );
     for (kind, svg) in svgs {
-        let _ = write!(
-            h,
-            "<h2>{}</h2>\n<figure class=\"chart\" id=\"{}\">\n{svg}\n</figure>\n",
-            kind.heading(),
-            kind.stem()
-        );
+        h.push_str(&page::html_figure(kind.heading(t), kind.stem(), svg));
     }
     if let Some(staffing) = &data.staffing {
         let rows = frame_rows(staffing);
-        h.push_str("<h2>Staffing arithmetic</h2>\n");
+        let _ = writeln!(h, "<h2>{}</h2>", t.staffing);
         h.push_str(&html_table(&rows[0], &rows[1..]));
     }
     if let Some(a) = &data.attribution {
-        let _ = writeln!(h, "<p class=\"attribution\">Map data: {}</p>", escape(a));
+        h.push_str(&page::html_attribution(t, a));
     }
-    let _ = write!(
-        h,
-        "<h2>Scenario parameters</h2>\n<pre>{}</pre>\n</body>\n</html>\n",
-        escape(&data.scenario_toml)
-    );
+    h.push_str(&page::html_end(t.parameters, &data.scenario_toml));
     h
 }
 
-fn markdown(data: &RunData) -> String {
+fn markdown(data: &RunData, t: &Labels) -> String {
     let mut m = format!(
-        "# Response promises: {}\n\n## Summary\n\n",
-        scenario_name(data)
+        "# {}: {}\n\n## {}\n\n",
+        t.report_title,
+        data.name(),
+        t.summary
     );
-    m.push_str(&md_table(&SUMMARY_HEADER, &summary_rows(data)));
+    m.push_str(&md_table(
+        &t.summary_header,
+        &page::summary_rows(&data.pooled, t),
+    ));
     let _ = writeln!(
         m,
-        "\nMean crew utilisation: {}.\n",
+        "\n{}: {}.\n",
+        t.mean_utilisation,
         pct(Some(data.pooled.mean_utilisation))
     );
-    for kind in ChartKind::ALL {
-        let _ = writeln!(
-            m,
-            "## {}\n\n![{}]({}.png)\n",
-            kind.heading(),
-            kind.heading(),
-            kind.stem()
-        );
+    for kind in data.charts() {
+        let heading = kind.heading(t);
+        let _ = writeln!(m, "## {heading}\n\n![{heading}]({}.png)\n", kind.stem());
     }
     if let Some(staffing) = &data.staffing {
         let rows = frame_rows(staffing);
-        m.push_str("## Staffing arithmetic\n\n");
+        let _ = writeln!(m, "## {}\n", t.staffing);
         m.push_str(&md_table(&rows[0], &rows[1..]));
         m.push('\n');
     }
     if let Some(a) = &data.attribution {
-        let _ = writeln!(m, "Map data: {a}\n");
+        let _ = writeln!(m, "{}: {a}\n", t.map_data);
     }
-    let _ = write!(
-        m,
-        "## Scenario parameters\n\n```toml\n{}\n```\n",
-        data.scenario_toml.trim_end()
-    );
+    m.push_str(&page::md_parameters(t, &data.scenario_toml));
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hourly_figures_average_over_counted_days_and_replications() {
+        // tiny-grid: 3 days counted after a 2-hour warm-up, so every hour of day is counted
+        // three times.
+        let scenario: ScenarioFile =
+            toml::from_str(include_str!("../../tests/data/tiny-grid.toml")).unwrap();
+        assert_eq!(counted_fraction(1, 7200.0, 7200.0 + 3.0 * 86_400.0), 0.0);
+        assert_eq!(counted_fraction(2, 7200.0, 7200.0 + 3.0 * 86_400.0), 1.0);
+        // Six calls at 05:00-06:00 over two replications: one an hour; 4 of 6 on scene in
+        // 5 minutes; the one reinforcement call met.
+        let calls = DataFrame::new_infer_height(vec![
+            Column::new("call_s".into(), vec![5.0 * 3600.0 + 10.0; 6]),
+            Column::new(
+                "on_scene_5min".into(),
+                vec![true, true, false, true, false, true],
+            ),
+            Column::new(
+                "reinforcement_10min".into(),
+                vec![None, Some(true), None, None, None, None],
+            ),
+        ])
+        .unwrap();
+        let hours: Vec<u32> = (0..74).collect();
+        let on_duty = DataFrame::new_infer_height(vec![
+            Column::new("hour_of_run".into(), hours.clone()),
+            Column::new(
+                "crews_on_duty".into(),
+                hours
+                    .iter()
+                    .map(|h| if h % 24 < 12 { 4 } else { 2 })
+                    .collect::<Vec<u32>>(),
+            ),
+        ])
+        .unwrap();
+        let h = Hourly::read(&calls, &on_duty, &scenario, 2, &EN).unwrap();
+        assert_eq!(h.calls[5], 1.0);
+        assert_eq!(h.calls[6], 0.0);
+        assert_eq!((h.crews[0], h.crews[11], h.crews[12]), (4.0, 4.0, 2.0));
+        assert_eq!(h.promises.len(), 2);
+        assert_eq!(h.promises[0].label, EN.on_scene_5min);
+        assert_eq!(h.promises[0].shares[5], Some(4.0 / 6.0));
+        assert_eq!(h.promises[0].shares[4], None);
+        assert_eq!(h.promises[1].shares[5], Some(1.0));
+    }
 }
