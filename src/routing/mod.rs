@@ -2,20 +2,21 @@
 //!
 //! The engine asks three questions, through the [`TravelTimes`] trait: how long from a node to a
 //! node, which of a set of candidates reaches a target first, and which way a unit drives.
-//! [`Router`] answers them with Dijkstra's algorithm over a compact copy of the graph, in reusable
-//! buffers, so a query allocates nothing once the buffers have grown. A faster algorithm (tables,
-//! contraction hierarchies) can replace it behind the same trait without touching the engine.
+//! [`Router`] answers them by A* search with landmark lower bounds over a compact copy of the
+//! graph whose arc times are whole milliseconds, in reusable buffers, so a query allocates
+//! nothing once the buffers have grown and its times equal plain Dijkstra's bit for bit.
 //!
 //! Architecture invariant: routing knows nothing of units, incidents or time of day; a candidate
 //! is a key, a node and a lead time.
 
-mod dijkstra;
 mod graph;
+mod landmarks;
 mod placement;
+mod search;
 
-pub use dijkstra::Router;
 pub use graph::TravelGraph;
 pub use placement::{add_p_centre_kiosks, place_posts_p_centre};
+pub use search::Router;
 
 use crate::map::NodeId;
 

@@ -1,0 +1,292 @@
+//! Shortest paths by A* search with landmark lower bounds ("ALT": A*, landmarks, triangle
+//! inequality) over whole-millisecond arc times; without a bound it is Dijkstra's algorithm.
+//! Reusable buffers: a generation stamp marks which entries of the distance array belong to the
+//! current search, so nothing is cleared or allocated per query.
+//!
+//! The bounds are consistent (they come from exact distances by the triangle inequality), so a
+//! node's distance is final when it is settled, and integer times make every search, in
+//! whatever order it runs, find bit-identical times: equal to plain Dijkstra's.
+
+use super::graph::seconds;
+use super::{Candidate, Reached, TravelGraph, TravelTimes, Trip, Waypoint};
+use crate::map::NodeId;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+const NO_NODE: u32 = u32::MAX;
+
+/// The buffers of one search at a time, over graphs of a given size.
+pub(super) struct Search {
+    /// Search generation; an entry of the per-node arrays is valid when its stamp equals it.
+    generation: u32,
+    stamp: Vec<u32>,
+    dist_ms: Vec<u32>,
+    /// Lower bound on the remaining time from the node to the search's goal.
+    bound_ms: Vec<u32>,
+    length_m: Vec<f64>,
+    pred: Vec<NodeId>,
+    /// Min-heap of (distance plus bound, then the larger distance first, packed; node).
+    heap: BinaryHeap<Reverse<(u64, NodeId)>>,
+}
+
+/// Heap key: the estimate `f` first, then the larger distance `g` (deeper nodes first, which
+/// reaches the goal sooner among equal estimates; the times found do not depend on it).
+fn key(f: u32, g: u32) -> u64 {
+    (u64::from(f) << 32) | u64::from(u32::MAX - g)
+}
+
+impl Search {
+    /// Buffers for graphs of `nodes` nodes.
+    pub(super) fn new(nodes: usize) -> Self {
+        Search {
+            generation: 0,
+            stamp: vec![0; nodes],
+            dist_ms: vec![0; nodes],
+            bound_ms: vec![0; nodes],
+            length_m: vec![0.0; nodes],
+            pred: vec![NO_NODE; nodes],
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    /// Searches from `source` along the arcs (against them when `reverse`), settling nodes in
+    /// order of distance plus `bound` (a consistent lower bound on the time left), and calls
+    /// `settled(node, distance)` for each settled node until it returns true.
+    fn run(
+        &mut self,
+        graph: &TravelGraph,
+        source: NodeId,
+        reverse: bool,
+        bound: impl Fn(NodeId) -> u32,
+        mut settled: impl FnMut(NodeId, u32) -> bool,
+    ) {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            // The stamp wrapped: old stamps could look current again.
+            self.stamp.fill(0);
+            self.generation = 1;
+        }
+        let generation = self.generation;
+        self.heap.clear();
+        let s = source as usize;
+        self.stamp[s] = generation;
+        self.dist_ms[s] = 0;
+        self.bound_ms[s] = bound(source);
+        self.length_m[s] = 0.0;
+        self.pred[s] = NO_NODE;
+        self.heap.push(Reverse((key(self.bound_ms[s], 0), source)));
+        while let Some(Reverse((k, node))) = self.heap.pop() {
+            let g = u32::MAX - k as u32;
+            let i = node as usize;
+            if g > self.dist_ms[i] {
+                continue; // stale entry
+            }
+            if settled(node, g) {
+                return;
+            }
+            let arcs = if reverse {
+                graph.in_arcs(node)
+            } else {
+                graph.out_arcs(node)
+            };
+            let len = self.length_m[i];
+            for arc in arcs {
+                let o = arc.other as usize;
+                let ng = g.saturating_add(arc.travel_ms);
+                let fresh = self.stamp[o] != generation;
+                if fresh || ng < self.dist_ms[o] {
+                    if fresh {
+                        self.stamp[o] = generation;
+                        self.bound_ms[o] = bound(arc.other);
+                    }
+                    self.dist_ms[o] = ng;
+                    self.length_m[o] = len + arc.length_m;
+                    self.pred[o] = node;
+                    let f = ng.saturating_add(self.bound_ms[o]);
+                    self.heap.push(Reverse((key(f, ng), arc.other)));
+                }
+            }
+        }
+    }
+
+    /// Time from `source` to every node (to `source` from every node when `reverse`),
+    /// milliseconds, `u32::MAX` where unreachable, into `out`.
+    pub(super) fn tree(
+        &mut self,
+        graph: &TravelGraph,
+        source: NodeId,
+        reverse: bool,
+        out: &mut [u32],
+    ) {
+        out.fill(u32::MAX);
+        self.run(
+            graph,
+            source,
+            reverse,
+            |_| 0,
+            |node, d| {
+                out[node as usize] = d;
+                false
+            },
+        );
+    }
+}
+
+/// Shortest paths by A* with landmark bounds. One router per thread; the graph is shared.
+pub struct Router {
+    graph: Arc<TravelGraph>,
+    search: Search,
+    /// Landmark distances of the current target.
+    target_marks: Vec<u32>,
+    /// Candidates of a `nearest` query: lower bound on travel, key, index.
+    order: Vec<(f64, u32, u32)>,
+    /// Milliseconds per node for `times_from`.
+    tree_ms: Vec<u32>,
+}
+
+impl Router {
+    /// A router over `graph` with buffers sized for it.
+    pub fn new(graph: Arc<TravelGraph>) -> Self {
+        let n = graph.node_count();
+        Router {
+            graph,
+            search: Search::new(n),
+            target_marks: Vec::new(),
+            order: Vec::new(),
+            tree_ms: vec![0; n],
+        }
+    }
+
+    /// Travel time from `source` to every node (infinite where unreachable), into `out`.
+    pub fn times_from(&mut self, source: NodeId, out: &mut Vec<f64>) {
+        self.search
+            .tree(&self.graph, source, false, &mut self.tree_ms);
+        out.clear();
+        out.extend(self.tree_ms.iter().map(|&ms| {
+            if ms == u32::MAX {
+                f64::INFINITY
+            } else {
+                seconds(ms)
+            }
+        }));
+    }
+
+    /// Searches from `from` until the current target `to` (whose landmark distances are in
+    /// `target_marks`) is settled; returns its time in milliseconds, if reachable.
+    fn search_to(&mut self, from: NodeId, to: NodeId) -> Option<u32> {
+        let graph = &*self.graph;
+        let marks = &self.target_marks;
+        let mut found = None;
+        self.search.run(
+            graph,
+            from,
+            false,
+            |v| graph.landmarks.bound(v, marks),
+            |node, d| {
+                let done = node == to;
+                if done {
+                    found = Some(d);
+                }
+                done
+            },
+        );
+        found
+    }
+
+    /// The trip from `from` to the current target `to`.
+    fn trip_to_target(&mut self, from: NodeId, to: NodeId) -> Trip {
+        match self.search_to(from, to) {
+            Some(ms) => Trip {
+                travel_s: seconds(ms),
+                length_m: self.search.length_m[to as usize],
+            },
+            None => Trip {
+                travel_s: f64::INFINITY,
+                length_m: f64::INFINITY,
+            },
+        }
+    }
+}
+
+impl TravelTimes for Router {
+    fn trip(&mut self, from: NodeId, to: NodeId) -> Trip {
+        self.graph.landmarks.target(to, &mut self.target_marks);
+        self.trip_to_target(from, to)
+    }
+
+    /// Each candidate's lower bound (its lead plus the landmark bound) orders exact searches,
+    /// which stop once `k` candidates are strictly faster than the next bound.
+    fn nearest(
+        &mut self,
+        target: NodeId,
+        candidates: &[Candidate],
+        k: usize,
+        out: &mut Vec<Reached>,
+    ) {
+        out.clear();
+        if k == 0 || candidates.is_empty() {
+            return;
+        }
+        self.graph.landmarks.target(target, &mut self.target_marks);
+        self.order.clear();
+        for (i, c) in candidates.iter().enumerate() {
+            let bound = self.graph.landmarks.bound(c.node, &self.target_marks);
+            self.order
+                .push((c.lead_s + seconds(bound), c.key, i as u32));
+        }
+        self.order
+            .sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for j in 0..self.order.len() {
+            let (bound_s, _, i) = self.order[j];
+            // Every candidate left needs at least `bound_s`: stop once k are strictly better.
+            if out.len() == k && out[k - 1].travel_s < bound_s {
+                break;
+            }
+            let c = candidates[i as usize];
+            let trip = self.trip_to_target(c.node, target);
+            if trip.travel_s.is_finite() {
+                insert_ranked(
+                    out,
+                    k,
+                    Reached {
+                        key: c.key,
+                        travel_s: c.lead_s + trip.travel_s,
+                        length_m: trip.length_m,
+                    },
+                );
+            }
+        }
+    }
+
+    fn route(&mut self, from: NodeId, to: NodeId, out: &mut Vec<Waypoint>) {
+        out.clear();
+        self.graph.landmarks.target(to, &mut self.target_marks);
+        if self.search_to(from, to).is_none() {
+            return;
+        }
+        let s = &self.search;
+        let mut node = to;
+        while node != NO_NODE {
+            let i = node as usize;
+            out.push(Waypoint {
+                node,
+                at_s: seconds(s.dist_ms[i]),
+                from_start_m: s.length_m[i],
+            });
+            node = s.pred[i];
+        }
+        out.reverse();
+    }
+}
+
+/// Inserts `r` into the sorted list `out` (by time, then key), keeping at most `k`.
+fn insert_ranked(out: &mut Vec<Reached>, k: usize, r: Reached) {
+    let pos = out.partition_point(|x| (x.travel_s, x.key) < (r.travel_s, r.key));
+    if pos < k {
+        if out.len() == k {
+            out.pop();
+        }
+        out.insert(pos, r);
+    }
+}
