@@ -139,8 +139,9 @@ pub struct Router {
     search: Search,
     /// Landmark distances of the current target.
     target_marks: Vec<u32>,
-    /// Candidates of a `nearest` query: lower bound on travel, key, index.
-    order: Vec<(f64, u32, u32)>,
+    /// Candidates of a `nearest` query, least first: lower bound on travel (as
+    /// [`ordered_bits`]), key, index. Kept between queries as a vector.
+    order: Vec<Reverse<(u64, u32, u32)>>,
     /// Milliseconds per node for `times_from`.
     tree_ms: Vec<u32>,
 }
@@ -229,21 +230,23 @@ impl TravelTimes for Router {
             return;
         }
         self.graph.landmarks.target(target, &mut self.target_marks);
-        self.order.clear();
+        let mut order = std::mem::take(&mut self.order);
+        order.clear();
         for (i, c) in candidates.iter().enumerate() {
             let bound = self.graph.landmarks.bound(c.node, &self.target_marks);
-            self.order
-                .push((c.lead_s + seconds(bound), c.key, i as u32));
+            let bound_s = c.lead_s + seconds(bound);
+            order.push(Reverse((ordered_bits(bound_s), c.key, i as u32)));
         }
-        self.order
-            .sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        for j in 0..self.order.len() {
-            let (bound_s, _, i) = self.order[j];
-            // Every candidate left needs at least `bound_s`: stop once k are strictly better.
+        // Heapify in place (linear time, no allocation): usually only the first few are searched.
+        let mut order = BinaryHeap::from(order);
+        while let Some(Reverse((_, _, i))) = order.pop() {
+            let c = candidates[i as usize];
+            let bound_s =
+                c.lead_s + seconds(self.graph.landmarks.bound(c.node, &self.target_marks));
+            // Every candidate left needs at least this bound: stop once k are strictly better.
             if out.len() == k && out[k - 1].travel_s < bound_s {
                 break;
             }
-            let c = candidates[i as usize];
             let trip = self.trip_to_target(c.node, target);
             if trip.travel_s.is_finite() {
                 insert_ranked(
@@ -257,6 +260,7 @@ impl TravelTimes for Router {
                 );
             }
         }
+        self.order = order.into_vec();
     }
 
     fn route(&mut self, from: NodeId, to: NodeId, out: &mut Vec<Waypoint>) {
@@ -280,6 +284,16 @@ impl TravelTimes for Router {
     }
 }
 
+/// The bits of `x` as an unsigned number that orders like `x` (negative numbers included).
+fn ordered_bits(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
+}
+
 /// Inserts `r` into the sorted list `out` (by time, then key), keeping at most `k`.
 fn insert_ranked(out: &mut Vec<Reached>, k: usize, r: Reached) {
     let pos = out.partition_point(|x| (x.travel_s, x.key) < (r.travel_s, r.key));
@@ -288,5 +302,35 @@ fn insert_ranked(out: &mut Vec<Reached>, k: usize, r: Reached) {
             out.pop();
         }
         out.insert(pos, r);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ordered_bits;
+
+    #[test]
+    fn ordered_bits_order_like_the_numbers() {
+        let xs = [
+            -1e9,
+            -2.5,
+            -0.0,
+            0.0,
+            1e-300,
+            0.5,
+            20.0,
+            1e12,
+            f64::INFINITY,
+        ];
+        for w in xs.windows(2) {
+            assert!(
+                ordered_bits(w[0]) <= ordered_bits(w[1]),
+                "{} {}",
+                w[0],
+                w[1]
+            );
+        }
+        assert!(ordered_bits(-2.5) < ordered_bits(-1.0));
+        assert!(ordered_bits(1.0) < ordered_bits(1.5));
     }
 }
