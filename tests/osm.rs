@@ -427,7 +427,7 @@ fn bad_files_give_clear_errors() {
 /// ranks candidates exactly as their pairwise trips do (ties to the lowest key).
 #[test]
 fn router_equals_plain_dijkstra_on_osm_maps() {
-    use patrolsim::routing::{Candidate, Reached};
+    use patrolsim::routing::{Candidate, Reached, arc_ms};
     use petgraph::graph::NodeIndex;
     use rand::{RngExt, SeedableRng};
     for name in ["andorra.osm.pbf", "heidelberg.osm.pbf"] {
@@ -441,7 +441,7 @@ fn router_equals_plain_dijkstra_on_osm_maps() {
             // The router drives each segment in whole milliseconds, rounded once.
             let plain_ms =
                 petgraph::algo::dijkstra(&map.graph, NodeIndex::new(a as usize), Some(goal), |e| {
-                    (e.weight().travel_s(1.2) * 1000.0).round() as u64
+                    u64::from(arc_ms(e.weight().travel_s(1.2)))
                 })[&goal];
             let trip = router.trip(a, b);
             assert_eq!(

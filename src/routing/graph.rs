@@ -17,6 +17,12 @@ pub(super) struct Arc {
     pub length_m: f64,
 }
 
+/// An arc's travel time in whole milliseconds, at least 1 (so every fastest way strictly
+/// descends in time to its end). `as` saturates: a huge time becomes `u32::MAX`.
+pub fn arc_ms(travel_s: f64) -> u32 {
+    ((travel_s * 1000.0).round() as u32).max(1)
+}
+
 /// Milliseconds to seconds.
 pub(super) fn seconds(ms: u32) -> f64 {
     f64::from(ms) / 1000.0
@@ -46,8 +52,7 @@ impl TravelGraph {
                 (
                     e.source().index() as NodeId,
                     e.target().index() as NodeId,
-                    // `as` saturates: a non-finite or huge time becomes u32::MAX, never UB.
-                    (s.travel_s(speed_factor) * 1000.0).round() as u32,
+                    arc_ms(s.travel_s(speed_factor)),
                     s.length_m,
                 )
             })

@@ -14,7 +14,7 @@ mod landmarks;
 mod placement;
 mod search;
 
-pub use graph::TravelGraph;
+pub use graph::{TravelGraph, arc_ms};
 pub use placement::{add_p_centre_kiosks, place_posts_p_centre};
 pub use search::Router;
 
@@ -82,14 +82,19 @@ mod tests {
     use rand::{RngExt, SeedableRng};
     use std::sync::Arc;
 
-    fn grid_router(n: u32) -> Router {
+    /// Routers on an n × n grid: with a distance table, and by A* alone.
+    fn grid_routers(n: u32) -> [Router; 2] {
         let map = grid_map(&GridSpec {
             n,
             posts_per_side: 1,
             spacing_m: 200.0,
             speed_kmh: 36.0,
         });
-        Router::new(Arc::new(TravelGraph::new(&map, 1.0)))
+        let graph = Arc::new(TravelGraph::new(&map, 1.0));
+        [
+            Router::new(Arc::clone(&graph)),
+            Router::without_table(graph),
+        ]
     }
 
     fn manhattan_s(n: u32, a: NodeId, b: NodeId) -> f64 {
@@ -101,124 +106,128 @@ mod tests {
     #[test]
     fn grid_travel_equals_closed_form_on_random_pairs() {
         let n = 40;
-        let mut router = grid_router(n);
-        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(7);
-        for _ in 0..500 {
-            let a = rng.random_range(0..n * n);
-            let b = rng.random_range(0..n * n);
-            let trip = router.trip(a, b);
-            assert_eq!(trip.travel_s, manhattan_s(n, a, b), "{a} -> {b}");
-            assert_eq!(trip.length_m, 10.0 * trip.travel_s);
+        for mut router in grid_routers(n) {
+            let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(7);
+            for _ in 0..500 {
+                let a = rng.random_range(0..n * n);
+                let b = rng.random_range(0..n * n);
+                let trip = router.trip(a, b);
+                assert_eq!(trip.travel_s, manhattan_s(n, a, b), "{a} -> {b}");
+                assert_eq!(trip.length_m, 10.0 * trip.travel_s);
+            }
         }
     }
 
     #[test]
     fn route_times_and_lengths_add_up() {
         let n = 20;
-        let mut router = grid_router(n);
-        let mut route = Vec::new();
-        router.route(3, 17 * n + 11, &mut route);
-        assert_eq!(route.first().unwrap().node, 3);
-        assert_eq!(route.last().unwrap().node, 17 * n + 11);
-        assert_eq!(route.len(), 8 + 17 + 1);
-        for (i, w) in route.iter().enumerate() {
-            assert_eq!(w.at_s, 20.0 * i as f64);
-            assert_eq!(w.from_start_m, 200.0 * i as f64);
+        for mut router in grid_routers(n) {
+            let mut route = Vec::new();
+            router.route(3, 17 * n + 11, &mut route);
+            assert_eq!(route.first().unwrap().node, 3);
+            assert_eq!(route.last().unwrap().node, 17 * n + 11);
+            assert_eq!(route.len(), 8 + 17 + 1);
+            for (i, w) in route.iter().enumerate() {
+                assert_eq!(w.at_s, 20.0 * i as f64);
+                assert_eq!(w.from_start_m, 200.0 * i as f64);
+            }
         }
     }
 
     #[test]
     fn nearest_ranks_by_time_then_key() {
         let n = 30;
-        let mut router = grid_router(n);
-        let target = 15 * n + 15;
-        let candidates = [
-            Candidate {
-                key: 4,
-                node: 15 * n + 20,
-                lead_s: 0.0,
-            }, // 100 s
-            Candidate {
-                key: 2,
-                node: 20 * n + 15,
-                lead_s: 0.0,
-            }, // 100 s, lower key
-            Candidate {
-                key: 9,
-                node: 15 * n + 16,
-                lead_s: 90.0,
-            }, // 20 s + 90 s lead
-            Candidate {
-                key: 1,
-                node: 0,
-                lead_s: 0.0,
-            }, // 600 s
-            Candidate {
-                key: 7,
-                node: 15 * n + 17,
-                lead_s: 0.0,
-            }, // 40 s
-        ];
-        let mut out = Vec::new();
-        router.nearest(target, &candidates, 3, &mut out);
-        assert_eq!(
-            out,
-            vec![
-                Reached {
-                    key: 7,
-                    travel_s: 40.0,
-                    length_m: 400.0
-                },
-                Reached {
-                    key: 2,
-                    travel_s: 100.0,
-                    length_m: 1000.0
-                },
-                Reached {
+        for mut router in grid_routers(n) {
+            let target = 15 * n + 15;
+            let candidates = [
+                Candidate {
                     key: 4,
-                    travel_s: 100.0,
-                    length_m: 1000.0
-                },
-            ]
-        );
-        router.nearest(target, &candidates, 10, &mut out);
-        assert_eq!(out.len(), 5);
-        assert_eq!(out[3].key, 9);
-        assert_eq!(out[3].travel_s, 110.0);
-        assert_eq!(out[4].key, 1);
-        assert_eq!(out[4].travel_s, 600.0);
+                    node: 15 * n + 20,
+                    lead_s: 0.0,
+                }, // 100 s
+                Candidate {
+                    key: 2,
+                    node: 20 * n + 15,
+                    lead_s: 0.0,
+                }, // 100 s, lower key
+                Candidate {
+                    key: 9,
+                    node: 15 * n + 16,
+                    lead_s: 90.0,
+                }, // 20 s + 90 s lead
+                Candidate {
+                    key: 1,
+                    node: 0,
+                    lead_s: 0.0,
+                }, // 600 s
+                Candidate {
+                    key: 7,
+                    node: 15 * n + 17,
+                    lead_s: 0.0,
+                }, // 40 s
+            ];
+            let mut out = Vec::new();
+            router.nearest(target, &candidates, 3, &mut out);
+            assert_eq!(
+                out,
+                vec![
+                    Reached {
+                        key: 7,
+                        travel_s: 40.0,
+                        length_m: 400.0
+                    },
+                    Reached {
+                        key: 2,
+                        travel_s: 100.0,
+                        length_m: 1000.0
+                    },
+                    Reached {
+                        key: 4,
+                        travel_s: 100.0,
+                        length_m: 1000.0
+                    },
+                ]
+            );
+            router.nearest(target, &candidates, 10, &mut out);
+            assert_eq!(out.len(), 5);
+            assert_eq!(out[3].key, 9);
+            assert_eq!(out[3].travel_s, 110.0);
+            assert_eq!(out[4].key, 1);
+            assert_eq!(out[4].travel_s, 600.0);
+        }
     }
 
     #[test]
     fn random_nearest_agrees_with_pairwise_travel() {
         let n = 25;
-        let mut router = grid_router(n);
-        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(11);
-        let mut out = Vec::new();
-        for _ in 0..100 {
-            let target = rng.random_range(0..n * n);
-            let candidates: Vec<Candidate> = (0..12)
-                .map(|key| Candidate {
-                    key,
-                    node: rng.random_range(0..n * n),
-                    lead_s: f64::from(rng.random_range(0..5u32)) * 20.0,
-                })
-                .collect();
-            let mut expected: Vec<Reached> = candidates
-                .iter()
-                .map(|c| {
-                    let drive_s = manhattan_s(n, c.node, target);
-                    Reached {
-                        key: c.key,
-                        travel_s: c.lead_s + drive_s,
-                        length_m: 10.0 * drive_s,
-                    }
-                })
-                .collect();
-            expected.sort_by(|a, b| a.travel_s.total_cmp(&b.travel_s).then(a.key.cmp(&b.key)));
-            expected.truncate(4);
-            router.nearest(target, &candidates, 4, &mut out);
-            assert_eq!(out, expected);
+        for mut router in grid_routers(n) {
+            let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(11);
+            let mut out = Vec::new();
+            for _ in 0..100 {
+                let target = rng.random_range(0..n * n);
+                let candidates: Vec<Candidate> = (0..12)
+                    .map(|key| Candidate {
+                        key,
+                        node: rng.random_range(0..n * n),
+                        lead_s: f64::from(rng.random_range(0..5u32)) * 20.0,
+                    })
+                    .collect();
+                let mut expected: Vec<Reached> = candidates
+                    .iter()
+                    .map(|c| {
+                        let drive_s = manhattan_s(n, c.node, target);
+                        Reached {
+                            key: c.key,
+                            travel_s: c.lead_s + drive_s,
+                            length_m: 10.0 * drive_s,
+                        }
+                    })
+                    .collect();
+                expected.sort_by(|a, b| a.travel_s.total_cmp(&b.travel_s).then(a.key.cmp(&b.key)));
+                expected.truncate(4);
+                router.nearest(target, &candidates, 4, &mut out);
+                assert_eq!(out, expected);
+            }
         }
     }
 }

@@ -16,6 +16,50 @@ use std::sync::Arc;
 
 const NO_NODE: u32 = u32::MAX;
 
+/// Maps of at most this many nodes get a distance table: n² times of 4 bytes, at most 64 MiB
+/// per router, filled a row (one reverse tree) at a time as targets come up.
+const TABLE_MAX_NODES: usize = 4096;
+
+/// Travel times to targets, a row per target computed on first use: `ms[t·n + v]` is the time
+/// from `v` to `t` (`u32::MAX` when unreachable).
+struct Table {
+    done: Vec<bool>,
+    ms: Vec<u32>,
+}
+
+/// Walks a fastest way from `from` to `to` down the times to `to` in `row`, taking at each node
+/// its first arc that keeps on a fastest way (arc times are at least 1 ms, so it ends), and
+/// calls `visit(node, ms from start, metres from start)` at each node, both ends included.
+fn walk(
+    graph: &TravelGraph,
+    row: &[u32],
+    from: NodeId,
+    to: NodeId,
+    mut visit: impl FnMut(NodeId, u32, f64),
+) {
+    let total = row[from as usize];
+    let (mut node, mut length_m) = (from, 0.0);
+    visit(node, 0, 0.0);
+    while node != to {
+        let left = row[node as usize];
+        let arc = graph
+            .out_arcs(node)
+            .iter()
+            .find(|a| a.travel_ms.saturating_add(row[a.other as usize]) == left)
+            .expect("an exact time to the target has an arc that keeps it");
+        length_m += arc.length_m;
+        node = arc.other;
+        visit(node, total - row[node as usize], length_m);
+    }
+}
+
+/// Length of the fastest way `walk` takes from `from` to `to`, metres.
+fn walk_length(graph: &TravelGraph, row: &[u32], from: NodeId, to: NodeId) -> f64 {
+    let mut length_m = 0.0;
+    walk(graph, row, from, to, |_, _, m| length_m = m);
+    length_m
+}
+
 /// The buffers of one search at a time, over graphs of a given size.
 pub(super) struct Search {
     /// Search generation; an entry of the per-node arrays is valid when its stamp equals it.
@@ -133,10 +177,14 @@ impl Search {
     }
 }
 
-/// Shortest paths by A* with landmark bounds. One router per thread; the graph is shared.
+/// Shortest paths by a distance table on small maps, by A* with landmark bounds on larger ones.
+/// One router per thread; the graph is shared.
 pub struct Router {
     graph: Arc<TravelGraph>,
     search: Search,
+    table: Option<Table>,
+    /// Nodes of the candidates in a table `nearest`'s result, in its order.
+    picked: Vec<NodeId>,
     /// Landmark distances of the current target.
     target_marks: Vec<u32>,
     /// Candidates of a `nearest` query, least first: lower bound on travel (as
@@ -153,9 +201,24 @@ impl Router {
         Router {
             graph,
             search: Search::new(n),
+            table: (n <= TABLE_MAX_NODES).then(|| Table {
+                done: vec![false; n],
+                // Zeroed memory comes from the system untouched: rows cost when first used.
+                ms: vec![0; n * n],
+            }),
+            picked: Vec::new(),
             target_marks: Vec::new(),
             order: Vec::new(),
             tree_ms: vec![0; n],
+        }
+    }
+
+    /// A router that searches by A* even on a small map (to test one way against the other).
+    #[cfg(test)]
+    pub(super) fn without_table(graph: Arc<TravelGraph>) -> Self {
+        Router {
+            table: None,
+            ..Router::new(graph)
         }
     }
 
@@ -171,6 +234,61 @@ impl Router {
                 seconds(ms)
             }
         }));
+    }
+
+    /// The table row of times to `to`, computed now if it is new; `None` without a table.
+    fn row(&mut self, to: NodeId) -> Option<&[u32]> {
+        let table = self.table.as_mut()?;
+        let n = self.graph.node_count();
+        let t = to as usize;
+        let row = &mut table.ms[t * n..(t + 1) * n];
+        if !table.done[t] {
+            self.search.tree(&self.graph, to, true, row);
+            table.done[t] = true;
+        }
+        Some(row)
+    }
+
+    /// `nearest` by table lookups: every candidate's time, lengths walked for the chosen.
+    fn nearest_by_table(
+        &mut self,
+        target: NodeId,
+        candidates: &[Candidate],
+        k: usize,
+        out: &mut Vec<Reached>,
+    ) {
+        let mut picked = std::mem::take(&mut self.picked);
+        picked.clear();
+        let graph = Arc::clone(&self.graph);
+        let row = self.row(target).expect("called with a table");
+        for c in candidates {
+            let ms = row[c.node as usize];
+            if ms == u32::MAX {
+                continue;
+            }
+            let travel_s = c.lead_s + seconds(ms);
+            let pos = out.partition_point(|x| (x.travel_s, x.key) < (travel_s, c.key));
+            if pos < k {
+                if out.len() == k {
+                    out.pop();
+                    picked.pop();
+                }
+                // The length is walked below, for the chosen only.
+                out.insert(
+                    pos,
+                    Reached {
+                        key: c.key,
+                        travel_s,
+                        length_m: 0.0,
+                    },
+                );
+                picked.insert(pos, c.node);
+            }
+        }
+        for (r, &node) in out.iter_mut().zip(&picked) {
+            r.length_m = walk_length(&graph, row, node, target);
+        }
+        self.picked = picked;
     }
 
     /// Searches from `from` until the current target `to` (whose landmark distances are in
@@ -212,6 +330,21 @@ impl Router {
 
 impl TravelTimes for Router {
     fn trip(&mut self, from: NodeId, to: NodeId) -> Trip {
+        let graph = Arc::clone(&self.graph);
+        if let Some(row) = self.row(to) {
+            let ms = row[from as usize];
+            return if ms == u32::MAX {
+                Trip {
+                    travel_s: f64::INFINITY,
+                    length_m: f64::INFINITY,
+                }
+            } else {
+                Trip {
+                    travel_s: seconds(ms),
+                    length_m: walk_length(&graph, row, from, to),
+                }
+            };
+        }
         self.graph.landmarks.target(to, &mut self.target_marks);
         self.trip_to_target(from, to)
     }
@@ -228,6 +361,9 @@ impl TravelTimes for Router {
         out.clear();
         if k == 0 || candidates.is_empty() {
             return;
+        }
+        if self.table.is_some() {
+            return self.nearest_by_table(target, candidates, k, out);
         }
         self.graph.landmarks.target(target, &mut self.target_marks);
         let mut order = std::mem::take(&mut self.order);
@@ -265,6 +401,19 @@ impl TravelTimes for Router {
 
     fn route(&mut self, from: NodeId, to: NodeId, out: &mut Vec<Waypoint>) {
         out.clear();
+        let graph = Arc::clone(&self.graph);
+        if let Some(row) = self.row(to) {
+            if row[from as usize] != u32::MAX {
+                walk(&graph, row, from, to, |node, ms, m| {
+                    out.push(Waypoint {
+                        node,
+                        at_s: seconds(ms),
+                        from_start_m: m,
+                    });
+                });
+            }
+            return;
+        }
         self.graph.landmarks.target(to, &mut self.target_marks);
         if self.search_to(from, to).is_none() {
             return;
