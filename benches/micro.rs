@@ -1,20 +1,22 @@
 //! Micro-benchmarks on the benchmark grid (../shared/bench/SPEC.md), one core each: the event
 //! loop alone (one replication, nothing written), a routing query (`trip` between random
-//! nodes), and the nearest-available search (`nearest`, the first of every unit, from random
-//! scenes); then a sweep (`scenarios/sweep-example.toml`) on 1 and on 2 threads and the
+//! nodes), and the nearest-available search (`nearest`, the first of every unit at its post,
+//! from random scenes, with the posts as anchors as a run has them); then a sweep (`scenarios/sweep-example.toml`) on 1 and on 2 threads and the
 //! speed-up.
 //!
 //!     cargo bench --bench micro                    # bench-grid-small and bench-grid-city
 //!     cargo bench --bench micro -- bench-grid-large
 
 use patrolsim::experiment::{Experiment, Shard, Sweep, run_sweep};
-use patrolsim::routing::{Candidate, Router, TravelGraph, TravelTimes};
+use patrolsim::routing::{Anchors, Candidate, Router, TravelGraph, TravelTimes};
 use patrolsim::scenario::Scenario;
 use patrolsim::sim::Model;
 use rand::{RngExt, SeedableRng};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
+
+mod common;
 
 const QUERIES: usize = 20_000;
 
@@ -27,7 +29,11 @@ fn grid(name: &str) {
         scenario.emergency_speed_factor,
     ));
     let prep_ms = started.elapsed().as_secs_f64() * 1e3;
-    let mut router = Router::new(graph);
+    let homes: Vec<u32> = scenario.units.iter().map(|u| u.home).collect();
+    let started = Instant::now();
+    let anchors = Arc::new(Anchors::new(&graph, &homes));
+    let anchors_ms = started.elapsed().as_secs_f64() * 1e3;
+    let mut router = Router::with_anchors(graph, anchors);
     let n = scenario.map.node_count() as u32;
     let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(9);
     let pairs: Vec<(u32, u32)> = (0..QUERIES)
@@ -59,16 +65,18 @@ fn grid(name: &str) {
 
     let model = Model::new(scenario);
     let started = Instant::now();
+    let cpu_started = common::cpu_s().unwrap_or(f64::NAN);
     let output = model.run(0);
     let loop_s = started.elapsed().as_secs_f64();
+    let loop_cpu_s = common::cpu_s().unwrap_or(f64::NAN) - cpu_started;
     let calls = output.calls.len();
     println!(
-        "{name:<18} routing prep {prep_ms:>6.1} ms | trip {trip_us:>6.2} µs | nearest of {units} \
+        "{name:<18} routing prep {prep_ms:>6.1} ms + anchors {anchors_ms:>6.1} ms | trip {trip_us:>6.2} µs | nearest of {units} \
          {nearest_us:>6.2} µs | event loop {calls} calls in {loop_s:.2} s = {rate:.0} calls/s \
-         ({per_call:.2} µs a call)",
+         (CPU {loop_cpu_s:.2} s = {per_call:.2} µs a call)",
         units = candidates.len(),
         rate = calls as f64 / loop_s,
-        per_call = loop_s * 1e6 / calls as f64,
+        per_call = loop_cpu_s * 1e6 / calls as f64,
     );
 }
 
@@ -108,8 +116,9 @@ fn main() {
     let two = sweep_seconds(&sweep, 2);
     println!(
         "sweep-example      {pairs} (point, replication) pairs: 1 thread {one:.2} s, 2 threads \
-         {two:.2} s, speed-up {speed_up:.2}x",
+         {two:.2} s, speed-up {speed_up:.2}x; peak RSS {rss:.0} MiB",
         pairs = sweep.pairs().count(),
         speed_up = one / two,
+        rss = common::peak_rss_mib().unwrap_or(f64::NAN),
     );
 }

@@ -9,11 +9,13 @@
 //! Architecture invariant: routing knows nothing of units, incidents or time of day; a candidate
 //! is a key, a node and a lead time.
 
+mod anchors;
 mod graph;
 mod landmarks;
 mod placement;
 mod search;
 
+pub use anchors::Anchors;
 pub use graph::{TravelGraph, arc_ms};
 pub use placement::{add_p_centre_kiosks, place_posts_p_centre};
 pub use search::Router;
@@ -228,6 +230,54 @@ mod tests {
                 router.nearest(target, &candidates, 4, &mut out);
                 assert_eq!(out, expected);
             }
+        }
+    }
+
+    #[test]
+    fn anchors_give_the_same_answers_as_searching() {
+        // 70 × 70 nodes: over the table limit, so anchors are built and A* does the rest.
+        let n = 70;
+        let map = grid_map(&GridSpec {
+            n,
+            posts_per_side: 1,
+            spacing_m: 200.0,
+            speed_kmh: 36.0,
+        });
+        let graph = Arc::new(TravelGraph::new(&map, 1.0));
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(13);
+        let posts: Vec<NodeId> = (0..9).map(|_| rng.random_range(0..n * n)).collect();
+        let mut anchored =
+            Router::with_anchors(Arc::clone(&graph), Arc::new(Anchors::new(&graph, &posts)));
+        let mut plain = Router::without_table(graph);
+        let (mut a_out, mut p_out) = (Vec::new(), Vec::new());
+        for _ in 0..200 {
+            let post = posts[rng.random_range(0..posts.len())];
+            let other = rng.random_range(0..n * n);
+            for (from, to) in [(post, other), (other, post)] {
+                let trip = anchored.trip(from, to);
+                assert_eq!(trip.travel_s, manhattan_s(n, from, to));
+                assert_eq!(trip, plain.trip(from, to));
+                anchored.route(from, to, &mut a_out);
+                plain.route(from, to, &mut p_out);
+                assert_eq!(a_out.last(), p_out.last());
+                assert_eq!(a_out.len(), p_out.len());
+            }
+            let candidates: Vec<Candidate> = (0..12)
+                .map(|key| Candidate {
+                    key,
+                    node: if key % 2 == 0 {
+                        posts[rng.random_range(0..posts.len())]
+                    } else {
+                        rng.random_range(0..n * n)
+                    },
+                    lead_s: f64::from(rng.random_range(0..4u32)) * 20.0,
+                })
+                .collect();
+            let mut anchored_best = Vec::new();
+            let mut plain_best = Vec::new();
+            anchored.nearest(other, &candidates, 3, &mut anchored_best);
+            plain.nearest(other, &candidates, 3, &mut plain_best);
+            assert_eq!(anchored_best, plain_best);
         }
     }
 }

@@ -8,7 +8,7 @@
 //! whatever order it runs, find bit-identical times: equal to plain Dijkstra's.
 
 use super::graph::seconds;
-use super::{Candidate, Reached, TravelGraph, TravelTimes, Trip, Waypoint};
+use super::{Anchors, Candidate, Reached, TravelGraph, TravelTimes, Trip, Waypoint};
 use crate::map::NodeId;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -18,7 +18,7 @@ const NO_NODE: u32 = u32::MAX;
 
 /// Maps of at most this many nodes get a distance table: n² times of 4 bytes, at most 64 MiB
 /// per router, filled a row (one reverse tree) at a time as targets come up.
-const TABLE_MAX_NODES: usize = 4096;
+pub(super) const TABLE_MAX_NODES: usize = 4096;
 
 /// Travel times to targets, a row per target computed on first use: `ms[t·n + v]` is the time
 /// from `v` to `t` (`u32::MAX` when unreachable).
@@ -30,11 +30,12 @@ struct Table {
 /// Walks a fastest way from `from` to `to` down the times to `to` in `row`, taking at each node
 /// its first arc that keeps on a fastest way (arc times are at least 1 ms, so it ends), and
 /// calls `visit(node, ms from start, metres from start)` at each node, both ends included.
+/// With `reverse`, it walks against the arcs, `row` holding times from `to`.
 fn walk(
     graph: &TravelGraph,
     row: &[u32],
-    from: NodeId,
-    to: NodeId,
+    (from, to): (NodeId, NodeId),
+    reverse: bool,
     mut visit: impl FnMut(NodeId, u32, f64),
 ) {
     let total = row[from as usize];
@@ -42,8 +43,12 @@ fn walk(
     visit(node, 0, 0.0);
     while node != to {
         let left = row[node as usize];
-        let arc = graph
-            .out_arcs(node)
+        let arcs = if reverse {
+            graph.in_arcs(node)
+        } else {
+            graph.out_arcs(node)
+        };
+        let arc = arcs
             .iter()
             .find(|a| a.travel_ms.saturating_add(row[a.other as usize]) == left)
             .expect("an exact time to the target has an arc that keeps it");
@@ -53,11 +58,22 @@ fn walk(
     }
 }
 
-/// Length of the fastest way `walk` takes from `from` to `to`, metres.
-fn walk_length(graph: &TravelGraph, row: &[u32], from: NodeId, to: NodeId) -> f64 {
+/// The trip from `from` to `to` by `row`: times to `to`, or from `from` when `reverse`.
+fn trip_by_row(graph: &TravelGraph, row: &[u32], from: NodeId, to: NodeId, reverse: bool) -> Trip {
+    let ends = if reverse { (to, from) } else { (from, to) };
+    let ms = row[ends.0 as usize];
+    if ms == u32::MAX {
+        return Trip {
+            travel_s: f64::INFINITY,
+            length_m: f64::INFINITY,
+        };
+    }
     let mut length_m = 0.0;
-    walk(graph, row, from, to, |_, _, m| length_m = m);
-    length_m
+    walk(graph, row, ends, reverse, |_, _, m| length_m = m);
+    Trip {
+        travel_s: seconds(ms),
+        length_m,
+    }
 }
 
 /// The buffers of one search at a time, over graphs of a given size.
@@ -181,6 +197,7 @@ impl Search {
 /// One router per thread; the graph is shared.
 pub struct Router {
     graph: Arc<TravelGraph>,
+    anchors: Arc<Anchors>,
     search: Search,
     table: Option<Table>,
     /// Nodes of the candidates in a table `nearest`'s result, in its order.
@@ -197,9 +214,15 @@ pub struct Router {
 impl Router {
     /// A router over `graph` with buffers sized for it.
     pub fn new(graph: Arc<TravelGraph>) -> Self {
+        Router::with_anchors(graph, Arc::new(Anchors::default()))
+    }
+
+    /// A router over `graph` that looks trips to and from `anchors` up.
+    pub fn with_anchors(graph: Arc<TravelGraph>, anchors: Arc<Anchors>) -> Self {
         let n = graph.node_count();
         Router {
             graph,
+            anchors,
             search: Search::new(n),
             table: (n <= TABLE_MAX_NODES).then(|| Table {
                 done: vec![false; n],
@@ -249,6 +272,15 @@ impl Router {
         Some(row)
     }
 
+    /// A lower bound on the time from `node` to `target` (whose landmark row is in
+    /// `target_marks`): exact from an anchor.
+    fn bound(&self, node: NodeId, target: NodeId) -> u32 {
+        match self.anchors.from(node) {
+            Some(row) => row[target as usize],
+            None => self.graph.landmarks.bound(node, &self.target_marks),
+        }
+    }
+
     /// `nearest` by table lookups: every candidate's time, lengths walked for the chosen.
     fn nearest_by_table(
         &mut self,
@@ -286,7 +318,7 @@ impl Router {
             }
         }
         for (r, &node) in out.iter_mut().zip(&picked) {
-            r.length_m = walk_length(&graph, row, node, target);
+            r.length_m = trip_by_row(&graph, row, node, target, false).length_m;
         }
         self.picked = picked;
     }
@@ -332,25 +364,21 @@ impl TravelTimes for Router {
     fn trip(&mut self, from: NodeId, to: NodeId) -> Trip {
         let graph = Arc::clone(&self.graph);
         if let Some(row) = self.row(to) {
-            let ms = row[from as usize];
-            return if ms == u32::MAX {
-                Trip {
-                    travel_s: f64::INFINITY,
-                    length_m: f64::INFINITY,
-                }
-            } else {
-                Trip {
-                    travel_s: seconds(ms),
-                    length_m: walk_length(&graph, row, from, to),
-                }
-            };
+            return trip_by_row(&graph, row, from, to, false);
+        }
+        if let Some(row) = self.anchors.to(to) {
+            return trip_by_row(&graph, row, from, to, false);
+        }
+        if let Some(row) = self.anchors.from(from) {
+            return trip_by_row(&graph, row, from, to, true);
         }
         self.graph.landmarks.target(to, &mut self.target_marks);
         self.trip_to_target(from, to)
     }
 
-    /// Each candidate's lower bound (its lead plus the landmark bound) orders exact searches,
-    /// which stop once `k` candidates are strictly faster than the next bound.
+    /// Each candidate's lower bound (its lead plus the landmark bound, or its exact time when
+    /// it stands at an anchor) orders exact searches, which stop once `k` candidates are
+    /// strictly faster than the next bound.
     fn nearest(
         &mut self,
         target: NodeId,
@@ -369,8 +397,7 @@ impl TravelTimes for Router {
         let mut order = std::mem::take(&mut self.order);
         order.clear();
         for (i, c) in candidates.iter().enumerate() {
-            let bound = self.graph.landmarks.bound(c.node, &self.target_marks);
-            let bound_s = c.lead_s + seconds(bound);
+            let bound_s = c.lead_s + seconds(self.bound(c.node, target));
             order.push(Reverse((ordered_bits(bound_s), c.key, i as u32)));
         }
         // Heapify in place (linear time, no allocation): usually only the first few are searched.
@@ -383,7 +410,10 @@ impl TravelTimes for Router {
             if out.len() == k && out[k - 1].travel_s < bound_s {
                 break;
             }
-            let trip = self.trip_to_target(c.node, target);
+            let trip = match self.anchors.from(c.node) {
+                Some(row) => trip_by_row(&self.graph, row, c.node, target, true),
+                None => self.trip_to_target(c.node, target),
+            };
             if trip.travel_s.is_finite() {
                 insert_ranked(
                     out,
@@ -402,9 +432,10 @@ impl TravelTimes for Router {
     fn route(&mut self, from: NodeId, to: NodeId, out: &mut Vec<Waypoint>) {
         out.clear();
         let graph = Arc::clone(&self.graph);
-        if let Some(row) = self.row(to) {
+        let anchors = Arc::clone(&self.anchors);
+        if let Some(row) = self.row(to).or_else(|| anchors.to(to)) {
             if row[from as usize] != u32::MAX {
-                walk(&graph, row, from, to, |node, ms, m| {
+                walk(&graph, row, (from, to), false, |node, ms, m| {
                     out.push(Waypoint {
                         node,
                         at_s: seconds(ms),

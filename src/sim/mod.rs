@@ -24,7 +24,7 @@ pub use patrol::PatrolCycle;
 pub use streams::{Purpose, Stream, Streams, stream};
 
 use crate::results::{Assignment, CallRecord, ReplicationOutput};
-use crate::routing::{Candidate, Reached, Router, TravelGraph, TravelTimes};
+use crate::routing::{Anchors, Candidate, Reached, Router, TravelGraph, TravelTimes};
 use crate::scenario::Scenario;
 use agenda::Agenda;
 use bevy_ecs::entity::Entity;
@@ -40,6 +40,8 @@ pub struct Model {
     pub scenario: Scenario,
     demand: DemandModel,
     graph: Arc<TravelGraph>,
+    /// Trees to and from the units' posts, where most trips start or end.
+    anchors: Arc<Anchors>,
     /// Each unit's patrol cycle (if it patrols) and starting phase, seconds.
     patrols: Vec<(Option<Arc<PatrolCycle>>, f64)>,
 }
@@ -52,8 +54,10 @@ impl Model {
             scenario.emergency_speed_factor,
         ));
         let patrols = patrol::build_patrols(&scenario, &mut Router::new(Arc::clone(&graph)));
+        let homes: Vec<u32> = scenario.units.iter().map(|u| u.home).collect();
         Model {
             demand: DemandModel::new(&scenario),
+            anchors: Arc::new(Anchors::new(&graph, &homes)),
             graph,
             patrols,
             scenario,
@@ -83,7 +87,7 @@ impl Model {
     }
 
     fn play(&self, replication: u32, source: CallSource) -> ReplicationOutput {
-        let mut router = Router::new(Arc::clone(&self.graph));
+        let mut router = Router::with_anchors(Arc::clone(&self.graph), Arc::clone(&self.anchors));
         Replication::new(self, &mut router, replication, source).run()
     }
 }
