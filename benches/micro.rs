@@ -1,8 +1,8 @@
 //! Micro-benchmarks on the benchmark grid (../shared/bench/SPEC.md), one core each: the event
 //! loop alone (one replication, nothing written), a routing query (`trip` between random
 //! nodes), and the nearest-available search (`nearest`, the first of every unit at its post,
-//! from random scenes, with the posts as anchors as a run has them); then a sweep (`scenarios/sweep-example.toml`) on 1 and on 2 threads and the
-//! speed-up.
+//! from random scenes, with the posts as anchors as a run has them); then a sweep
+//! (`scenarios/sweep-example.toml`) on 1 and on 2 threads and the speed-up.
 //!
 //!     cargo bench --bench micro                    # bench-grid-small and bench-grid-city
 //!     cargo bench --bench micro -- bench-grid-large

@@ -8,7 +8,8 @@ use super::search::{Search, TABLE_MAX_NODES};
 use crate::map::NodeId;
 
 /// Memory all anchors' trees of one model may take: two times of 4 bytes per node and anchor.
-/// Anchors past it (on very large maps) are left out and searched for instead.
+/// When the anchors do not all fit (very large maps with many posts), there are none: a few
+/// would cost their trees' building time and save little, and A* does well there.
 const ANCHOR_BYTES: usize = 128 << 20;
 
 /// Exact trees to and from a set of nodes, milliseconds.
@@ -24,8 +25,8 @@ pub struct Anchors {
 }
 
 impl Anchors {
-    /// Anchors at `nodes` (repeats counted once, in first-seen order, as many as
-    /// [`ANCHOR_BYTES`] allows) on `graph`; none when the graph is small enough for a table.
+    /// Anchors at `nodes` (repeats counted once) on `graph`; none when the graph is small
+    /// enough for a table, or when their trees would take more than [`ANCHOR_BYTES`].
     pub fn new(graph: &TravelGraph, nodes: &[NodeId]) -> Self {
         let n = graph.node_count();
         if n <= TABLE_MAX_NODES {
@@ -35,10 +36,13 @@ impl Anchors {
         let mut number = vec![u32::MAX; n];
         let mut chosen = Vec::new();
         for &node in nodes {
-            if chosen.len() < room && number[node as usize] == u32::MAX {
+            if number[node as usize] == u32::MAX {
                 number[node as usize] = chosen.len() as u32;
                 chosen.push(node);
             }
+        }
+        if chosen.len() > room {
+            return Anchors::default();
         }
         let mut search = Search::new(n);
         let mut to = vec![0; chosen.len() * n];
