@@ -20,6 +20,12 @@ const NO_NODE: u32 = u32::MAX;
 /// per router, filled a row (one reverse tree) at a time as targets come up.
 pub(super) const TABLE_MAX_NODES: usize = 4096;
 
+/// Exact searches `nearest` runs beyond the k it needs, in order of the candidates' bounds,
+/// before it gives up on the bounds and searches backwards from the target once instead. On the
+/// grid, where the bounds are exact, it rarely needs any; on road maps, where landmark bounds
+/// are loose, it would need many.
+const SPARE_SEARCHES: usize = 2;
+
 /// Travel times to targets, a row per target computed on first use: `ms[t·n + v]` is the time
 /// from `v` to `t` (`u32::MAX` when unreachable).
 struct Table {
@@ -112,14 +118,14 @@ impl Search {
 
     /// Searches from `source` along the arcs (against them when `reverse`), settling nodes in
     /// order of distance plus `bound` (a consistent lower bound on the time left), and calls
-    /// `settled(node, distance)` for each settled node until it returns true.
+    /// `settled(node, distance, length)` for each settled node until it returns true.
     fn run(
         &mut self,
         graph: &TravelGraph,
         source: NodeId,
         reverse: bool,
         bound: impl Fn(NodeId) -> u32,
-        mut settled: impl FnMut(NodeId, u32) -> bool,
+        mut settled: impl FnMut(NodeId, u32, f64) -> bool,
     ) {
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
@@ -142,7 +148,7 @@ impl Search {
             if g > self.dist_ms[i] {
                 continue; // stale entry
             }
-            if settled(node, g) {
+            if settled(node, g, self.length_m[i]) {
                 return;
             }
             let arcs = if reverse {
@@ -185,7 +191,7 @@ impl Search {
             source,
             reverse,
             |_| 0,
-            |node, d| {
+            |node, d, _| {
                 out[node as usize] = d;
                 false
             },
@@ -202,6 +208,12 @@ pub struct Router {
     table: Option<Table>,
     /// Nodes of the candidates in a table `nearest`'s result, in its order.
     picked: Vec<NodeId>,
+    /// Candidates standing at each node, for a reverse search: the first by node (valid when
+    /// its stamp is `candidate_generation`), then chained through `candidate_next`.
+    candidate_generation: u32,
+    candidate_stamp: Vec<u32>,
+    candidate_head: Vec<u32>,
+    candidate_next: Vec<u32>,
     /// Landmark distances of the current target.
     target_marks: Vec<u32>,
     /// Candidates of a `nearest` query, least first: lower bound on travel (as
@@ -230,6 +242,10 @@ impl Router {
                 ms: vec![0; n * n],
             }),
             picked: Vec::new(),
+            candidate_generation: 0,
+            candidate_stamp: vec![0; n],
+            candidate_head: vec![NO_NODE; n],
+            candidate_next: Vec::new(),
             target_marks: Vec::new(),
             order: Vec::new(),
             tree_ms: vec![0; n],
@@ -270,6 +286,75 @@ impl Router {
             table.done[t] = true;
         }
         Some(row)
+    }
+
+    /// `nearest` by one search backwards from the target, which settles nodes in order of their
+    /// time to it and stops once `k` candidates are strictly faster than anything left.
+    fn nearest_by_reverse_search(
+        &mut self,
+        target: NodeId,
+        candidates: &[Candidate],
+        k: usize,
+        out: &mut Vec<Reached>,
+    ) {
+        out.clear();
+        self.candidate_generation = self.candidate_generation.wrapping_add(1);
+        if self.candidate_generation == 0 {
+            // The stamp wrapped: old stamps could look current again.
+            self.candidate_stamp.fill(0);
+            self.candidate_generation = 1;
+        }
+        let generation = self.candidate_generation;
+        self.candidate_next.clear();
+        for (i, c) in candidates.iter().enumerate() {
+            let n = c.node as usize;
+            let head = if self.candidate_stamp[n] == generation {
+                self.candidate_head[n]
+            } else {
+                NO_NODE
+            };
+            self.candidate_stamp[n] = generation;
+            self.candidate_head[n] = i as u32;
+            self.candidate_next.push(head);
+        }
+        let Router {
+            graph,
+            search,
+            candidate_stamp,
+            candidate_head,
+            candidate_next,
+            ..
+        } = self;
+        search.run(
+            graph,
+            target,
+            true,
+            |_| 0,
+            |node, ms, length_m| {
+                let t = seconds(ms);
+                if out.len() == k && out[k - 1].travel_s < t {
+                    return true;
+                }
+                if candidate_stamp[node as usize] == generation {
+                    let mut i = candidate_head[node as usize];
+                    while i != NO_NODE {
+                        let c = &candidates[i as usize];
+                        let travel_s = t + c.lead_s;
+                        insert_ranked(
+                            out,
+                            k,
+                            Reached {
+                                key: c.key,
+                                travel_s,
+                                length_m,
+                            },
+                        );
+                        i = candidate_next[i as usize];
+                    }
+                }
+                false
+            },
+        );
     }
 
     /// A lower bound on the time from `node` to `target` (whose landmark row is in
@@ -334,7 +419,7 @@ impl Router {
             from,
             false,
             |v| graph.landmarks.bound(v, marks),
-            |node, d| {
+            |node, d, _| {
                 let done = node == to;
                 if done {
                     found = Some(d);
@@ -378,7 +463,8 @@ impl TravelTimes for Router {
 
     /// Each candidate's lower bound (its lead plus the landmark bound, or its exact time when
     /// it stands at an anchor) orders exact searches, which stop once `k` candidates are
-    /// strictly faster than the next bound.
+    /// strictly faster than the next bound; after k + [`SPARE_SEARCHES`] searches, one
+    /// backward search from the target answers instead.
     fn nearest(
         &mut self,
         target: NodeId,
@@ -402,6 +488,7 @@ impl TravelTimes for Router {
         }
         // Heapify in place (linear time, no allocation): usually only the first few are searched.
         let mut order = BinaryHeap::from(order);
+        let mut searches = 0;
         while let Some(Reverse((_, _, i))) = order.pop() {
             let c = candidates[i as usize];
             let bound_s =
@@ -412,7 +499,15 @@ impl TravelTimes for Router {
             }
             let trip = match self.anchors.from(c.node) {
                 Some(row) => trip_by_row(&self.graph, row, c.node, target, true),
-                None => self.trip_to_target(c.node, target),
+                None if searches == k + SPARE_SEARCHES => {
+                    // The bounds are weak here (a real road map): one backward search is faster.
+                    self.order = order.into_vec();
+                    return self.nearest_by_reverse_search(target, candidates, k, out);
+                }
+                None => {
+                    searches += 1;
+                    self.trip_to_target(c.node, target)
+                }
             };
             if trip.travel_s.is_finite() {
                 insert_ranked(
