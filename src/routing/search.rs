@@ -214,6 +214,10 @@ pub struct Router {
     candidate_stamp: Vec<u32>,
     candidate_head: Vec<u32>,
     candidate_next: Vec<u32>,
+    /// Sums of the landmark bounds and of the exact times `nearest`'s searches found, ms: when
+    /// the bounds fall short by more than a tenth (road maps), `nearest` searches backwards.
+    bounds_sum_ms: u64,
+    exact_sum_ms: u64,
     /// Landmark distances of the current target.
     target_marks: Vec<u32>,
     /// Candidates of a `nearest` query, least first: lower bound on travel (as
@@ -246,6 +250,8 @@ impl Router {
             candidate_stamp: vec![0; n],
             candidate_head: vec![NO_NODE; n],
             candidate_next: Vec::new(),
+            bounds_sum_ms: 0,
+            exact_sum_ms: 0,
             target_marks: Vec::new(),
             order: Vec::new(),
             tree_ms: vec![0; n],
@@ -463,8 +469,8 @@ impl TravelTimes for Router {
 
     /// Each candidate's lower bound (its lead plus the landmark bound, or its exact time when
     /// it stands at an anchor) orders exact searches, which stop once `k` candidates are
-    /// strictly faster than the next bound; after k + [`SPARE_SEARCHES`] searches, one
-    /// backward search from the target answers instead.
+    /// strictly faster than the next bound; after k + [`SPARE_SEARCHES`] searches, or when the
+    /// bounds have proved loose, one backward search from the target answers instead.
     fn nearest(
         &mut self,
         target: NodeId,
@@ -478,6 +484,9 @@ impl TravelTimes for Router {
         }
         if self.table.is_some() {
             return self.nearest_by_table(target, candidates, k, out);
+        }
+        if 10 * self.bounds_sum_ms < 9 * self.exact_sum_ms {
+            return self.nearest_by_reverse_search(target, candidates, k, out);
         }
         self.graph.landmarks.target(target, &mut self.target_marks);
         let mut order = std::mem::take(&mut self.order);
@@ -506,7 +515,13 @@ impl TravelTimes for Router {
                 }
                 None => {
                     searches += 1;
-                    self.trip_to_target(c.node, target)
+                    let trip = self.trip_to_target(c.node, target);
+                    if trip.travel_s.is_finite() {
+                        let bound = self.graph.landmarks.bound(c.node, &self.target_marks);
+                        self.bounds_sum_ms += u64::from(bound);
+                        self.exact_sum_ms += (trip.travel_s * 1000.0).round() as u64;
+                    }
+                    trip
                 }
             };
             if trip.travel_s.is_finite() {
