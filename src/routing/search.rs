@@ -24,7 +24,7 @@ pub(super) const TABLE_MAX_NODES: usize = 4096;
 /// before it gives up on the bounds and searches backwards from the target once instead. On the
 /// grid, where the bounds are exact, it rarely needs any; on road maps, where landmark bounds
 /// are loose, it would need many.
-const SPARE_SEARCHES: usize = 2;
+const SPARE_SEARCHES: usize = 8;
 
 /// Travel times to targets, a row per target computed on first use: `ms[t·n + v]` is the time
 /// from `v` to `t` (`u32::MAX` when unreachable).
