@@ -5,6 +5,7 @@
 //!     cargo bench --bench end_to_end                      # bench-grid-small and default
 //!     cargo bench --bench end_to_end -- bench-grid-city   # any scenarios/<name>.toml
 
+use common::{cpu_s, peak_rss_mib};
 use patrolsim::experiment::run_replications;
 use patrolsim::results::{calls_table, write_table};
 use patrolsim::scenario::Scenario;
@@ -12,16 +13,11 @@ use patrolsim::sim::Model;
 use std::path::Path;
 use std::time::Instant;
 
-/// Peak resident memory of this process so far, from /proc (Linux), MiB.
-fn peak_rss_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
-}
+mod common;
 
 fn bench(name: &str, out_dir: &Path) {
     let started = Instant::now();
+    let cpu_started = cpu_s().unwrap_or(f64::NAN);
     let mut scenario = Scenario::load(&Path::new("scenarios").join(format!("{name}.toml")))
         .unwrap_or_else(|e| panic!("{e}"));
     scenario.replications = 1;
@@ -32,11 +28,13 @@ fn bench(name: &str, out_dir: &Path) {
     let mut table = calls_table(&model.scenario, &calls).expect("table");
     write_table(&mut table, out_dir, name).expect("write");
     let total = started.elapsed().as_secs_f64();
+    let cpu = cpu_s().unwrap_or(f64::NAN) - cpu_started;
     println!(
-        "{name:<18} {calls:>9} calls  {total:>7.2} s  {rate:>10.0} calls/s  \
-         (map + routing prep {prepared:.2} s)  peak RSS {rss:.0} MiB",
+        "{name:<18} {calls:>9} calls  {total:>7.2} s  {rate:>10.0} calls/s  (CPU {cpu:.2} s: \
+         {cpu_rate:.0} calls/s)  (map + routing prep {prepared:.2} s)  peak RSS {rss:.0} MiB",
         calls = calls.len(),
         rate = calls.len() as f64 / total,
+        cpu_rate = calls.len() as f64 / cpu,
         rss = peak_rss_mib().unwrap_or(f64::NAN),
     );
 }

@@ -1,6 +1,8 @@
 //! A compact, cache-friendly copy of the road graph for searches: forward and reverse adjacency
-//! in compressed-sparse-row form, each arc with its travel time and length.
+//! in compressed-sparse-row form, each arc with its travel time in whole milliseconds and its
+//! length, plus the landmark distances that bound travel times from below.
 
+use super::landmarks::Landmarks;
 use crate::map::{NodeId, RoadMap};
 use petgraph::visit::EdgeRef;
 
@@ -9,8 +11,21 @@ use petgraph::visit::EdgeRef;
 pub(super) struct Arc {
     /// The node at the other end (the head going forward, the tail in the reverse graph).
     pub other: NodeId,
-    pub travel_s: f64,
+    /// Travel time, milliseconds, rounded once per arc so that every search sums the same
+    /// integers and finds bit-identical times whatever its order.
+    pub travel_ms: u32,
     pub length_m: f64,
+}
+
+/// An arc's travel time in whole milliseconds, at least 1 (so every fastest way strictly
+/// descends in time to its end). `as` saturates: a huge time becomes `u32::MAX`.
+pub fn arc_ms(travel_s: f64) -> u32 {
+    ((travel_s * 1000.0).round() as u32).max(1)
+}
+
+/// Milliseconds to seconds.
+pub(super) fn seconds(ms: u32) -> f64 {
+    f64::from(ms) / 1000.0
 }
 
 /// The road graph as the searches need it. Built once per scenario and shared by all
@@ -21,14 +36,15 @@ pub struct TravelGraph {
     forward: Vec<Arc>,
     reverse_start: Vec<u32>,
     reverse: Vec<Arc>,
+    pub(super) landmarks: Landmarks,
 }
 
 impl TravelGraph {
     /// Builds the search graph from `map`, each segment driven at its free-flow speed times
-    /// `speed_factor` (the emergency-driving factor).
+    /// `speed_factor` (the emergency-driving factor), and chooses its landmarks.
     pub fn new(map: &RoadMap, speed_factor: f64) -> Self {
         let n = map.node_count();
-        let arcs: Vec<(NodeId, NodeId, f64, f64)> = map
+        let arcs: Vec<(NodeId, NodeId, u32, f64)> = map
             .graph
             .edge_references()
             .map(|e| {
@@ -36,19 +52,22 @@ impl TravelGraph {
                 (
                     e.source().index() as NodeId,
                     e.target().index() as NodeId,
-                    s.travel_s(speed_factor),
+                    arc_ms(s.travel_s(speed_factor)),
                     s.length_m,
                 )
             })
             .collect();
         let (forward_start, forward) = csr(n, arcs.iter().map(|&(a, b, t, l)| (a, b, t, l)));
         let (reverse_start, reverse) = csr(n, arcs.iter().map(|&(a, b, t, l)| (b, a, t, l)));
-        TravelGraph {
+        let mut graph = TravelGraph {
             forward_start,
             forward,
             reverse_start,
             reverse,
-        }
+            landmarks: Landmarks::default(),
+        };
+        graph.landmarks = Landmarks::choose(&graph);
+        graph
     }
 
     /// Number of nodes.
@@ -72,7 +91,7 @@ impl TravelGraph {
 /// Compressed sparse rows from (tail, head, travel, length) arcs, in a stable order.
 fn csr(
     nodes: usize,
-    arcs: impl Iterator<Item = (NodeId, NodeId, f64, f64)> + Clone,
+    arcs: impl Iterator<Item = (NodeId, NodeId, u32, f64)> + Clone,
 ) -> (Vec<u32>, Vec<Arc>) {
     let mut start = vec![0u32; nodes + 1];
     for (tail, ..) in arcs.clone() {
@@ -85,16 +104,16 @@ fn csr(
     let mut out = vec![
         Arc {
             other: 0,
-            travel_s: 0.0,
+            travel_ms: 0,
             length_m: 0.0
         };
         start[nodes] as usize
     ];
-    for (tail, head, travel_s, length_m) in arcs {
+    for (tail, head, travel_ms, length_m) in arcs {
         let slot = &mut fill[tail as usize];
         out[*slot as usize] = Arc {
             other: head,
-            travel_s,
+            travel_ms,
             length_m,
         };
         *slot += 1;

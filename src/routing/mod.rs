@@ -2,20 +2,23 @@
 //!
 //! The engine asks three questions, through the [`TravelTimes`] trait: how long from a node to a
 //! node, which of a set of candidates reaches a target first, and which way a unit drives.
-//! [`Router`] answers them with Dijkstra's algorithm over a compact copy of the graph, in reusable
-//! buffers, so a query allocates nothing once the buffers have grown. A faster algorithm (tables,
-//! contraction hierarchies) can replace it behind the same trait without touching the engine.
+//! [`Router`] answers them by A* search with landmark lower bounds over a compact copy of the
+//! graph whose arc times are whole milliseconds, in reusable buffers, so a query allocates
+//! nothing once the buffers have grown and its times equal plain Dijkstra's bit for bit.
 //!
 //! Architecture invariant: routing knows nothing of units, incidents or time of day; a candidate
 //! is a key, a node and a lead time.
 
-mod dijkstra;
+mod anchors;
 mod graph;
+mod landmarks;
 mod placement;
+mod search;
 
-pub use dijkstra::Router;
-pub use graph::TravelGraph;
+pub use anchors::Anchors;
+pub use graph::{TravelGraph, arc_ms};
 pub use placement::{add_p_centre_kiosks, place_posts_p_centre};
+pub use search::Router;
 
 use crate::map::NodeId;
 
@@ -81,14 +84,19 @@ mod tests {
     use rand::{RngExt, SeedableRng};
     use std::sync::Arc;
 
-    fn grid_router(n: u32) -> Router {
+    /// Routers on an n × n grid: with a distance table, and by A* alone.
+    fn grid_routers(n: u32) -> [Router; 2] {
         let map = grid_map(&GridSpec {
             n,
             posts_per_side: 1,
             spacing_m: 200.0,
             speed_kmh: 36.0,
         });
-        Router::new(Arc::new(TravelGraph::new(&map, 1.0)))
+        let graph = Arc::new(TravelGraph::new(&map, 1.0));
+        [
+            Router::new(Arc::clone(&graph)),
+            Router::without_table(graph),
+        ]
     }
 
     fn manhattan_s(n: u32, a: NodeId, b: NodeId) -> f64 {
@@ -100,124 +108,176 @@ mod tests {
     #[test]
     fn grid_travel_equals_closed_form_on_random_pairs() {
         let n = 40;
-        let mut router = grid_router(n);
-        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(7);
-        for _ in 0..500 {
-            let a = rng.random_range(0..n * n);
-            let b = rng.random_range(0..n * n);
-            let trip = router.trip(a, b);
-            assert_eq!(trip.travel_s, manhattan_s(n, a, b), "{a} -> {b}");
-            assert_eq!(trip.length_m, 10.0 * trip.travel_s);
+        for mut router in grid_routers(n) {
+            let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(7);
+            for _ in 0..500 {
+                let a = rng.random_range(0..n * n);
+                let b = rng.random_range(0..n * n);
+                let trip = router.trip(a, b);
+                assert_eq!(trip.travel_s, manhattan_s(n, a, b), "{a} -> {b}");
+                assert_eq!(trip.length_m, 10.0 * trip.travel_s);
+            }
         }
     }
 
     #[test]
     fn route_times_and_lengths_add_up() {
         let n = 20;
-        let mut router = grid_router(n);
-        let mut route = Vec::new();
-        router.route(3, 17 * n + 11, &mut route);
-        assert_eq!(route.first().unwrap().node, 3);
-        assert_eq!(route.last().unwrap().node, 17 * n + 11);
-        assert_eq!(route.len(), 8 + 17 + 1);
-        for (i, w) in route.iter().enumerate() {
-            assert_eq!(w.at_s, 20.0 * i as f64);
-            assert_eq!(w.from_start_m, 200.0 * i as f64);
+        for mut router in grid_routers(n) {
+            let mut route = Vec::new();
+            router.route(3, 17 * n + 11, &mut route);
+            assert_eq!(route.first().unwrap().node, 3);
+            assert_eq!(route.last().unwrap().node, 17 * n + 11);
+            assert_eq!(route.len(), 8 + 17 + 1);
+            for (i, w) in route.iter().enumerate() {
+                assert_eq!(w.at_s, 20.0 * i as f64);
+                assert_eq!(w.from_start_m, 200.0 * i as f64);
+            }
         }
     }
 
     #[test]
     fn nearest_ranks_by_time_then_key() {
         let n = 30;
-        let mut router = grid_router(n);
-        let target = 15 * n + 15;
-        let candidates = [
-            Candidate {
-                key: 4,
-                node: 15 * n + 20,
-                lead_s: 0.0,
-            }, // 100 s
-            Candidate {
-                key: 2,
-                node: 20 * n + 15,
-                lead_s: 0.0,
-            }, // 100 s, lower key
-            Candidate {
-                key: 9,
-                node: 15 * n + 16,
-                lead_s: 90.0,
-            }, // 20 s + 90 s lead
-            Candidate {
-                key: 1,
-                node: 0,
-                lead_s: 0.0,
-            }, // 600 s
-            Candidate {
-                key: 7,
-                node: 15 * n + 17,
-                lead_s: 0.0,
-            }, // 40 s
-        ];
-        let mut out = Vec::new();
-        router.nearest(target, &candidates, 3, &mut out);
-        assert_eq!(
-            out,
-            vec![
-                Reached {
-                    key: 7,
-                    travel_s: 40.0,
-                    length_m: 400.0
-                },
-                Reached {
-                    key: 2,
-                    travel_s: 100.0,
-                    length_m: 1000.0
-                },
-                Reached {
+        for mut router in grid_routers(n) {
+            let target = 15 * n + 15;
+            let candidates = [
+                Candidate {
                     key: 4,
-                    travel_s: 100.0,
-                    length_m: 1000.0
-                },
-            ]
-        );
-        router.nearest(target, &candidates, 10, &mut out);
-        assert_eq!(out.len(), 5);
-        assert_eq!(out[3].key, 9);
-        assert_eq!(out[3].travel_s, 110.0);
-        assert_eq!(out[4].key, 1);
-        assert_eq!(out[4].travel_s, 600.0);
+                    node: 15 * n + 20,
+                    lead_s: 0.0,
+                }, // 100 s
+                Candidate {
+                    key: 2,
+                    node: 20 * n + 15,
+                    lead_s: 0.0,
+                }, // 100 s, lower key
+                Candidate {
+                    key: 9,
+                    node: 15 * n + 16,
+                    lead_s: 90.0,
+                }, // 20 s + 90 s lead
+                Candidate {
+                    key: 1,
+                    node: 0,
+                    lead_s: 0.0,
+                }, // 600 s
+                Candidate {
+                    key: 7,
+                    node: 15 * n + 17,
+                    lead_s: 0.0,
+                }, // 40 s
+            ];
+            let mut out = Vec::new();
+            router.nearest(target, &candidates, 3, &mut out);
+            assert_eq!(
+                out,
+                vec![
+                    Reached {
+                        key: 7,
+                        travel_s: 40.0,
+                        length_m: 400.0
+                    },
+                    Reached {
+                        key: 2,
+                        travel_s: 100.0,
+                        length_m: 1000.0
+                    },
+                    Reached {
+                        key: 4,
+                        travel_s: 100.0,
+                        length_m: 1000.0
+                    },
+                ]
+            );
+            router.nearest(target, &candidates, 10, &mut out);
+            assert_eq!(out.len(), 5);
+            assert_eq!(out[3].key, 9);
+            assert_eq!(out[3].travel_s, 110.0);
+            assert_eq!(out[4].key, 1);
+            assert_eq!(out[4].travel_s, 600.0);
+        }
     }
 
     #[test]
     fn random_nearest_agrees_with_pairwise_travel() {
         let n = 25;
-        let mut router = grid_router(n);
-        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(11);
-        let mut out = Vec::new();
-        for _ in 0..100 {
-            let target = rng.random_range(0..n * n);
+        for mut router in grid_routers(n) {
+            let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(11);
+            let mut out = Vec::new();
+            for _ in 0..100 {
+                let target = rng.random_range(0..n * n);
+                let candidates: Vec<Candidate> = (0..12)
+                    .map(|key| Candidate {
+                        key,
+                        node: rng.random_range(0..n * n),
+                        lead_s: f64::from(rng.random_range(0..5u32)) * 20.0,
+                    })
+                    .collect();
+                let mut expected: Vec<Reached> = candidates
+                    .iter()
+                    .map(|c| {
+                        let drive_s = manhattan_s(n, c.node, target);
+                        Reached {
+                            key: c.key,
+                            travel_s: c.lead_s + drive_s,
+                            length_m: 10.0 * drive_s,
+                        }
+                    })
+                    .collect();
+                expected.sort_by(|a, b| a.travel_s.total_cmp(&b.travel_s).then(a.key.cmp(&b.key)));
+                expected.truncate(4);
+                router.nearest(target, &candidates, 4, &mut out);
+                assert_eq!(out, expected);
+            }
+        }
+    }
+
+    #[test]
+    fn anchors_give_the_same_answers_as_searching() {
+        // 70 × 70 nodes: over the table limit, so anchors are built and A* does the rest.
+        let n = 70;
+        let map = grid_map(&GridSpec {
+            n,
+            posts_per_side: 1,
+            spacing_m: 200.0,
+            speed_kmh: 36.0,
+        });
+        let graph = Arc::new(TravelGraph::new(&map, 1.0));
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(13);
+        let posts: Vec<NodeId> = (0..9).map(|_| rng.random_range(0..n * n)).collect();
+        let mut anchored =
+            Router::with_anchors(Arc::clone(&graph), Arc::new(Anchors::new(&graph, &posts)));
+        let mut plain = Router::without_table(graph);
+        let (mut a_out, mut p_out) = (Vec::new(), Vec::new());
+        for _ in 0..200 {
+            let post = posts[rng.random_range(0..posts.len())];
+            let other = rng.random_range(0..n * n);
+            for (from, to) in [(post, other), (other, post)] {
+                let trip = anchored.trip(from, to);
+                assert_eq!(trip.travel_s, manhattan_s(n, from, to));
+                assert_eq!(trip, plain.trip(from, to));
+                anchored.route(from, to, &mut a_out);
+                plain.route(from, to, &mut p_out);
+                assert_eq!(a_out.last(), p_out.last());
+                assert_eq!(a_out.len(), p_out.len());
+            }
             let candidates: Vec<Candidate> = (0..12)
                 .map(|key| Candidate {
                     key,
-                    node: rng.random_range(0..n * n),
-                    lead_s: f64::from(rng.random_range(0..5u32)) * 20.0,
+                    node: if key % 2 == 0 {
+                        posts[rng.random_range(0..posts.len())]
+                    } else {
+                        rng.random_range(0..n * n)
+                    },
+                    lead_s: f64::from(rng.random_range(0..4u32)) * 20.0,
                 })
                 .collect();
-            let mut expected: Vec<Reached> = candidates
-                .iter()
-                .map(|c| {
-                    let drive_s = manhattan_s(n, c.node, target);
-                    Reached {
-                        key: c.key,
-                        travel_s: c.lead_s + drive_s,
-                        length_m: 10.0 * drive_s,
-                    }
-                })
-                .collect();
-            expected.sort_by(|a, b| a.travel_s.total_cmp(&b.travel_s).then(a.key.cmp(&b.key)));
-            expected.truncate(4);
-            router.nearest(target, &candidates, 4, &mut out);
-            assert_eq!(out, expected);
+            let mut anchored_best = Vec::new();
+            let mut plain_best = Vec::new();
+            anchored.nearest(other, &candidates, 3, &mut anchored_best);
+            plain.nearest(other, &candidates, 3, &mut plain_best);
+            assert_eq!(anchored_best, plain_best);
         }
     }
 }

@@ -27,7 +27,7 @@ pub use streams::{Purpose, Stream, Streams, stream};
 use crate::cordon::CordonPlanner;
 use crate::map::NodeId;
 use crate::results::{Assignment, CallRecord, ReplicationOutput, SealingRecord};
-use crate::routing::{Candidate, Reached, Router, TravelGraph, TravelTimes};
+use crate::routing::{Anchors, Candidate, Reached, Router, TravelGraph, TravelTimes};
 use crate::scenario::Scenario;
 use agenda::Agenda;
 use bevy_ecs::entity::Entity;
@@ -43,6 +43,8 @@ pub struct Model {
     pub scenario: Scenario,
     demand: DemandModel,
     graph: Arc<TravelGraph>,
+    /// Trees to and from the units' posts, where most trips start or end.
+    anchors: Arc<Anchors>,
     /// Each unit's patrol cycle (if it patrols) and starting phase, seconds.
     patrols: Vec<(Option<Arc<PatrolCycle>>, f64)>,
     /// The exits of each zone, when an incident type's cordon uses `zone` rings; else empty.
@@ -58,8 +60,10 @@ impl Model {
         ));
         let patrols = patrol::build_patrols(&scenario, &mut Router::new(Arc::clone(&graph)));
         let zone_rings = cordon::zone_rings(&scenario);
+        let homes: Vec<u32> = scenario.units.iter().map(|u| u.home).collect();
         Model {
             demand: DemandModel::new(&scenario),
+            anchors: Arc::new(Anchors::new(&graph, &homes)),
             graph,
             patrols,
             zone_rings,
@@ -99,7 +103,7 @@ impl Model {
     }
 
     fn play(&self, replication: u32, source: CallSource) -> ReplicationOutput {
-        let mut router = Router::new(Arc::clone(&self.graph));
+        let mut router = Router::with_anchors(Arc::clone(&self.graph), Arc::clone(&self.anchors));
         Replication::new(self, &mut router, replication, source).run()
     }
 }

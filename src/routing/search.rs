@@ -1,0 +1,626 @@
+//! Shortest paths by A* search with landmark lower bounds ("ALT": A*, landmarks, triangle
+//! inequality) over whole-millisecond arc times; without a bound it is Dijkstra's algorithm.
+//! Reusable buffers: a generation stamp marks which entries of the distance array belong to the
+//! current search, so nothing is cleared or allocated per query.
+//!
+//! The bounds are consistent (they come from exact distances by the triangle inequality), so a
+//! node's distance is final when it is settled, and integer times make every search, in
+//! whatever order it runs, find bit-identical times: equal to plain Dijkstra's.
+
+use super::graph::seconds;
+use super::{Anchors, Candidate, Reached, TravelGraph, TravelTimes, Trip, Waypoint};
+use crate::map::NodeId;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+const NO_NODE: u32 = u32::MAX;
+
+/// Maps of at most this many nodes get a distance table: n² times of 4 bytes, at most 64 MiB
+/// per router, filled a row (one reverse tree) at a time as targets come up.
+pub(super) const TABLE_MAX_NODES: usize = 4096;
+
+/// Exact searches `nearest` runs beyond the k it needs, in order of the candidates' bounds,
+/// before it gives up on the bounds and searches backwards from the target once instead. On the
+/// grid, where the bounds are exact, it rarely needs any; on road maps, where landmark bounds
+/// are loose, it would need many.
+const SPARE_SEARCHES: usize = 8;
+
+/// Travel times to targets, a row per target computed on first use: `ms[t·n + v]` is the time
+/// from `v` to `t` (`u32::MAX` when unreachable).
+struct Table {
+    done: Vec<bool>,
+    ms: Vec<u32>,
+}
+
+/// Walks a fastest way from `from` to `to` down the times to `to` in `row`, taking at each node
+/// its first arc that keeps on a fastest way (arc times are at least 1 ms, so it ends), and
+/// calls `visit(node, ms from start, metres from start)` at each node, both ends included.
+/// With `reverse`, it walks against the arcs, `row` holding times from `to`.
+fn walk(
+    graph: &TravelGraph,
+    row: &[u32],
+    (from, to): (NodeId, NodeId),
+    reverse: bool,
+    mut visit: impl FnMut(NodeId, u32, f64),
+) {
+    let total = row[from as usize];
+    let (mut node, mut length_m) = (from, 0.0);
+    visit(node, 0, 0.0);
+    while node != to {
+        let left = row[node as usize];
+        let arcs = if reverse {
+            graph.in_arcs(node)
+        } else {
+            graph.out_arcs(node)
+        };
+        let arc = arcs
+            .iter()
+            .find(|a| a.travel_ms.saturating_add(row[a.other as usize]) == left)
+            .expect("an exact time to the target has an arc that keeps it");
+        length_m += arc.length_m;
+        node = arc.other;
+        visit(node, total - row[node as usize], length_m);
+    }
+}
+
+/// The trip from `from` to `to` by `row`: times to `to`, or from `from` when `reverse`.
+fn trip_by_row(graph: &TravelGraph, row: &[u32], from: NodeId, to: NodeId, reverse: bool) -> Trip {
+    let ends = if reverse { (to, from) } else { (from, to) };
+    let ms = row[ends.0 as usize];
+    if ms == u32::MAX {
+        return Trip {
+            travel_s: f64::INFINITY,
+            length_m: f64::INFINITY,
+        };
+    }
+    let mut length_m = 0.0;
+    walk(graph, row, ends, reverse, |_, _, m| length_m = m);
+    Trip {
+        travel_s: seconds(ms),
+        length_m,
+    }
+}
+
+/// The buffers of one search at a time, over graphs of a given size.
+pub(super) struct Search {
+    /// Search generation; an entry of the per-node arrays is valid when its stamp equals it.
+    generation: u32,
+    stamp: Vec<u32>,
+    dist_ms: Vec<u32>,
+    /// Lower bound on the remaining time from the node to the search's goal.
+    bound_ms: Vec<u32>,
+    length_m: Vec<f64>,
+    pred: Vec<NodeId>,
+    /// Min-heap of (distance plus bound, then the larger distance first, packed; node).
+    heap: BinaryHeap<Reverse<(u64, NodeId)>>,
+}
+
+/// Heap key: the estimate `f` first, then the larger distance `g` (deeper nodes first, which
+/// reaches the goal sooner among equal estimates; the times found do not depend on it).
+fn key(f: u32, g: u32) -> u64 {
+    (u64::from(f) << 32) | u64::from(u32::MAX - g)
+}
+
+impl Search {
+    /// Buffers for graphs of `nodes` nodes.
+    pub(super) fn new(nodes: usize) -> Self {
+        Search {
+            generation: 0,
+            stamp: vec![0; nodes],
+            dist_ms: vec![0; nodes],
+            bound_ms: vec![0; nodes],
+            length_m: vec![0.0; nodes],
+            pred: vec![NO_NODE; nodes],
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    /// Searches from `source` along the arcs (against them when `reverse`), settling nodes in
+    /// order of distance plus `bound` (a consistent lower bound on the time left), and calls
+    /// `settled(node, distance, length)` for each settled node until it returns true.
+    fn run(
+        &mut self,
+        graph: &TravelGraph,
+        source: NodeId,
+        reverse: bool,
+        bound: impl Fn(NodeId) -> u32,
+        mut settled: impl FnMut(NodeId, u32, f64) -> bool,
+    ) {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            // The stamp wrapped: old stamps could look current again.
+            self.stamp.fill(0);
+            self.generation = 1;
+        }
+        let generation = self.generation;
+        self.heap.clear();
+        let s = source as usize;
+        self.stamp[s] = generation;
+        self.dist_ms[s] = 0;
+        self.bound_ms[s] = bound(source);
+        self.length_m[s] = 0.0;
+        self.pred[s] = NO_NODE;
+        self.heap.push(Reverse((key(self.bound_ms[s], 0), source)));
+        while let Some(Reverse((k, node))) = self.heap.pop() {
+            let g = u32::MAX - k as u32;
+            let i = node as usize;
+            if g > self.dist_ms[i] {
+                continue; // stale entry
+            }
+            if settled(node, g, self.length_m[i]) {
+                return;
+            }
+            let arcs = if reverse {
+                graph.in_arcs(node)
+            } else {
+                graph.out_arcs(node)
+            };
+            let len = self.length_m[i];
+            for arc in arcs {
+                let o = arc.other as usize;
+                let ng = g.saturating_add(arc.travel_ms);
+                let fresh = self.stamp[o] != generation;
+                if fresh || ng < self.dist_ms[o] {
+                    if fresh {
+                        self.stamp[o] = generation;
+                        self.bound_ms[o] = bound(arc.other);
+                    }
+                    self.dist_ms[o] = ng;
+                    self.length_m[o] = len + arc.length_m;
+                    self.pred[o] = node;
+                    let f = ng.saturating_add(self.bound_ms[o]);
+                    self.heap.push(Reverse((key(f, ng), arc.other)));
+                }
+            }
+        }
+    }
+
+    /// Time from `source` to every node (to `source` from every node when `reverse`),
+    /// milliseconds, `u32::MAX` where unreachable, into `out`.
+    pub(super) fn tree(
+        &mut self,
+        graph: &TravelGraph,
+        source: NodeId,
+        reverse: bool,
+        out: &mut [u32],
+    ) {
+        out.fill(u32::MAX);
+        self.run(
+            graph,
+            source,
+            reverse,
+            |_| 0,
+            |node, d, _| {
+                out[node as usize] = d;
+                false
+            },
+        );
+    }
+}
+
+/// Shortest paths by a distance table on small maps, by A* with landmark bounds on larger ones.
+/// One router per thread; the graph is shared.
+pub struct Router {
+    graph: Arc<TravelGraph>,
+    anchors: Arc<Anchors>,
+    search: Search,
+    table: Option<Table>,
+    /// Nodes of the candidates in a table `nearest`'s result, in its order.
+    picked: Vec<NodeId>,
+    /// Candidates standing at each node, for a reverse search: the first by node (valid when
+    /// its stamp is `candidate_generation`), then chained through `candidate_next`.
+    candidate_generation: u32,
+    candidate_stamp: Vec<u32>,
+    candidate_head: Vec<u32>,
+    candidate_next: Vec<u32>,
+    /// Sums of the landmark bounds and of the exact times `nearest`'s searches found, ms: when
+    /// the bounds fall short by more than a tenth (road maps), `nearest` searches backwards.
+    bounds_sum_ms: u64,
+    exact_sum_ms: u64,
+    /// Landmark distances of the current target.
+    target_marks: Vec<u32>,
+    /// Candidates of a `nearest` query, least first: lower bound on travel (as
+    /// [`ordered_bits`]), key, index. Kept between queries as a vector.
+    order: Vec<Reverse<(u64, u32, u32)>>,
+    /// Milliseconds per node for `times_from`.
+    tree_ms: Vec<u32>,
+}
+
+impl Router {
+    /// A router over `graph` with buffers sized for it.
+    pub fn new(graph: Arc<TravelGraph>) -> Self {
+        Router::with_anchors(graph, Arc::new(Anchors::default()))
+    }
+
+    /// A router over `graph` that looks trips to and from `anchors` up.
+    pub fn with_anchors(graph: Arc<TravelGraph>, anchors: Arc<Anchors>) -> Self {
+        let n = graph.node_count();
+        Router {
+            graph,
+            anchors,
+            search: Search::new(n),
+            table: (n <= TABLE_MAX_NODES).then(|| Table {
+                done: vec![false; n],
+                // Zeroed memory comes from the system untouched: rows cost when first used.
+                ms: vec![0; n * n],
+            }),
+            picked: Vec::new(),
+            candidate_generation: 0,
+            candidate_stamp: vec![0; n],
+            candidate_head: vec![NO_NODE; n],
+            candidate_next: Vec::new(),
+            bounds_sum_ms: 0,
+            exact_sum_ms: 0,
+            target_marks: Vec::new(),
+            order: Vec::new(),
+            tree_ms: vec![0; n],
+        }
+    }
+
+    /// A router that searches by A* even on a small map (to test one way against the other).
+    #[cfg(test)]
+    pub(super) fn without_table(graph: Arc<TravelGraph>) -> Self {
+        Router {
+            table: None,
+            ..Router::new(graph)
+        }
+    }
+
+    /// Travel time from `source` to every node (infinite where unreachable), into `out`.
+    pub fn times_from(&mut self, source: NodeId, out: &mut Vec<f64>) {
+        self.search
+            .tree(&self.graph, source, false, &mut self.tree_ms);
+        out.clear();
+        out.extend(self.tree_ms.iter().map(|&ms| {
+            if ms == u32::MAX {
+                f64::INFINITY
+            } else {
+                seconds(ms)
+            }
+        }));
+    }
+
+    /// The table row of times to `to`, computed now if it is new; `None` without a table.
+    fn row(&mut self, to: NodeId) -> Option<&[u32]> {
+        let table = self.table.as_mut()?;
+        let n = self.graph.node_count();
+        let t = to as usize;
+        let row = &mut table.ms[t * n..(t + 1) * n];
+        if !table.done[t] {
+            self.search.tree(&self.graph, to, true, row);
+            table.done[t] = true;
+        }
+        Some(row)
+    }
+
+    /// `nearest` by one search backwards from the target, which settles nodes in order of their
+    /// time to it and stops once `k` candidates are strictly faster than anything left.
+    fn nearest_by_reverse_search(
+        &mut self,
+        target: NodeId,
+        candidates: &[Candidate],
+        k: usize,
+        out: &mut Vec<Reached>,
+    ) {
+        out.clear();
+        self.candidate_generation = self.candidate_generation.wrapping_add(1);
+        if self.candidate_generation == 0 {
+            // The stamp wrapped: old stamps could look current again.
+            self.candidate_stamp.fill(0);
+            self.candidate_generation = 1;
+        }
+        let generation = self.candidate_generation;
+        self.candidate_next.clear();
+        for (i, c) in candidates.iter().enumerate() {
+            let n = c.node as usize;
+            let head = if self.candidate_stamp[n] == generation {
+                self.candidate_head[n]
+            } else {
+                NO_NODE
+            };
+            self.candidate_stamp[n] = generation;
+            self.candidate_head[n] = i as u32;
+            self.candidate_next.push(head);
+        }
+        let Router {
+            graph,
+            search,
+            candidate_stamp,
+            candidate_head,
+            candidate_next,
+            ..
+        } = self;
+        search.run(
+            graph,
+            target,
+            true,
+            |_| 0,
+            |node, ms, length_m| {
+                let t = seconds(ms);
+                if out.len() == k && out[k - 1].travel_s < t {
+                    return true;
+                }
+                if candidate_stamp[node as usize] == generation {
+                    let mut i = candidate_head[node as usize];
+                    while i != NO_NODE {
+                        let c = &candidates[i as usize];
+                        let travel_s = t + c.lead_s;
+                        insert_ranked(
+                            out,
+                            k,
+                            Reached {
+                                key: c.key,
+                                travel_s,
+                                length_m,
+                            },
+                        );
+                        i = candidate_next[i as usize];
+                    }
+                }
+                false
+            },
+        );
+    }
+
+    /// A lower bound on the time from `node` to `target` (whose landmark row is in
+    /// `target_marks`): exact from an anchor.
+    fn bound(&self, node: NodeId, target: NodeId) -> u32 {
+        match self.anchors.from(node) {
+            Some(row) => row[target as usize],
+            None => self.graph.landmarks.bound(node, &self.target_marks),
+        }
+    }
+
+    /// `nearest` by table lookups: every candidate's time, lengths walked for the chosen.
+    fn nearest_by_table(
+        &mut self,
+        target: NodeId,
+        candidates: &[Candidate],
+        k: usize,
+        out: &mut Vec<Reached>,
+    ) {
+        let mut picked = std::mem::take(&mut self.picked);
+        picked.clear();
+        let graph = Arc::clone(&self.graph);
+        let row = self.row(target).expect("called with a table");
+        for c in candidates {
+            let ms = row[c.node as usize];
+            if ms == u32::MAX {
+                continue;
+            }
+            let travel_s = c.lead_s + seconds(ms);
+            let pos = out.partition_point(|x| (x.travel_s, x.key) < (travel_s, c.key));
+            if pos < k {
+                if out.len() == k {
+                    out.pop();
+                    picked.pop();
+                }
+                // The length is walked below, for the chosen only.
+                out.insert(
+                    pos,
+                    Reached {
+                        key: c.key,
+                        travel_s,
+                        length_m: 0.0,
+                    },
+                );
+                picked.insert(pos, c.node);
+            }
+        }
+        for (r, &node) in out.iter_mut().zip(&picked) {
+            r.length_m = trip_by_row(&graph, row, node, target, false).length_m;
+        }
+        self.picked = picked;
+    }
+
+    /// Searches from `from` until the current target `to` (whose landmark distances are in
+    /// `target_marks`) is settled; returns its time in milliseconds, if reachable.
+    fn search_to(&mut self, from: NodeId, to: NodeId) -> Option<u32> {
+        let graph = &*self.graph;
+        let marks = &self.target_marks;
+        let mut found = None;
+        self.search.run(
+            graph,
+            from,
+            false,
+            |v| graph.landmarks.bound(v, marks),
+            |node, d, _| {
+                let done = node == to;
+                if done {
+                    found = Some(d);
+                }
+                done
+            },
+        );
+        found
+    }
+
+    /// The trip from `from` to the current target `to`.
+    fn trip_to_target(&mut self, from: NodeId, to: NodeId) -> Trip {
+        match self.search_to(from, to) {
+            Some(ms) => Trip {
+                travel_s: seconds(ms),
+                length_m: self.search.length_m[to as usize],
+            },
+            None => Trip {
+                travel_s: f64::INFINITY,
+                length_m: f64::INFINITY,
+            },
+        }
+    }
+}
+
+impl TravelTimes for Router {
+    fn trip(&mut self, from: NodeId, to: NodeId) -> Trip {
+        let graph = Arc::clone(&self.graph);
+        if let Some(row) = self.row(to) {
+            return trip_by_row(&graph, row, from, to, false);
+        }
+        if let Some(row) = self.anchors.to(to) {
+            return trip_by_row(&graph, row, from, to, false);
+        }
+        if let Some(row) = self.anchors.from(from) {
+            return trip_by_row(&graph, row, from, to, true);
+        }
+        self.graph.landmarks.target(to, &mut self.target_marks);
+        self.trip_to_target(from, to)
+    }
+
+    /// Each candidate's lower bound (its lead plus the landmark bound, or its exact time when
+    /// it stands at an anchor) orders exact searches, which stop once `k` candidates are
+    /// strictly faster than the next bound; after k + [`SPARE_SEARCHES`] searches, or when the
+    /// bounds have proved loose, one backward search from the target answers instead.
+    fn nearest(
+        &mut self,
+        target: NodeId,
+        candidates: &[Candidate],
+        k: usize,
+        out: &mut Vec<Reached>,
+    ) {
+        out.clear();
+        if k == 0 || candidates.is_empty() {
+            return;
+        }
+        if self.table.is_some() {
+            return self.nearest_by_table(target, candidates, k, out);
+        }
+        if 10 * self.bounds_sum_ms < 9 * self.exact_sum_ms {
+            return self.nearest_by_reverse_search(target, candidates, k, out);
+        }
+        self.graph.landmarks.target(target, &mut self.target_marks);
+        let mut order = std::mem::take(&mut self.order);
+        order.clear();
+        for (i, c) in candidates.iter().enumerate() {
+            let bound_s = c.lead_s + seconds(self.bound(c.node, target));
+            order.push(Reverse((ordered_bits(bound_s), c.key, i as u32)));
+        }
+        // Heapify in place (linear time, no allocation): usually only the first few are searched.
+        let mut order = BinaryHeap::from(order);
+        let mut searches = 0;
+        while let Some(Reverse((_, _, i))) = order.pop() {
+            let c = candidates[i as usize];
+            let bound_s =
+                c.lead_s + seconds(self.graph.landmarks.bound(c.node, &self.target_marks));
+            // Every candidate left needs at least this bound: stop once k are strictly better.
+            if out.len() == k && out[k - 1].travel_s < bound_s {
+                break;
+            }
+            let trip = match self.anchors.from(c.node) {
+                Some(row) => trip_by_row(&self.graph, row, c.node, target, true),
+                None if searches == k + SPARE_SEARCHES => {
+                    // The bounds are weak here (a real road map): one backward search is faster.
+                    self.order = order.into_vec();
+                    return self.nearest_by_reverse_search(target, candidates, k, out);
+                }
+                None => {
+                    searches += 1;
+                    let trip = self.trip_to_target(c.node, target);
+                    if trip.travel_s.is_finite() {
+                        let bound = self.graph.landmarks.bound(c.node, &self.target_marks);
+                        self.bounds_sum_ms += u64::from(bound);
+                        self.exact_sum_ms += (trip.travel_s * 1000.0).round() as u64;
+                    }
+                    trip
+                }
+            };
+            if trip.travel_s.is_finite() {
+                insert_ranked(
+                    out,
+                    k,
+                    Reached {
+                        key: c.key,
+                        travel_s: c.lead_s + trip.travel_s,
+                        length_m: trip.length_m,
+                    },
+                );
+            }
+        }
+        self.order = order.into_vec();
+    }
+
+    fn route(&mut self, from: NodeId, to: NodeId, out: &mut Vec<Waypoint>) {
+        out.clear();
+        let graph = Arc::clone(&self.graph);
+        let anchors = Arc::clone(&self.anchors);
+        if let Some(row) = self.row(to).or_else(|| anchors.to(to)) {
+            if row[from as usize] != u32::MAX {
+                walk(&graph, row, (from, to), false, |node, ms, m| {
+                    out.push(Waypoint {
+                        node,
+                        at_s: seconds(ms),
+                        from_start_m: m,
+                    });
+                });
+            }
+            return;
+        }
+        self.graph.landmarks.target(to, &mut self.target_marks);
+        if self.search_to(from, to).is_none() {
+            return;
+        }
+        let s = &self.search;
+        let mut node = to;
+        while node != NO_NODE {
+            let i = node as usize;
+            out.push(Waypoint {
+                node,
+                at_s: seconds(s.dist_ms[i]),
+                from_start_m: s.length_m[i],
+            });
+            node = s.pred[i];
+        }
+        out.reverse();
+    }
+}
+
+/// The bits of `x` as an unsigned number that orders like `x` (negative numbers included).
+fn ordered_bits(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
+}
+
+/// Inserts `r` into the sorted list `out` (by time, then key), keeping at most `k`.
+fn insert_ranked(out: &mut Vec<Reached>, k: usize, r: Reached) {
+    let pos = out.partition_point(|x| (x.travel_s, x.key) < (r.travel_s, r.key));
+    if pos < k {
+        if out.len() == k {
+            out.pop();
+        }
+        out.insert(pos, r);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ordered_bits;
+
+    #[test]
+    fn ordered_bits_order_like_the_numbers() {
+        let xs = [
+            -1e9,
+            -2.5,
+            -0.0,
+            0.0,
+            1e-300,
+            0.5,
+            20.0,
+            1e12,
+            f64::INFINITY,
+        ];
+        for w in xs.windows(2) {
+            assert!(
+                ordered_bits(w[0]) <= ordered_bits(w[1]),
+                "{} {}",
+                w[0],
+                w[1]
+            );
+        }
+        assert!(ordered_bits(-2.5) < ordered_bits(-1.0));
+        assert!(ordered_bits(1.0) < ordered_bits(1.5));
+    }
+}
