@@ -6,6 +6,7 @@
 //! ARCHITECTURE.md for the map of the code.
 
 pub mod atomic_file;
+pub mod bad_input;
 pub mod experiment;
 pub mod map;
 pub mod report;

@@ -10,6 +10,7 @@ mod charts;
 pub use charts::{Cdf, LayerBars};
 
 use crate::atomic_file;
+use crate::bad_input::bad_input;
 use crate::results::Summary;
 use anyhow::Context;
 use plotters::coord::Shift;
@@ -177,14 +178,13 @@ impl ChartKind {
             &SVGBackend::with_string(&mut svg, charts::SIZE).into_drawing_area(),
         )?;
         atomic_file::write_str(&dir.join(format!("{}.svg", self.stem())), &svg)?;
-        // The bitmap backend writes the file itself: draw to a hidden name, then rename.
-        let png = dir.join(format!("{}.png", self.stem()));
-        let tmp = dir.join(format!(".{}.tmp.png", self.stem()));
-        self.draw(
-            data,
-            &BitMapBackend::new(&tmp, charts::SIZE).into_drawing_area(),
-        )?;
-        std::fs::rename(&tmp, &png).with_context(|| format!("cannot write {}", png.display()))?;
+        // The bitmap backend writes the file itself (when the drawing area is dropped).
+        atomic_file::write_via(&dir.join(format!("{}.png", self.stem())), |tmp| {
+            self.draw(
+                data,
+                &BitMapBackend::new(tmp, charts::SIZE).into_drawing_area(),
+            )
+        })?;
         Ok(svg)
     }
 }
@@ -193,7 +193,7 @@ impl ChartKind {
 /// path of report.html.
 pub fn write_report(dir: &Path) -> anyhow::Result<PathBuf> {
     charts::register_fonts();
-    let data = RunData::read(dir)?;
+    let data = bad_input(RunData::read(dir))?;
     let mut svgs = Vec::new();
     for kind in ChartKind::ALL {
         svgs.push((kind, kind.render(&data, dir)?));

@@ -353,7 +353,17 @@ pub fn syntax_error(text: &str, label: &str, e: &toml::de::Error) -> ScenarioErr
         let line = before.matches('\n').count() + 1;
         let start = before.rfind('\n').map_or(0, |i| i + 1);
         let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        format!("line {line}: `{}`: ", text[start..end].trim())
+        match text[span.clone()].trim() {
+            // A span over a whole table (a missing key): its first line, unless it is the file.
+            t if t.is_empty() || t.contains('\n') => {
+                if span.start == 0 {
+                    String::new()
+                } else {
+                    format!("line {line}: ")
+                }
+            }
+            _ => format!("line {line}: `{}`: ", text[start..end].trim()),
+        }
     });
     ScenarioError::Syntax {
         file: label.to_string(),
@@ -618,7 +628,8 @@ fn check_incident_types(
     check.that(
         (total - 1.0).abs() <= 1e-6,
         "incident_types[*].share",
-        format!("sum {total}"),
+        // Rounded to 1e-9 so that 0.2 + 0.7 reads 0.9, not 0.8999999999999999.
+        format!("sum {}", (total * 1e9).round() / 1e9),
         "shares must sum to 1",
     )?;
     Ok(out)
