@@ -69,18 +69,98 @@ pub fn write_str(path: &Path, text: &str) -> anyhow::Result<()> {
     write(path, |w| Ok(w.write_all(text.as_bytes())?))
 }
 
-/// Creates the output folder `dir` if needed and checks that a file can be written in it, so that
-/// a long run does not fail only at its end. Failure is [`BadInput`]: the folder given is unusable.
+/// Checks that files can be written in the output folder `dir` (or, when it does not exist yet,
+/// in its nearest existing ancestor, which must be a folder) by writing and removing a probe
+/// file, so that a long run does not fail only at its end. Leaves nothing behind. Failure is
+/// [`BadInput`]: the folder given is unusable.
 pub fn check_output_dir(dir: &Path) -> anyhow::Result<()> {
-    let probe = dir.join(format!(".patrolsim-probe.{}.tmp", std::process::id()));
-    let result = std::fs::create_dir_all(dir)
-        .and_then(|()| std::fs::write(&probe, b""))
-        .and_then(|()| std::fs::remove_file(&probe));
-    result.map_err(|e| {
-        BadInput(anyhow::anyhow!(
-            "{}: cannot write in this output folder: {e}",
+    let mut existing = dir;
+    while !existing.exists() {
+        existing = match existing.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+    }
+    let problem = if existing.is_dir() {
+        let probe = existing.join(format!(".patrolsim-probe.{}.tmp", std::process::id()));
+        std::fs::write(&probe, b"")
+            .and_then(|()| std::fs::remove_file(&probe))
+            .err()
+            .map(|e| e.to_string())
+    } else {
+        Some(format!("{} is not a folder", existing.display()))
+    };
+    match problem {
+        None => Ok(()),
+        Some(p) => Err(BadInput(anyhow::anyhow!(
+            "{}: cannot write in this output folder: {p}",
             dir.display()
         ))
-        .into()
-    })
+        .into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names in `dir`.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut n: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    }
+
+    #[test]
+    fn a_writer_failing_part_way_leaves_the_old_file_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("calls.csv");
+        write_str(&path, "old\n").unwrap();
+        let err = write(&path, |w| {
+            w.write_all(&[b'x'; 100_000])?; // more than the buffer: bytes reach the file
+            anyhow::bail!("disk full (injected)")
+        })
+        .unwrap_err();
+        assert_eq!(
+            format!("{err:#}"),
+            format!("{}: writing failed: disk full (injected)", path.display())
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n");
+        assert_eq!(names(dir.path()), ["calls.csv"]);
+    }
+
+    #[test]
+    fn a_self_writing_backend_gets_the_extension_and_its_file_is_renamed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chart.png");
+        write_via(&path, |tmp| {
+            assert!(tmp.to_string_lossy().ends_with(".tmp.png"), "{tmp:?}");
+            Ok(std::fs::write(tmp, b"png")?)
+        })
+        .unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"png");
+        assert!(
+            write_via(&path, |tmp| {
+                std::fs::write(tmp, b"half")?;
+                anyhow::bail!("encoder failed")
+            })
+            .is_err()
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), b"png");
+        assert_eq!(names(dir.path()), ["chart.png"]);
+    }
+
+    #[test]
+    fn an_output_folder_is_checked_without_leaving_anything() {
+        let dir = tempfile::tempdir().unwrap();
+        check_output_dir(&dir.path().join("new/deeper")).unwrap();
+        assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
+        std::fs::write(dir.path().join("file"), "").unwrap();
+        let err = check_output_dir(&dir.path().join("file/out")).unwrap_err();
+        assert!(err.is::<BadInput>());
+        assert!(err.to_string().ends_with("file is not a folder"), "{err}");
+    }
 }

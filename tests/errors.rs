@@ -611,7 +611,7 @@ fn rows() -> Vec<Row> {
                 .collect(),
             args: &["run", "s.toml", "-o", "out"],
             code: 2,
-            error: "out: cannot write in this output folder: File exists (os error 17)",
+            error: "out: cannot write in this output folder: out is not a folder",
         },
         Row {
             area: "output",
@@ -619,7 +619,7 @@ fn rows() -> Vec<Row> {
             files: sweep("", "").into_iter().chain([file("out", "")]).collect(),
             args: &["sweep", "w.toml", "-o", "out/sweep"],
             code: 2,
-            error: "out/sweep: cannot write in this output folder: Not a directory (os error 20)",
+            error: "out/sweep: cannot write in this output folder: out is not a folder",
         },
         Row {
             area: "output",
@@ -630,7 +630,7 @@ fn rows() -> Vec<Row> {
                 .collect(),
             args: &["map", "export", "m.json", "-o", "out/m.pmap"],
             code: 2,
-            error: "out: cannot write in this output folder: File exists (os error 17)",
+            error: "out: cannot write in this output folder: out is not a folder",
         },
         Row {
             area: "output",
@@ -737,4 +737,64 @@ fn rows_are_documented() {
         );
     }
     assert!(rows().len() >= 30);
+}
+
+/// A tmpfs of 64 KiB mounted for a test, unmounted when dropped.
+struct TinyDisk(PathBuf);
+
+impl TinyDisk {
+    fn mount(at: &Path) -> TinyDisk {
+        std::fs::create_dir_all(at).unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+            .arg(at)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "mount tmpfs at {} (needs root)", at.display());
+        TinyDisk(at.to_path_buf())
+    }
+}
+
+impl Drop for TinyDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+const FULL_DISK_ERROR: &str =
+    "error: disk/out/calls.csv: writing failed: No space left on device (os error 28)\n";
+
+/// A full disk, for real: the output folder is on a 64 KiB tmpfs, which the run's tables do not
+/// fit. The run fails with exit code 1 (not bad input: the disk, not the scenario), leaves no
+/// temporary file, and leaves no summary.json, so the folder is not taken for a finished run.
+/// Needs root to mount; runs with `PATROLSIM_TMPFS=1` (set by `.ci/run`).
+#[test]
+fn a_full_disk_leaves_no_partial_file() {
+    if std::env::var_os("PATROLSIM_TMPFS").is_none() {
+        eprintln!("skipped: set PATROLSIM_TMPFS=1 (root) to write to a full tmpfs");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("s.toml"), TINY).unwrap();
+    let disk = TinyDisk::mount(&tmp.path().join("disk"));
+    let out = patrolsim(
+        &["run", "s.toml", "-o", "disk/out", "--no-report"],
+        tmp.path(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr, FULL_DISK_ERROR);
+    let left = listing(&disk.0);
+    assert!(
+        left.iter().all(|p| !p.to_string_lossy().contains(".tmp")),
+        "{left:?}"
+    );
+    assert!(!left.contains(Path::new("out/summary.json")), "{left:?}");
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+        .unwrap();
+    assert!(
+        doc.contains(FULL_DISK_ERROR.trim_end()),
+        "docs/errors.md lacks the full-disk error"
+    );
 }
