@@ -192,6 +192,14 @@ fn rows() -> Vec<Row> {
         },
         Row {
             area: "scenario",
+            case: "days beyond 100 years (a typo that would make a run never end)",
+            files: scenario("days = 3", "days = 1e308"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: days = 1e308: must be <= 36500 (100 years)",
+        },
+        Row {
+            area: "scenario",
             case: "not a number (`nan`) for days",
             files: scenario("days = 3", "days = nan"),
             args: &["check", "s.toml"],

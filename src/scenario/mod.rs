@@ -33,6 +33,9 @@ pub const DEFAULT_SCENARIO_TOML: &str = include_str!("../../scenarios/default.to
 /// How the built-in default scenario is named in messages.
 pub const DEFAULT_SCENARIO_LABEL: &str = "scenarios/default.toml (built in)";
 
+/// The longest run a scenario may ask for, days (and the longest warm-up, in days).
+pub const MAX_DAYS: f64 = 36_500.0;
+
 /// A scenario that cannot be used, with what is wrong and where.
 #[derive(Debug, Error)]
 pub enum ScenarioError {
@@ -210,11 +213,18 @@ impl Scenario {
             "must be >= 1",
         )?;
         check.that(positive(file.days), "days", file.days, "must be > 0")?;
+        // Bounded so that a typo (1e9 days) is an error, not a run that never ends.
         check.that(
-            file.warmup_hours.is_finite() && file.warmup_hours >= 0.0,
+            file.days <= MAX_DAYS,
+            "days",
+            file.days,
+            "must be <= 36500 (100 years)",
+        )?;
+        check.that(
+            file.warmup_hours.is_finite() && (0.0..=MAX_DAYS * 24.0).contains(&file.warmup_hours),
             "warmup_hours",
             file.warmup_hours,
-            "must be >= 0",
+            "must be >= 0 and <= 876000 (100 years)",
         )?;
         let speed = file.routing.emergency_speed_factor;
         check.that(
