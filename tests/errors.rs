@@ -156,7 +156,7 @@ fn rows() -> Vec<Row> {
             files: scenario("[dispatch]", "[dispatch"),
             args: &["check", "s.toml"],
             code: 2,
-            error: "s.toml: line 18: unclosed table, expected `]`",
+            error: "s.toml: line 18: `[dispatch`: unclosed table, expected `]`",
         },
         Row {
             area: "scenario",

@@ -363,16 +363,13 @@ pub fn syntax_error(text: &str, label: &str, e: &toml::de::Error) -> ScenarioErr
         let line = before.matches('\n').count() + 1;
         let start = before.rfind('\n').map_or(0, |i| i + 1);
         let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        match text[span.clone()].trim() {
-            // A span over a whole table (a missing key): its first line, unless it is the file.
-            t if t.is_empty() || t.contains('\n') => {
-                if span.start == 0 {
-                    String::new()
-                } else {
-                    format!("line {line}: ")
-                }
-            }
-            _ => format!("line {line}: `{}`: ", text[start..end].trim()),
+        let (quoted, spanned) = (text[start..end].trim(), text[span.clone()].trim());
+        if span.start == 0 && (spanned.is_empty() || spanned.contains('\n')) {
+            String::new() // the whole file (a missing key at the top)
+        } else if spanned.contains('\n') || quoted.is_empty() {
+            format!("line {line}: ") // a whole table (a missing key in it)
+        } else {
+            format!("line {line}: `{quoted}`: ")
         }
     });
     ScenarioError::Syntax {
