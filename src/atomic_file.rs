@@ -1,6 +1,7 @@
 //! Writing output files so that nobody ever sees half of one: everything is written to a
 //! temporary file beside the target and renamed over it only when complete.
 
+use crate::bad_input::BadInput;
 use anyhow::Context;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -10,6 +11,33 @@ use std::path::Path;
 pub fn write(
     path: &Path,
     fill: impl FnOnce(&mut BufWriter<std::fs::File>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    write_through(path, false, |tmp| {
+        let file = std::fs::File::create(tmp)
+            .with_context(|| format!("{}: cannot create file", tmp.display()))?;
+        let mut w = BufWriter::new(file);
+        fill(&mut w)?;
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        Ok(file.sync_all()?)
+    })
+}
+
+/// Writes `path` by a writer that opens the file itself (a plotters bitmap backend): `fill`
+/// gets the temporary path, which ends with the target's extension, and must have written and
+/// closed it when it returns. On any error the target is untouched and the temporary removed.
+pub fn write_via(
+    path: &Path,
+    fill: impl FnOnce(&Path) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    write_through(path, true, fill)
+}
+
+/// Runs `fill` on a temporary path beside `path` (`.<name>.<pid>.tmp`, plus the target's
+/// extension if `keep_extension`), then renames it into place; removes it on any error.
+fn write_through(
+    path: &Path,
+    keep_extension: bool,
+    fill: impl FnOnce(&Path) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -21,17 +49,15 @@ pub fn write(
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let file = std::fs::File::create(&tmp)
-            .with_context(|| format!("{}: cannot create file", tmp.display()))?;
-        let mut w = BufWriter::new(file);
-        fill(&mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
+    let mut tmp_name = format!(".{name}.{}.tmp", std::process::id());
+    if let Some(ext) = path.extension().filter(|_| keep_extension) {
+        tmp_name = format!("{tmp_name}.{}", ext.to_string_lossy());
+    }
+    let tmp = dir.join(tmp_name);
+    let result = fill(&tmp).and_then(|()| {
         std::fs::rename(&tmp, path)
             .with_context(|| format!("{}: cannot rename into place", path.display()))
-    })();
+    });
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
@@ -41,4 +67,100 @@ pub fn write(
 /// Writes a whole string to `path` atomically.
 pub fn write_str(path: &Path, text: &str) -> anyhow::Result<()> {
     write(path, |w| Ok(w.write_all(text.as_bytes())?))
+}
+
+/// Checks that files can be written in the output folder `dir` (or, when it does not exist yet,
+/// in its nearest existing ancestor, which must be a folder) by writing and removing a probe
+/// file, so that a long run does not fail only at its end. Leaves nothing behind. Failure is
+/// [`BadInput`]: the folder given is unusable.
+pub fn check_output_dir(dir: &Path) -> anyhow::Result<()> {
+    let mut existing = dir;
+    while !existing.exists() {
+        existing = match existing.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+    }
+    let problem = if existing.is_dir() {
+        let probe = existing.join(format!(".patrolsim-probe.{}.tmp", std::process::id()));
+        std::fs::write(&probe, b"")
+            .and_then(|()| std::fs::remove_file(&probe))
+            .err()
+            .map(|e| e.to_string())
+    } else {
+        Some(format!("{} is not a folder", existing.display()))
+    };
+    match problem {
+        None => Ok(()),
+        Some(p) => Err(BadInput(anyhow::anyhow!(
+            "{}: cannot write in this output folder: {p}",
+            dir.display()
+        ))
+        .into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names in `dir`.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut n: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    }
+
+    #[test]
+    fn a_writer_failing_part_way_leaves_the_old_file_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("calls.csv");
+        write_str(&path, "old\n").unwrap();
+        let err = write(&path, |w| {
+            w.write_all(&[b'x'; 100_000])?; // more than the buffer: bytes reach the file
+            anyhow::bail!("disk full (injected)")
+        })
+        .unwrap_err();
+        assert_eq!(
+            format!("{err:#}"),
+            format!("{}: writing failed: disk full (injected)", path.display())
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n");
+        assert_eq!(names(dir.path()), ["calls.csv"]);
+    }
+
+    #[test]
+    fn a_self_writing_backend_gets_the_extension_and_its_file_is_renamed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chart.png");
+        write_via(&path, |tmp| {
+            assert!(tmp.to_string_lossy().ends_with(".tmp.png"), "{tmp:?}");
+            Ok(std::fs::write(tmp, b"png")?)
+        })
+        .unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"png");
+        assert!(
+            write_via(&path, |tmp| {
+                std::fs::write(tmp, b"half")?;
+                anyhow::bail!("encoder failed")
+            })
+            .is_err()
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), b"png");
+        assert_eq!(names(dir.path()), ["chart.png"]);
+    }
+
+    #[test]
+    fn an_output_folder_is_checked_without_leaving_anything() {
+        let dir = tempfile::tempdir().unwrap();
+        check_output_dir(&dir.path().join("new/deeper")).unwrap();
+        assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
+        std::fs::write(dir.path().join("file"), "").unwrap();
+        let err = check_output_dir(&dir.path().join("file/out")).unwrap_err();
+        assert!(err.is::<BadInput>());
+        assert!(err.to_string().ends_with("file is not a folder"), "{err}");
+    }
 }

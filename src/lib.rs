@@ -7,6 +7,7 @@
 
 pub mod analyze;
 pub mod atomic_file;
+pub mod bad_input;
 pub mod cordon;
 pub mod experiment;
 pub mod history;

@@ -3,6 +3,8 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use patrolsim::analyze::{AnalyzeError, analysis_text, analyze, read_node_list, write_analysis};
+use patrolsim::atomic_file::check_output_dir;
+use patrolsim::bad_input::{BadInput, bad_input};
 use patrolsim::experiment::{
     Experiment, PairResult, Shard, Sweep, SweepError, gather, layers_text, points_text,
     run_replications, run_search, run_sweep, search_text, staffing_text, summary_text, write_run,
@@ -293,7 +295,7 @@ fn write_and_show(
 fn load_any_map(file: Option<&Path>) -> anyhow::Result<RoadMap> {
     match file {
         Some(p) if p.extension().is_none_or(|e| e != "toml") => {
-            load_map(p, &LoadOptions::default())
+            bad_input(load_map(p, &LoadOptions::default()))
         }
         _ => Ok(Arc::unwrap_or_clone(load(file)?.map)),
     }
@@ -314,8 +316,11 @@ fn map_command(command: MapCommand) -> anyhow::Result<()> {
                 contract_chains: !keep_shape,
             };
             let started = Instant::now();
-            let bytes = std::fs::read(&source)
-                .with_context(|| format!("{}: cannot read", source.display()))?;
+            check_output_dir(output_folder(&output))?;
+            let bytes = bad_input(
+                std::fs::read(&source)
+                    .with_context(|| format!("{}: cannot read", source.display())),
+            )?;
             let import = import_osm_bytes(
                 &bytes,
                 &map_name(&source),
@@ -323,10 +328,12 @@ fn map_command(command: MapCommand) -> anyhow::Result<()> {
                 &options,
             )?;
             let mut map = import.map;
-            map.validate()
-                .with_context(|| format!("{}: imported map is invalid", source.display()))?;
+            bad_input(
+                map.validate()
+                    .with_context(|| format!("{}: imported map is invalid", source.display())),
+            )?;
             if let Some(path) = &zones {
-                let report = apply_geojson_zones(&mut map, path)?;
+                let report = bad_input(apply_geojson_zones(&mut map, path))?;
                 println!(
                     "{}: {} zones; {} nodes in none (zone \"outside\"); dropped, holding no road \
                      node: {:?}",
@@ -363,6 +370,9 @@ fn map_command(command: MapCommand) -> anyhow::Result<()> {
             geojson,
         } => {
             let map = load_any_map(file.as_deref())?;
+            for path in output.iter().chain(&geojson) {
+                check_output_dir(output_folder(path))?;
+            }
             let written = |path: &Path| {
                 println!(
                     "wrote {} ({} nodes, {} segments)",
@@ -396,11 +406,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let mut scenario = load(scenario.as_deref())?;
             if let Some(r) = replications {
-                anyhow::ensure!(r >= 1, "--replications {r}: must be >= 1");
+                if r == 0 {
+                    return Err(BadInput(anyhow::anyhow!("--replications 0: must be >= 1")).into());
+                }
                 scenario.replications = r;
             }
             set_threads(threads)?;
             let dir = output.unwrap_or_else(|| scenario.output_dir.clone());
+            check_output_dir(&dir)?;
             print!("{}", staffing_text(&scenario));
             print!(
                 "{}",
@@ -441,6 +454,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             set_threads(threads)?; // before anything uses rayon's pool
             let sweep = Sweep::plan(Experiment::load(&sweep)?)?;
             let dir = output.unwrap_or_else(|| sweep.experiment.output_dir.clone());
+            check_output_dir(&dir)?;
             let started = Instant::now();
             let counts = run_sweep(&sweep, &dir, shard.unwrap_or(Shard::WHOLE))?;
             println!(
@@ -471,6 +485,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let sweep = Sweep::plan(Experiment::load(&sweep)?)?;
             let dir = output.unwrap_or_else(|| sweep.experiment.output_dir.clone());
             let pairs = gather(&sweep, &shards)?;
+            check_output_dir(&dir)?;
             println!("merged {} pairs from {} folders", pairs.len(), shards.len());
             write_and_show(&sweep, &pairs, &dir, (!no_report).then_some(lang))
         }
@@ -482,6 +497,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             set_threads(threads)?;
             let experiment = Experiment::load(&file)?;
             let dir = output.unwrap_or_else(|| experiment.output_dir.clone());
+            check_output_dir(&dir)?;
             let outcome = run_search(&experiment)?;
             write_search(&experiment, &outcome, &dir)?;
             print!("{}", search_text(&experiment, &outcome));
@@ -623,11 +639,34 @@ fn analyze_command(
     Ok(())
 }
 
+/// The folder a file is written into (`.` for a bare name).
+fn output_folder(file: &Path) -> &Path {
+    file.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// The error and its causes on one line, leaving out a cause whose text its parent already
+/// shows.
+fn message(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&text);
+        }
+    }
+    line
+}
+
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", message(&e));
             // Bad input is exit code 2; anything else (I/O, ...) is 1.
             if e.chain().any(|c| {
                 c.is::<ScenarioError>()
@@ -635,6 +674,7 @@ fn main() -> ExitCode {
                     || c.is::<SweepError>()
                     || c.is::<AnalyzeError>()
                     || c.is::<HistoryError>()
+                    || c.is::<BadInput>()
             }) {
                 ExitCode::from(2)
             } else {

@@ -104,6 +104,15 @@ pub fn write_run(model: &Model, run: &RunOutput, dir: &Path) -> anyhow::Result<(
     let calls = run.concat(|o| &o.calls);
     let assignments = run.concat(|o| &o.assignments);
     let units = run.concat(|o| &o.units);
+    // summary.json marks a finished run: it goes first and comes back last, so a folder whose
+    // writing stopped part-way (a full disk) is never read as a finished run.
+    let summary = dir.join("summary.json");
+    match std::fs::remove_file(&summary) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(anyhow::Error::new(e).context(summary.display().to_string()));
+        }
+        _ => {}
+    }
     write_table(&mut calls_table(scenario, &calls)?, dir, "calls")?;
     write_table(
         &mut assignments_table(scenario, &assignments)?,
@@ -120,12 +129,12 @@ pub fn write_run(model: &Model, run: &RunOutput, dir: &Path) -> anyhow::Result<(
         let sealings = run.concat(|o| &o.sealings);
         write_table(&mut sealing_table(&sealings)?, dir, "sealing")?;
     }
-    atomic_file::write(&dir.join("summary.json"), |w| {
-        Ok(serde_json::to_writer_pretty(w, &run.summaries)?)
-    })?;
     if let Some(a) = &scenario.map.attribution {
         atomic_file::write_str(&dir.join(ATTRIBUTION_FILE), &format!("{a}\n"))?;
     }
     crate::map::write_binary_map(&scenario.map, None, &dir.join(MAP_FILE))?;
-    atomic_file::write_str(&dir.join("scenario.toml"), &scenario.source_toml)
+    atomic_file::write_str(&dir.join("scenario.toml"), &scenario.source_toml)?;
+    atomic_file::write(&summary, |w| {
+        Ok(serde_json::to_writer_pretty(w, &run.summaries)?)
+    })
 }

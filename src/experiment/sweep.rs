@@ -43,6 +43,8 @@ pub enum SweepError {
         point: usize,
         replication: u32,
     },
+    #[error("{0}: no such folder")]
+    NoFolder(String),
     #[error("--shard {0}: must be I/N with 0 <= I < N")]
     BadShard(String),
 }
@@ -246,6 +248,9 @@ pub(crate) fn summarise_replication(point: &Point, r: u32) -> Summary {
 pub fn gather(sweep: &Sweep, dirs: &[PathBuf]) -> anyhow::Result<Vec<PairResult>> {
     let mut all: BTreeMap<(usize, u32), (PairResult, &Path)> = BTreeMap::new();
     for dir in dirs {
+        if !dir.is_dir() {
+            return Err(SweepError::NoFolder(dir.display().to_string()).into());
+        }
         for (key, pair) in saved_pairs(sweep, dir)? {
             if let Some((_, first)) = all.get(&key) {
                 return Err(SweepError::Duplicate {

@@ -20,6 +20,7 @@ pub use map_chart::MapFigures;
 pub use sweep::write_sweep_report;
 
 use crate::atomic_file;
+use crate::bad_input::bad_input;
 use crate::results::Summary;
 use crate::scenario::ScenarioFile;
 use anyhow::Context;
@@ -371,11 +372,10 @@ pub(crate) fn render(
         style,
     )?;
     atomic_file::write_str(&dir.join(format!("{stem}.svg")), &svg)?;
-    // The bitmap backend writes the file itself: draw to a hidden name, then rename.
-    let png = dir.join(format!("{stem}.png"));
-    let tmp = dir.join(format!(".{stem}.tmp.png"));
-    chart.draw(&BitMapBackend::new(&tmp, size).into_drawing_area(), style)?;
-    std::fs::rename(&tmp, &png).with_context(|| format!("cannot write {}", png.display()))?;
+    // The bitmap backend writes the file itself (when the drawing area is dropped).
+    atomic_file::write_via(&dir.join(format!("{stem}.png")), |tmp| {
+        chart.draw(&BitMapBackend::new(tmp, size).into_drawing_area(), style)
+    })?;
     Ok(svg)
 }
 
@@ -391,7 +391,7 @@ pub fn style(lang: Lang) -> anyhow::Result<Style> {
 /// Returns the path of report.html.
 pub fn write_report(dir: &Path, lang: Lang) -> anyhow::Result<PathBuf> {
     let style = style(lang)?;
-    let data = RunData::read(dir, style.t)?;
+    let data = bad_input(RunData::read(dir, style.t))?;
     let mut svgs = Vec::new();
     for kind in data.charts() {
         let svg = render(&RunChart(kind, &data), kind.stem(), kind.size(), style, dir)?;

@@ -38,6 +38,9 @@ pub const DEFAULT_SCENARIO_TOML: &str = include_str!("../../scenarios/default.to
 /// How the built-in default scenario is named in messages.
 pub const DEFAULT_SCENARIO_LABEL: &str = "scenarios/default.toml (built in)";
 
+/// The longest run a scenario may ask for, days (and the longest warm-up, in days).
+pub const MAX_DAYS: f64 = 36_500.0;
+
 /// A scenario that cannot be used, with what is wrong and where.
 #[derive(Debug, Error)]
 pub enum ScenarioError {
@@ -229,11 +232,18 @@ impl Scenario {
             "must be >= 1",
         )?;
         check.that(positive(file.days), "days", file.days, "must be > 0")?;
+        // Bounded so that a typo (1e9 days) is an error, not a run that never ends.
         check.that(
-            file.warmup_hours.is_finite() && file.warmup_hours >= 0.0,
+            file.days <= MAX_DAYS,
+            "days",
+            file.days,
+            "must be <= 36500 (100 years)",
+        )?;
+        check.that(
+            file.warmup_hours.is_finite() && (0.0..=MAX_DAYS * 24.0).contains(&file.warmup_hours),
             "warmup_hours",
             file.warmup_hours,
-            "must be >= 0",
+            "must be >= 0 and <= 876000 (100 years)",
         )?;
         let speed = file.routing.emergency_speed_factor;
         check.that(
@@ -394,7 +404,14 @@ pub fn syntax_error(text: &str, label: &str, e: &toml::de::Error) -> ScenarioErr
         let line = before.matches('\n').count() + 1;
         let start = before.rfind('\n').map_or(0, |i| i + 1);
         let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        format!("line {line}: `{}`: ", text[start..end].trim())
+        let (quoted, spanned) = (text[start..end].trim(), text[span.clone()].trim());
+        if span.start == 0 && (spanned.is_empty() || spanned.contains('\n')) {
+            String::new() // the whole file (a missing key at the top)
+        } else if spanned.contains('\n') || quoted.is_empty() {
+            format!("line {line}: ") // a whole table (a missing key in it)
+        } else {
+            format!("line {line}: `{quoted}`: ")
+        }
     });
     ScenarioError::Syntax {
         file: label.to_string(),
@@ -713,7 +730,8 @@ fn check_incident_types(
     check.that(
         (total - 1.0).abs() <= 1e-6,
         "incident_types[*].share",
-        format!("sum {total}"),
+        // Rounded to 1e-9 so that 0.2 + 0.7 reads 0.9, not 0.8999999999999999.
+        format!("sum {}", (total * 1e9).round() / 1e9),
         "shares must sum to 1",
     )?;
     Ok(out)

@@ -139,8 +139,15 @@ pub(super) fn build_map(
         positions, pieces, ..
     } = pieces;
     if pieces.is_empty() {
-        return Err(OsmError::NoRoads {
-            file: file.to_string(),
+        let file = file.to_string();
+        return Err(if report.missing_node_refs > 0 {
+            OsmError::MissingNodes {
+                file,
+                ways: report.drivable_ways,
+                refs: report.missing_node_refs,
+            }
+        } else {
+            OsmError::NoRoads { file }
         });
     }
     // The largest strongly connected component.

@@ -115,6 +115,19 @@ pub enum OsmError {
         position: u64,
         message: String,
     },
+    /// The file is empty.
+    #[error("{file}: empty file (0 bytes)")]
+    Empty { file: String },
+    /// The drivable ways' nodes are missing from the file, so no road is left.
+    #[error(
+        "{file}: no drivable roads left: the {ways} drivable ways name {refs} nodes the file \
+         does not have (an extract cut without complete ways?)"
+    )]
+    MissingNodes {
+        file: String,
+        ways: usize,
+        refs: usize,
+    },
     /// The file has no way that is a drivable road.
     #[error(
         "{file}: no drivable roads (ways tagged highway=motorway, trunk, primary, secondary, \
@@ -141,6 +154,11 @@ pub fn import_osm_bytes(
     file: &str,
     options: &OsmOptions,
 ) -> Result<OsmImport, OsmError> {
+    if bytes.is_empty() {
+        return Err(OsmError::Empty {
+            file: file.to_string(),
+        });
+    }
     let (format, raw) = read::read_osm(bytes, file)?;
     let (map, report) = build::build_map(&raw, name, file, options)?;
     Ok(OsmImport {

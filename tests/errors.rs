@@ -1,0 +1,808 @@
+//! The bad-input matrix: every row is a bad input (scenario, sweep, CSV map, OpenStreetMap data,
+//! map file, output folder), the command that reads it, the exit code and the exact error line.
+//! Each row runs the real binary in a fresh folder holding only the row's files, and must give
+//! exactly that line, no panic, and no new file (no half-written output).
+//!
+//! `docs/errors.md` is generated from this table: `rows_are_documented` fails when the doc
+//! differs; `PATROLSIM_BLESS=1 cargo test --release --test errors` rewrites it. To add a row,
+//! add it to [`rows`] and bless.
+
+mod common;
+
+use common::patrolsim;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// One bad input.
+struct Row {
+    /// What kind of input.
+    area: &'static str,
+    /// What is wrong with it, for the doc.
+    case: &'static str,
+    /// Files written into the row's folder before the command runs.
+    files: Vec<(&'static str, Vec<u8>)>,
+    /// Arguments to `patrolsim`, run in that folder.
+    args: &'static [&'static str],
+    /// Expected exit code.
+    code: i32,
+    /// The whole of stderr, without the `error: ` prefix.
+    error: &'static str,
+}
+
+const TINY: &str = include_str!("data/tiny-grid.toml");
+
+/// The tiny grid scenario with `from` replaced by `to`, as `s.toml`.
+fn scenario(from: &str, to: &str) -> Vec<(&'static str, Vec<u8>)> {
+    assert!(
+        TINY.contains(from),
+        "test bug: {from:?} not in tiny-grid.toml"
+    );
+    vec![("s.toml", TINY.replacen(from, to, 1).into_bytes())]
+}
+
+/// A file with this text.
+fn file(name: &'static str, text: &str) -> (&'static str, Vec<u8>) {
+    (name, text.as_bytes().to_vec())
+}
+
+/// A scenario on the CSV map of `nodes.csv`, `edges.csv` and `posts.csv`, one crew per post.
+const CSV_SCENARIO: &str = r#"name = "csv"
+days = 1
+[map.csv]
+nodes = "nodes.csv"
+edges = "edges.csv"
+posts = "posts.csv"
+[demand]
+calls_per_hour = 2
+placement = "uniform"
+[[incident_types]]
+name = "any"
+priority = 1
+share = 1.0
+units_needed = 1
+on_scene = { distribution = "fixed", mean_min = 20 }
+[units_per_post]
+per_post = 1
+"#;
+const NODES: &str = "id,x_m,y_m\na,0,0\nb,300,0\nc,300,400\n";
+const EDGES: &str = "from,to\na,b\nb,c\nc,a\n";
+const POSTS: &str = "name,kind,node\nkiosk,kiosk,a\n";
+
+/// The CSV scenario with the tables given (`None`: the good one).
+fn csv_map(
+    nodes: Option<&str>,
+    edges: Option<&str>,
+    posts: Option<&str>,
+) -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        file("s.toml", CSV_SCENARIO),
+        file("nodes.csv", nodes.unwrap_or(NODES)),
+        file("edges.csv", edges.unwrap_or(EDGES)),
+        file("posts.csv", posts.unwrap_or(POSTS)),
+    ]
+}
+
+/// A JSON map segment of 100 m.
+fn segment(from: u32, to: u32, oneway: bool) -> String {
+    format!(
+        r#"{{"from":{from},"to":{to},"length_m":100.0,"class":"residential","speed_kmh":36.0,"oneway":{oneway}}}"#
+    )
+}
+
+/// A JSON map file of a triangle of nodes 100 m apart, with `from` replaced by `to`.
+fn json_map(from: &str, to: &str) -> Vec<(&'static str, Vec<u8>)> {
+    let good = format!(
+        r#"{{"name":"tri","zones":[{{"name":"z","population":100}}],"nodes":[{{"x_m":0.0,"y_m":0.0,"zone":0}},{{"x_m":100.0,"y_m":0.0,"zone":0}},{{"x_m":0.0,"y_m":100.0,"zone":0}}],"segments":[{},{},{}],"posts":[{{"name":"P0","kind":"kiosk","node":0}}],"key_points":[],"checkpoints":[]}}"#,
+        segment(0, 1, false),
+        segment(1, 2, false),
+        segment(2, 0, false)
+    );
+    assert!(good.contains(from), "test bug: {from:?} not in the map");
+    vec![("m.json", good.replacen(from, to, 1).into_bytes())]
+}
+
+/// The tiny sweep over the tiny grid, with `from` replaced by `to`.
+fn sweep(from: &str, to: &str) -> Vec<(&'static str, Vec<u8>)> {
+    let text = include_str!("data/tiny-sweep.toml");
+    assert!(
+        text.contains(from),
+        "test bug: {from:?} not in tiny-sweep.toml"
+    );
+    vec![
+        file("tiny-grid.toml", TINY),
+        ("w.toml", text.replacen(from, to, 1).into_bytes()),
+    ]
+}
+
+/// The bytes of an OpenStreetMap extract in `../shared/data/osm`.
+fn osm_extract(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/osm")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The matrix.
+fn rows() -> Vec<Row> {
+    vec![
+        // Scenario TOML.
+        Row {
+            area: "scenario",
+            case: "file does not exist",
+            files: vec![],
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: cannot read: No such file or directory (os error 2)",
+        },
+        Row {
+            area: "scenario",
+            case: "empty file",
+            files: vec![file("s.toml", "")],
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: missing field `name`",
+        },
+        Row {
+            area: "scenario",
+            case: "not UTF-8 text",
+            files: vec![("s.toml", vec![0xff, 0xfe, 0x00, 0x41])],
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: cannot read: stream did not contain valid UTF-8",
+        },
+        Row {
+            area: "scenario",
+            case: "malformed TOML: a section header not closed",
+            files: scenario("[dispatch]", "[dispatch"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: line 18: `[dispatch`: unclosed table, expected `]`",
+        },
+        Row {
+            area: "scenario",
+            case: "unknown key in a section (`delay` for `delay_s`)",
+            files: scenario("delay_s = 60", "delay = 60"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: line 19: `delay = 60`: unknown field `delay`, expected one of `delay_s`, `returning_position`, `preempt_from_priority`, `run_cards`, `service_includes_travel`",
+        },
+        Row {
+            area: "scenario",
+            case: "wrong type: a string where a number goes",
+            files: scenario("days = 3", "days = \"three\""),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: line 6: `days = \"three\"`: invalid type: string \"three\", expected f64",
+        },
+        Row {
+            area: "scenario",
+            case: "a required key missing (`days`)",
+            files: scenario("days = 3\n", ""),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: missing field `days`",
+        },
+        Row {
+            area: "scenario",
+            case: "zero days",
+            files: scenario("days = 3", "days = 0"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: days = 0.0: must be > 0",
+        },
+        Row {
+            area: "scenario",
+            case: "days beyond 100 years (a typo that would make a run never end)",
+            files: scenario("days = 3", "days = 1e308"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: days = 1e308: must be <= 36500 (100 years)",
+        },
+        Row {
+            area: "scenario",
+            case: "not a number (`nan`) for days",
+            files: scenario("days = 3", "days = nan"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: days = NaN: must be > 0",
+        },
+        Row {
+            area: "scenario",
+            case: "zero replications",
+            files: scenario("replications = 2", "replications = 0"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: replications = 0: must be >= 1",
+        },
+        Row {
+            area: "scenario",
+            case: "negative call rate",
+            files: scenario("calls_per_hour = 3", "calls_per_hour = -3"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: demand.calls_per_hour = -3.0: must be > 0",
+        },
+        Row {
+            area: "scenario",
+            case: "negative dispatch delay",
+            files: scenario("delay_s = 60", "delay_s = -1"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: dispatch.delay_s = -1.0: must be >= 0",
+        },
+        Row {
+            area: "scenario",
+            case: "incident type shares not summing to 1",
+            files: scenario("share = 0.8", "share = 0.7"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: incident_types[*].share = \"sum 0.9\": shares must sum to 1",
+        },
+        Row {
+            area: "scenario",
+            case: "no incident types",
+            files: vec![file("s.toml", &{
+                let (start, end) = (
+                    TINY.find("[[incident_types]]").unwrap(),
+                    TINY.find("[units_per_post]").unwrap(),
+                );
+                format!("incident_types = []\n{}{}", &TINY[..start], &TINY[end..])
+            })],
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: incident_types = \"[]\": must list at least one type",
+        },
+        Row {
+            area: "scenario",
+            case: "an incident type needing zero units",
+            files: scenario("units_needed = 2", "units_needed = 0"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: incident_types[0].units_needed = 0: must be >= 1",
+        },
+        Row {
+            area: "scenario",
+            case: "negative on-scene spread",
+            files: scenario("sd_min = 20", "sd_min = -20"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: incident_types[0].on_scene.sd_min = -20.0: must be > 0",
+        },
+        Row {
+            area: "scenario",
+            case: "unknown on-scene distribution",
+            files: scenario("\"lognormal\", mean_min = 40", "\"weibull\", mean_min = 40"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: line 31: `on_scene = { distribution = \"weibull\", mean_min = 40, sd_min = 20 }`: unknown variant `weibull`, expected one of `lognormal`, `exponential`, `fixed`",
+        },
+        Row {
+            area: "scenario",
+            case: "unknown choice for `returning_position`",
+            files: scenario("\"on_route\"", "\"teleport\""),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: line 20: `returning_position = \"teleport\"`: unknown variant `teleport`, expected `on_route` or `last_scene`",
+        },
+        Row {
+            area: "scenario",
+            case: "a grid of zero intersections",
+            files: scenario("n = 12", "n = 0"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map.grid.n = 0: must be >= 1",
+        },
+        Row {
+            area: "scenario",
+            case: "zero grid spacing",
+            files: scenario("spacing_m = 400", "spacing_m = 0"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map.grid.spacing_m = 0.0: must be > 0",
+        },
+        Row {
+            area: "scenario",
+            case: "zero emergency speed factor",
+            files: scenario("emergency_speed_factor = 1.0", "emergency_speed_factor = 0"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: routing.emergency_speed_factor = 0.0: must be > 0",
+        },
+        Row {
+            area: "scenario",
+            case: "zero crews per post",
+            files: scenario("per_post = 1", "per_post = 0"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: units = 0 units: the force has no units: list [[units]], set [units_per_post] per_post >= 1, or give a [force] whose teams have at least one crew per shift",
+        },
+        Row {
+            area: "scenario",
+            case: "two map sources (a grid and a file)",
+            files: scenario("[map.grid]", "[map]\nfile = \"m.json\"\n[map.grid]"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map = {file, grid}: give exactly one of map.file, [map.csv], [map.grid] or [map.new_area]",
+        },
+        Row {
+            area: "scenario",
+            case: "a map file that does not exist",
+            files: scenario(
+                "[map.grid]\nn = 12\nposts_per_side = 2\nspacing_m = 400\nspeed_kmh = 36\n",
+                "[map]\nfile = \"nowhere.json\"\n",
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map: nowhere.json: cannot read map file: No such file or directory (os error 2)",
+        },
+        Row {
+            area: "scenario",
+            case: "`--replications 0` on the command line",
+            files: scenario("", ""),
+            args: &["run", "s.toml", "--replications", "0"],
+            code: 2,
+            error: "--replications 0: must be >= 1",
+        },
+        // Sweep / experiment TOML.
+        Row {
+            area: "sweep",
+            case: "an axis key the scenario does not have",
+            files: sweep("dispatch.delay_s", "dispatch.delay_z"),
+            args: &["sweep", "w.toml"],
+            code: 2,
+            error: "w.toml: axis[1].key = \"dispatch.delay_z\": no such key in the base scenario tiny-grid.toml (write it there first)",
+        },
+        Row {
+            area: "sweep",
+            case: "an axis with no values",
+            files: sweep("values = [1, 2]", "values = []"),
+            args: &["sweep", "w.toml"],
+            code: 2,
+            error: "w.toml: axis[0].values = []: must list at least one value",
+        },
+        Row {
+            area: "sweep",
+            case: "an axis value the scenario refuses (negative delay)",
+            files: sweep("values = [30, 60.5, 90]", "values = [30, -5]"),
+            args: &["sweep", "w.toml"],
+            code: 2,
+            error: "w.toml (point units_per_post.per_post = 1, dispatch.delay_s = -5; base tiny-grid.toml): dispatch.delay_s = -5.0: must be >= 0",
+        },
+        Row {
+            area: "sweep",
+            case: "an axis value of the wrong type",
+            files: sweep("values = [30, 60.5, 90]", "values = [30, \"soon\"]"),
+            args: &["sweep", "w.toml"],
+            code: 2,
+            error: "w.toml (point units_per_post.per_post = 1, dispatch.delay_s = \"soon\"; base tiny-grid.toml): line 12: `delay_s = \"soon\"`: invalid type: string \"soon\", expected f64",
+        },
+        Row {
+            area: "sweep",
+            case: "the base scenario does not exist",
+            files: vec![file(
+                "w.toml",
+                &include_str!("data/tiny-sweep.toml").replace("tiny-grid.toml", "gone.toml"),
+            )],
+            args: &["sweep", "w.toml"],
+            code: 2,
+            error: "gone.toml: cannot read: No such file or directory (os error 2)",
+        },
+        Row {
+            area: "sweep",
+            case: "unknown key in the sweep file",
+            files: sweep("replications = 4", "replication = 4"),
+            args: &["sweep", "w.toml"],
+            code: 2,
+            error: "w.toml: line 3: `replication = 4`: unknown field `replication`, expected one of `base`, `replications`, `output_dir`, `axis`, `search`",
+        },
+        Row {
+            area: "sweep",
+            case: "a shard outside the count (`--shard 3/2`)",
+            files: sweep("", ""),
+            args: &["sweep", "w.toml", "--shard", "3/2"],
+            code: 2,
+            error: "--shard 3/2: must be I/N with 0 <= I < N",
+        },
+        Row {
+            area: "sweep",
+            case: "merging a folder with no results",
+            files: sweep("", ""),
+            args: &["merge", "w.toml", "empty-shard"],
+            code: 2,
+            error: "empty-shard: no such folder",
+        },
+        // CSV maps.
+        Row {
+            area: "CSV map",
+            case: "a coordinate that is not a number",
+            files: csv_map(Some("id,x_m,y_m\na,0,0\nb,east,0\nc,300,400\n"), None, None),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map: nodes.csv: line 3: x_m = \"east\": not a number",
+        },
+        Row {
+            area: "CSV map",
+            case: "a node table without coordinates",
+            files: csv_map(Some("id,zone\na,z\nb,z\nc,z\n"), None, None),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map: nodes.csv: line 2: node \"a\": give x_m and y_m, or lat and lon",
+        },
+        Row {
+            area: "CSV map",
+            case: "a node id used twice",
+            files: csv_map(Some("id,x_m,y_m\na,0,0\na,300,0\nc,300,400\n"), None, None),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map: nodes.csv: line 3: node id \"a\" used twice",
+        },
+        Row {
+            area: "CSV map",
+            case: "an edge to a node that does not exist",
+            files: csv_map(None, Some("from,to\na,b\nb,c\nc,x\n"), None),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map: edges.csv: line 4: to = \"x\": no node has that id",
+        },
+        Row {
+            area: "CSV map",
+            case: "a negative edge length",
+            files: csv_map(None, Some("from,to,length_m\na,b,-5\nb,c,\nc,a,\n"), None),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map: edges.csv: line 2: length_m = -5: must be >= 0",
+        },
+        Row {
+            area: "CSV map",
+            case: "a zero speed",
+            files: csv_map(None, Some("from,to,speed_kmh\na,b,0\nb,c,\nc,a,\n"), None),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map: edges.csv: line 2: speed_kmh = 0: must be > 0",
+        },
+        Row {
+            area: "CSV map",
+            case: "a disconnected map (a one-way edge leaves no way back)",
+            files: csv_map(None, Some("from,to,oneway\na,b,\nb,c,yes\n"), None),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map: nodes.csv: invalid map: road graph is not strongly connected: 1 of 3 nodes cannot reach or be reached from node 0 (first: node 2)",
+        },
+        Row {
+            area: "CSV map",
+            case: "a post off the map (farther than max_snap_m from every node)",
+            files: csv_map(
+                None,
+                None,
+                Some("name,kind,x_m,y_m\nkiosk,kiosk,5000,5000\n"),
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map: posts.csv: line 2: \"kiosk\" is 6576 m from the nearest node; max_snap_m = 250",
+        },
+        Row {
+            area: "CSV map",
+            case: "an unknown post kind",
+            files: csv_map(None, None, Some("name,kind,node\nkiosk,castle,a\n")),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map: posts.csv: line 2: kind = \"castle\": unknown variant `castle`, expected one of `kiosk`, `service_station`, `police_station`, `hq`",
+        },
+        Row {
+            area: "CSV map",
+            case: "an unclosed quote",
+            files: csv_map(None, None, Some("name,kind,node\n\"kiosk,kiosk,a\n")),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map: posts.csv: line 2: a quoted field is not closed",
+        },
+        // OpenStreetMap data.
+        Row {
+            area: "OSM",
+            case: "an empty file",
+            files: vec![file("a.osm", "")],
+            args: &["map", "import", "a.osm", "-o", "a.pmap"],
+            code: 2,
+            error: "a.osm: empty file (0 bytes)",
+        },
+        Row {
+            area: "OSM",
+            case: "a truncated PBF (first 20,000 bytes of andorra.osm.pbf)",
+            files: vec![(
+                "a.osm.pbf",
+                osm_extract("andorra.osm.pbf")[..20_000].to_vec(),
+            )],
+            args: &["map", "import", "a.osm.pbf", "-o", "a.pmap"],
+            code: 2,
+            error: "a.osm.pbf: not a valid OSM PBF file (truncated or corrupt?): protobuf error at 'blob content': Unexpected end of file",
+        },
+        Row {
+            area: "OSM",
+            case: "malformed XML (an element not closed)",
+            files: vec![file(
+                "a.osm",
+                "<?xml version=\"1.0\"?>\n<osm version=\"0.6\">\n<node id=\"1\" lat=\"43.7\" lon=\"7.4\">\n</osm>\n",
+            )],
+            args: &["map", "import", "a.osm", "-o", "a.pmap"],
+            code: 2,
+            error: "a.osm: not valid OSM XML at byte 77: ill-formed document: expected `</node>`, but `</osm>` was found",
+        },
+        Row {
+            area: "OSM",
+            case: "well-formed XML with no drivable road",
+            files: vec![file(
+                "a.osm",
+                "<?xml version=\"1.0\"?>\n<osm version=\"0.6\">\n<node id=\"1\" lat=\"43.7\" lon=\"7.4\"/>\n<node id=\"2\" lat=\"43.71\" lon=\"7.4\"/>\n<way id=\"3\"><nd ref=\"1\"/><nd ref=\"2\"/><tag k=\"highway\" v=\"footway\"/></way>\n</osm>\n",
+            )],
+            args: &["map", "import", "a.osm", "-o", "a.pmap"],
+            code: 2,
+            error: "a.osm: no drivable roads (ways tagged highway=motorway, trunk, primary, secondary, tertiary, unclassified, residential, living_street, service or a _link)",
+        },
+        Row {
+            area: "OSM",
+            case: "a gzip file cut short (first 10,000 bytes of monaco.osm.gz)",
+            files: vec![("a.osm.gz", osm_extract("monaco.osm.gz")[..10_000].to_vec())],
+            args: &["map", "import", "a.osm.gz", "-o", "a.pmap"],
+            code: 2,
+            error: "a.osm.gz: not valid OSM XML at byte 77303: I/O error: incomplete deflate stream",
+        },
+        Row {
+            area: "OSM",
+            case: "a way referring to a node that is not in the file",
+            files: vec![file(
+                "a.osm",
+                "<?xml version=\"1.0\"?>\n<osm version=\"0.6\">\n<node id=\"1\" lat=\"43.7\" lon=\"7.4\"/>\n<way id=\"3\"><nd ref=\"1\"/><nd ref=\"2\"/><tag k=\"highway\" v=\"residential\"/></way>\n</osm>\n",
+            )],
+            args: &["map", "import", "a.osm", "-o", "a.pmap"],
+            code: 2,
+            error: "a.osm: no drivable roads left: the 1 drivable ways name 1 nodes the file does not have (an extract cut without complete ways?)",
+        },
+        // Map files.
+        Row {
+            area: "map file",
+            case: "a JSON map that is not JSON",
+            files: vec![file("m.json", "{\"name\": \"tri\", ")],
+            args: &["map", "info", "m.json"],
+            code: 2,
+            error: "m.json: not a patrolsim map file: EOF while parsing a value at line 1 column 16",
+        },
+        Row {
+            area: "map file",
+            case: "a JSON map with a post off the map (node 7 of 3)",
+            files: json_map("\"node\":0", "\"node\":7"),
+            args: &["map", "info", "m.json"],
+            code: 2,
+            error: "m.json: invalid map: post `P0` is at node 7, but the map has only 3 nodes",
+        },
+        Row {
+            area: "map file",
+            case: "a JSON map that is disconnected (node 2 has only one-way roads out)",
+            files: json_map(
+                &format!("{},{}", segment(1, 2, false), segment(2, 0, false)),
+                &format!("{},{}", segment(2, 1, true), segment(2, 0, true)),
+            ),
+            args: &["map", "info", "m.json"],
+            code: 2,
+            error: "m.json: invalid map: road graph is not strongly connected: 2 of 3 nodes cannot reach or be reached from node 0 (first: node 1)",
+        },
+        Row {
+            area: "map file",
+            case: "a JSON map with a negative segment length",
+            files: json_map("\"length_m\":100.0", "\"length_m\":-100.0"),
+            args: &["map", "info", "m.json"],
+            code: 2,
+            error: "m.json: invalid map: segment 0 -> 1 has length_m = -100: must be finite and >= 0",
+        },
+        Row {
+            area: "map file",
+            case: "a binary map that is not one",
+            files: vec![file("m.pmap", "PK\u{3}\u{4} not a map")],
+            args: &["map", "info", "m.pmap"],
+            code: 2,
+            error: "m.pmap: not a usable binary map file: it does not start with [80, 83, 73, 77, 77, 65, 80, 0]",
+        },
+        Row {
+            area: "map file",
+            case: "a map file of unknown kind",
+            files: vec![file("m.txt", "a,b\n")],
+            args: &["map", "info", "m.txt"],
+            code: 2,
+            error: "m.txt: unknown kind of map file; the name must end with one of .json, .pmap, .osm.pbf, .pbf, .osm, .osm.gz",
+        },
+        // Output folders.
+        Row {
+            area: "output",
+            case: "the output folder is an existing file",
+            files: scenario("", "")
+                .into_iter()
+                .chain([file("out", "")])
+                .collect(),
+            args: &["run", "s.toml", "-o", "out"],
+            code: 2,
+            error: "out: cannot write in this output folder: out is not a folder",
+        },
+        Row {
+            area: "output",
+            case: "the output folder is inside a file",
+            files: sweep("", "").into_iter().chain([file("out", "")]).collect(),
+            args: &["sweep", "w.toml", "-o", "out/sweep"],
+            code: 2,
+            error: "out/sweep: cannot write in this output folder: out is not a folder",
+        },
+        Row {
+            area: "output",
+            case: "a map written into a folder that is a file",
+            files: json_map("", "")
+                .into_iter()
+                .chain([file("out", "")])
+                .collect(),
+            args: &["map", "export", "m.json", "-o", "out/m.pmap"],
+            code: 2,
+            error: "out: cannot write in this output folder: out is not a folder",
+        },
+        Row {
+            area: "output",
+            case: "`report` on a folder with no run in it",
+            files: vec![file("run/readme.txt", "")],
+            args: &["report", "run"],
+            code: 2,
+            error: "cannot open run/calls.parquet: No such file or directory (os error 2)",
+        },
+    ]
+}
+
+/// All files under `dir`, relative.
+fn listing(dir: &Path) -> BTreeSet<PathBuf> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p.clone());
+            }
+            out.insert(p.strip_prefix(dir).unwrap().to_path_buf());
+        }
+    }
+    out
+}
+
+/// Runs `row` in a fresh folder; returns its exit code and stderr, after checking that it wrote
+/// no file.
+fn run(row: &Row) -> (Option<i32>, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, bytes) in &row.files {
+        let path = tmp.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    let before = listing(tmp.path());
+    let out = patrolsim(row.args, tmp.path());
+    let after = listing(tmp.path());
+    assert_eq!(before, after, "{}: files left behind", row.case);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn every_row_fails_with_its_exact_error() {
+    let mut wrong = Vec::new();
+    for row in rows() {
+        let (code, stderr) = run(&row);
+        assert!(!stderr.contains("panicked"), "{}: {stderr}", row.case);
+        let expected = format!("error: {}\n", row.error);
+        if code != Some(row.code) || stderr != expected {
+            wrong.push(format!(
+                "{} / {}: exit {code:?}, stderr\n{stderr}",
+                row.area, row.case
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The rows as a Markdown table.
+fn table() -> String {
+    let mut md = String::from("| # | Input | Bad input | Command | Exit | Error (exact) |\n");
+    md.push_str("|---|---|---|---|---|---|\n");
+    for (i, row) in rows().iter().enumerate() {
+        md.push_str(&format!(
+            "| {} | {} | {} | `patrolsim {}` | {} | `` {} `` |\n",
+            i + 1,
+            row.area,
+            row.case.replace('|', "\\|"),
+            row.args.join(" "),
+            row.code,
+            row.error.replace('|', "\\|"),
+        ));
+    }
+    md
+}
+
+const BEGIN: &str = "<!-- BEGIN bad-input table: generated by tests/errors.rs -->\n";
+const END: &str = "<!-- END bad-input table -->\n";
+
+#[test]
+fn rows_are_documented() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let (head, rest) = doc
+        .split_once(BEGIN)
+        .expect("docs/errors.md lacks the BEGIN marker");
+    let (_, tail) = rest
+        .split_once(END)
+        .expect("docs/errors.md lacks the END marker");
+    let fresh = format!("{head}{BEGIN}{}{END}{tail}", table());
+    if std::env::var_os("PATROLSIM_BLESS").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+    } else {
+        assert!(
+            doc == fresh,
+            "docs/errors.md differs from the table in tests/errors.rs; rewrite it with \
+             PATROLSIM_BLESS=1 cargo test --release --test errors"
+        );
+    }
+    assert!(rows().len() >= 30);
+}
+
+/// A tmpfs of 64 KiB mounted for a test, unmounted when dropped.
+struct TinyDisk(PathBuf);
+
+impl TinyDisk {
+    fn mount(at: &Path) -> TinyDisk {
+        std::fs::create_dir_all(at).unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+            .arg(at)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "mount tmpfs at {} (needs root)", at.display());
+        TinyDisk(at.to_path_buf())
+    }
+}
+
+impl Drop for TinyDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+const FULL_DISK_ERROR: &str =
+    "error: disk/out/calls.csv: writing failed: No space left on device (os error 28)\n";
+
+/// A full disk, for real: the output folder is on a 64 KiB tmpfs, which the run's tables do not
+/// fit. The run fails with exit code 1 (not bad input: the disk, not the scenario), leaves no
+/// temporary file, and leaves no summary.json, so the folder is not taken for a finished run.
+/// Needs root to mount; runs with `PATROLSIM_TMPFS=1` (set by `.ci/run`).
+#[test]
+fn a_full_disk_leaves_no_partial_file() {
+    if std::env::var_os("PATROLSIM_TMPFS").is_none() {
+        eprintln!("skipped: set PATROLSIM_TMPFS=1 (root) to write to a full tmpfs");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("s.toml"), TINY).unwrap();
+    let disk = TinyDisk::mount(&tmp.path().join("disk"));
+    let out = patrolsim(
+        &["run", "s.toml", "-o", "disk/out", "--no-report"],
+        tmp.path(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr, FULL_DISK_ERROR);
+    let left = listing(&disk.0);
+    assert!(
+        left.iter().all(|p| !p.to_string_lossy().contains(".tmp")),
+        "{left:?}"
+    );
+    assert!(!left.contains(Path::new("out/summary.json")), "{left:?}");
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+        .unwrap();
+    assert!(
+        doc.contains(FULL_DISK_ERROR.trim_end()),
+        "docs/errors.md lacks the full-disk error"
+    );
+}

@@ -1,0 +1,255 @@
+//! Property tests: random small scenarios (a grid, a force on shifts or crews per post, a call
+//! rate, a dispatch delay, incident types needing one to three units) written as TOML, compiled
+//! by `Scenario::from_toml` and played by `Model::run`. On every one: each call ends in exactly
+//! one state, no crew serves two calls at once, time on duty equals the shift schedule (plus
+//! overtime), every response is at least the dispatch delay, and every required unit arrives at
+//! or after the first. (The cordon's property joins when the cordon does.)
+
+use patrolsim::results::{CallState, ReplicationOutput};
+use patrolsim::scenario::Scenario;
+use patrolsim::sim::Model;
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::Path;
+
+/// One incident type: weight of its share, units needed, on-scene distribution and mean.
+#[derive(Debug, Clone)]
+struct TypeSpec {
+    weight: u32,
+    units_needed: u32,
+    distribution: &'static str,
+    mean_min: f64,
+}
+
+/// The force: crews per post always on duty, or a standby team on "3x8" / "2x12" shifts.
+#[derive(Debug, Clone)]
+enum ForceSpec {
+    PerPost(u32),
+    Shifts {
+        pattern: &'static str,
+        first_shift_h: u32,
+        head_count: u32,
+    },
+}
+
+#[derive(Debug, Clone)]
+struct ScenarioSpec {
+    seed: u64,
+    n: u32,
+    posts_per_side: u32,
+    spacing_m: f64,
+    calls_per_hour: f64,
+    delay_s: f64,
+    returning: &'static str,
+    types: Vec<TypeSpec>,
+    force: ForceSpec,
+}
+
+impl ScenarioSpec {
+    /// The scenario file.
+    fn toml(&self) -> String {
+        let mut t = format!(
+            "name = \"prop\"\nseed = {}\ndays = 2\nwarmup_hours = 2\n\
+             [map.grid]\nn = {}\nposts_per_side = {}\nspacing_m = {}\n\
+             [dispatch]\ndelay_s = {}\nreturning_position = \"{}\"\n\
+             [demand]\ncalls_per_hour = {}\nplacement = \"uniform\"\n",
+            self.seed,
+            self.n,
+            self.posts_per_side,
+            self.spacing_m,
+            self.delay_s,
+            self.returning,
+            self.calls_per_hour
+        );
+        let total: u32 = self.types.iter().map(|k| k.weight).sum();
+        for (i, k) in self.types.iter().enumerate() {
+            let sd = if k.distribution == "lognormal" {
+                format!(", sd_min = {}", k.mean_min / 2.0)
+            } else {
+                String::new()
+            };
+            write!(
+                t,
+                "[[incident_types]]\nname = \"t{i}\"\npriority = {}\nshare = {:?}\n\
+                 units_needed = {}\non_scene = {{ distribution = \"{}\", mean_min = {}{sd} }}\n",
+                i + 1,
+                f64::from(k.weight) / f64::from(total),
+                k.units_needed,
+                k.distribution,
+                k.mean_min
+            )
+            .unwrap();
+        }
+        match &self.force {
+            ForceSpec::PerPost(n) => write!(t, "[units_per_post]\nper_post = {n}\n").unwrap(),
+            ForceSpec::Shifts {
+                pattern,
+                first_shift_h,
+                head_count,
+            } => write!(
+                t,
+                "[force]\ncrew_size = 2\npolice_per_crew = 1\navailability = 0.9\n\
+                 shifts = \"{pattern}\"\nfirst_shift_h = {first_shift_h}\n\
+                 [[force.teams]]\nname = \"standby\"\nlayer = \"standby\"\n\
+                 head_count = {head_count}\nposts = [\"P0\"]\n"
+            )
+            .unwrap(),
+        }
+        t
+    }
+}
+
+fn type_spec() -> impl Strategy<Value = TypeSpec> {
+    (
+        1u32..5,
+        1u32..4,
+        prop::sample::select(vec!["fixed", "exponential", "lognormal"]),
+        5u32..60,
+    )
+        .prop_map(|(weight, units_needed, distribution, mean)| TypeSpec {
+            weight,
+            units_needed,
+            distribution,
+            mean_min: f64::from(mean),
+        })
+}
+
+fn force_spec() -> impl Strategy<Value = ForceSpec> {
+    prop_oneof![
+        (1u32..3).prop_map(ForceSpec::PerPost),
+        (
+            prop::sample::select(vec!["3x8", "2x12"]),
+            0u32..24,
+            20u32..60
+        )
+            .prop_map(|(pattern, first_shift_h, head_count)| ForceSpec::Shifts {
+                pattern,
+                first_shift_h,
+                head_count,
+            }),
+    ]
+}
+
+fn scenario_spec() -> impl Strategy<Value = ScenarioSpec> {
+    (
+        any::<u64>(),
+        4u32..9,
+        1u32..3,
+        200u32..600,
+        1u32..13,
+        0u32..180,
+        prop::sample::select(vec!["on_route", "last_scene"]),
+        prop::collection::vec(type_spec(), 1..4),
+        force_spec(),
+    )
+        .prop_map(
+            |(seed, n, posts, spacing, rate, delay, returning, types, force)| ScenarioSpec {
+                seed,
+                n,
+                posts_per_side: posts,
+                spacing_m: f64::from(spacing),
+                calls_per_hour: f64::from(rate) / 2.0,
+                delay_s: f64::from(delay),
+                returning,
+                types,
+                force,
+            },
+        )
+}
+
+/// Checks the invariants on one replication's records.
+fn check(s: &Scenario, out: &ReplicationOutput) -> Result<(), TestCaseError> {
+    let mut arrivals: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
+    for a in &out.assignments {
+        if let Some(t) = a.arrival_s {
+            arrivals.entry(a.call_id).or_default().push(t);
+        }
+    }
+    for c in &out.calls {
+        // Exactly one state: the state's conditions hold and exclude every other state's.
+        let assigned = c.units_assigned > 0;
+        let (arrived, cleared) = (c.first_arrival_s.is_some(), c.clear_s.is_some());
+        let fits = match c.state {
+            CallState::Completed => {
+                cleared && c.units_assigned == c.units_needed && c.all_arrived_s.is_some()
+            }
+            CallState::OnSceneAtEnd => assigned && arrived && !cleared,
+            CallState::EnRouteAtEnd => assigned && !arrived && !cleared,
+            // A pre-empted call back in the queue keeps its first arrival.
+            CallState::WaitingAtEnd => !assigned && !cleared && (!arrived || c.preempted > 0),
+        };
+        prop_assert!(fits, "call {} in state {:?}: {:?}", c.call_id, c.state, c);
+        // Response is arrival minus call time, both clock readings near 1e5 s: a call at the
+        // post's own node arrives at call + delay, and the subtraction may lose ~1e-11 s.
+        if let Some(r) = c.response_s() {
+            prop_assert!(
+                r >= s.dispatch_delay_s - 1e-6,
+                "call {}: response {r} < delay {}",
+                c.call_id,
+                s.dispatch_delay_s
+            );
+        }
+        if let Some(first) = c.first_arrival_s {
+            for &t in arrivals.get(&c.call_id).into_iter().flatten() {
+                prop_assert!(
+                    t >= first,
+                    "call {}: a unit at {t} before {first}",
+                    c.call_id
+                );
+            }
+            if let Some(all) = c.all_arrived_s {
+                prop_assert!(
+                    all >= first,
+                    "call {}: all {all} < first {first}",
+                    c.call_id
+                );
+            }
+        }
+    }
+    // No crew serves two calls at once.
+    let mut spans: BTreeMap<u32, Vec<(f64, f64)>> = BTreeMap::new();
+    for a in &out.assignments {
+        spans
+            .entry(a.unit)
+            .or_default()
+            .push((a.assigned_s, a.clear_s.unwrap_or(s.horizon_s)));
+    }
+    for (unit, mut v) in spans {
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        for w in v.windows(2) {
+            prop_assert!(w[1].0 >= w[0].1, "unit {unit} on two calls: {w:?}");
+        }
+    }
+    // Time on duty is the shift schedule plus overtime.
+    for u in &out.units {
+        let scheduled: f64 = s
+            .duty_intervals(&s.units[u.unit as usize])
+            .iter()
+            .map(|&(a, b)| (b.min(s.horizon_s) - a.max(s.warmup_s)).max(0.0))
+            .sum();
+        prop_assert!(
+            (u.on_duty_s() - u.overtime_s - scheduled).abs() < 1e-6,
+            "unit {}: on duty {} - overtime {} vs scheduled {scheduled}",
+            u.unit,
+            u.on_duty_s(),
+            u.overtime_s
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn random_small_scenarios_keep_the_invariants(spec in scenario_spec()) {
+        let text = spec.toml();
+        let scenario = Scenario::from_toml(&text, "prop.toml", Path::new("."))
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        let model = Model::new(scenario);
+        for r in 0..2 {
+            check(&model.scenario, &model.run(r))?;
+        }
+    }
+}
