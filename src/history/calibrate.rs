@@ -20,6 +20,7 @@ use crate::report::{self, Drawing, Lang, Style, chart_err};
 use chrono::{Datelike, NaiveDate, Timelike};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use statrs::distribution::{ChiSquared, ContinuousCDF};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -349,70 +350,11 @@ fn lognormal_fit(logs: &[f64]) -> Option<OnSceneFit> {
     })
 }
 
-/// P(X > x) for X ~ chi²(df): the regularised upper incomplete gamma Q(df/2, x/2).
+/// P(X > x) for X ~ chi²(df), df > 0.
 pub fn chi_square_upper_tail(x: f64, df: f64) -> f64 {
-    if x <= 0.0 {
-        return 1.0;
-    }
-    let (a, x) = (df / 2.0, x / 2.0);
-    let front = (-x + a * x.ln() - ln_gamma(a)).exp();
-    if x < a + 1.0 {
-        // Series for P(a, x).
-        let (mut term, mut sum, mut k) = (1.0 / a, 1.0 / a, a);
-        while term.abs() > sum.abs() * 1e-15 {
-            k += 1.0;
-            term *= x / k;
-            sum += term;
-        }
-        (1.0 - sum * front).max(0.0)
-    } else {
-        // Continued fraction for Q(a, x) (modified Lentz).
-        let tiny = 1e-300;
-        let mut b = x + 1.0 - a;
-        let (mut c, mut d) = (1.0 / tiny, 1.0 / b);
-        let mut h = d;
-        for i in 1..10_000 {
-            let an = -f64::from(i) * (f64::from(i) - a);
-            b += 2.0;
-            d = an * d + b;
-            d = if d.abs() < tiny { tiny } else { d };
-            c = b + an / c;
-            c = if c.abs() < tiny { tiny } else { c };
-            d = 1.0 / d;
-            let delta = d * c;
-            h *= delta;
-            if (delta - 1.0).abs() < 1e-15 {
-                break;
-            }
-        }
-        (front * h).clamp(0.0, 1.0)
-    }
-}
-
-/// ln Γ(x) for x > 0 (Lanczos, g = 7, nine terms; relative error below 1e-13).
-fn ln_gamma(x: f64) -> f64 {
-    const G: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
-    if x < 0.5 {
-        let pi = std::f64::consts::PI;
-        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
-    }
-    let x = x - 1.0;
-    let t = x + 7.5;
-    let sum = G[1..]
-        .iter()
-        .enumerate()
-        .fold(G[0], |s, (i, g)| s + g / (x + i as f64 + 1.0));
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + sum.ln()
+    ChiSquared::new(df)
+        .expect("df > 0 is a valid chi-square")
+        .sf(x)
 }
 
 /// Observed calls per hour (mean of the daily counts, with its 95 % interval from the counts'
