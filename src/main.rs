@@ -515,6 +515,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Compare { runs, output, lang } => {
+            check_output_dir(&output)?;
             println!(
                 "report: {}",
                 write_comparison(&runs, &output, lang)?.display()
@@ -550,6 +551,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             spec.strict |= strict;
             let map = load_any_map(Some(&map))?;
+            check_output_dir(&output)?;
             let (calibration, report) = calibrate(&history, &spec, &label, &map, &output)?;
             print!("{report}{}", calibration.text());
             println!(
@@ -624,6 +626,9 @@ fn analyze_command(
         None if map.checkpoints.is_empty() => None,
         None => Some(map.checkpoints.iter().map(|c| c.node).collect()),
     };
+    let dir =
+        output.unwrap_or_else(|| PathBuf::from("outputs").join(format!("analyze-{}", map.name)));
+    check_output_dir(&dir)?;
     let analysis = analyze(
         &map,
         &post_nodes,
@@ -631,8 +636,6 @@ fn analyze_command(
         speed,
         threshold_min * 60.0,
     );
-    let dir =
-        output.unwrap_or_else(|| PathBuf::from("outputs").join(format!("analyze-{}", map.name)));
     write_analysis(&analysis, &map, &dir)?;
     print!("{}", analysis_text(&analysis));
     println!("tables in {}", dir.display());

@@ -1,5 +1,5 @@
 //! The bad-input matrix: every row is a bad input (scenario, sweep, CSV map, OpenStreetMap data,
-//! map file, output folder), the command that reads it, the exit code and the exact error line.
+//! map file, call history, output folder), the command that reads it, the exit code and the exact error line.
 //! Each row runs the real binary in a fresh folder holding only the row's files, and must give
 //! exactly that line, no panic, and no new file (no half-written output).
 //!
@@ -120,6 +120,30 @@ fn osm_extract(name: &str) -> Vec<u8> {
         .join("../shared/data/osm")
         .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A call history on the tiny grid (x/y in metres, types of tiny-grid.toml), as `h.csv`.
+const HISTORY: &str = "time,type,x_m,y_m\n2024-01-01T10:00:00+0000,violent,10,10\n\
+                       2024-01-01T11:00:00+0000,routine,900,5\n";
+
+/// The tiny grid scenario replaying `h.csv` (`history`, or [`HISTORY`] when `None`) through a
+/// `[demand.history]` section with `keys` added, as `s.toml`.
+fn history_scenario(keys: &str, history: Option<&str>) -> Vec<(&'static str, Vec<u8>)> {
+    let mut files = scenario(
+        "calls_per_hour = 3\nplacement = \"uniform\"\n",
+        &format!("\n[demand.history]\nfile = \"h.csv\"\n{keys}"),
+    );
+    files.push(file("h.csv", history.unwrap_or(HISTORY)));
+    files
+}
+
+/// A call history `h.csv` with the JSON map `m.json`, and the column mapping `c.toml`, for
+/// `patrolsim calibrate`.
+fn calibration(history: &str, columns: &str) -> Vec<(&'static str, Vec<u8>)> {
+    let mut files = json_map("", "");
+    files.push(file("h.csv", history));
+    files.push(file("c.toml", columns));
+    files
 }
 
 /// The matrix.
@@ -608,6 +632,252 @@ fn rows() -> Vec<Row> {
             args: &["map", "info", "m.txt"],
             code: 2,
             error: "m.txt: unknown kind of map file; the name must end with one of .json, .pmap, .osm.pbf, .pbf, .osm, .osm.gz",
+        },
+        // Call histories.
+        Row {
+            area: "history",
+            case: "`[demand.history]` with `calls_per_hour` as well",
+            files: {
+                let mut f = scenario(
+                    "placement = \"uniform\"\n",
+                    "[demand.history]\nfile = \"h.csv\"\n",
+                );
+                f.push(file("h.csv", HISTORY));
+                f
+            },
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: demand.calls_per_hour = 3: not used with [demand.history]: the history gives the calls",
+        },
+        Row {
+            area: "history",
+            case: "unknown key in `[demand.history]` (`tz` for `time_zone`)",
+            files: history_scenario("tz = \"UTC\"\n", None),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: line 26: `tz = \"UTC\"`: unknown field `tz`, expected one of `file`, `time_column`, `time_formats`, `time_zone`, `lat_column`, `lon_column`, `x_column`, `y_column`, `node_column`, `type_column`, `types`, `on_scene_column`, `max_snap_m`, `sequence_column`, `midnight_pm`, `start`, `strict`",
+        },
+        Row {
+            area: "history",
+            case: "not an IANA time zone",
+            files: history_scenario("time_zone = \"Europe/Atlantis\"\n", None),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: demand.history.time_zone = \"Europe/Atlantis\": not an IANA time zone (e.g. \"UTC\", \"America/Los_Angeles\")",
+        },
+        Row {
+            area: "history",
+            case: "the history file does not exist",
+            files: history_scenario("", None)
+                .into_iter()
+                .filter(|(n, _)| *n != "h.csv")
+                .collect(),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "h.csv: cannot read: No such file or directory (os error 2)",
+        },
+        Row {
+            area: "history",
+            case: "a type that is no incident type of the scenario, under `strict`",
+            files: history_scenario(
+                "strict = true\n",
+                Some(&HISTORY.replacen("violent", "burglary", 1)),
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "h.csv: line 2: type: \"burglary\": \"burglary\" is no incident type of the scenario (types: violent, routine)",
+        },
+        Row {
+            area: "history",
+            case: "empty history file",
+            files: calibration("", ""),
+            args: &["calibrate", "h.csv", "--map", "m.json"],
+            code: 2,
+            error: "h.csv: cannot read: empty: no header line",
+        },
+        Row {
+            area: "history",
+            case: "no position column",
+            files: calibration("time,type\n2024-01-01T10:00:00+0000,a\n", ""),
+            args: &["calibrate", "h.csv", "--map", "m.json"],
+            code: 2,
+            error: "default columns: lat_column = (not given): no position columns in h.csv (columns: time, type): give lat_column and lon_column, or x_column and y_column, or node_column (or name the columns lat/lon, x_m/y_m or node)",
+        },
+        Row {
+            area: "history",
+            case: "a column named in the mapping is missing",
+            files: calibration(HISTORY, "type_column = \"kind\"\n"),
+            args: &[
+                "calibrate",
+                "h.csv",
+                "--map",
+                "m.json",
+                "--columns",
+                "c.toml",
+            ],
+            code: 2,
+            error: "c.toml: type_column = \"kind\": no such column in h.csv (columns: time, type, x_m, y_m)",
+        },
+        Row {
+            area: "history",
+            case: "unknown key in the column mapping",
+            files: calibration(HISTORY, "timezone = \"UTC\"\n"),
+            args: &[
+                "calibrate",
+                "h.csv",
+                "--map",
+                "m.json",
+                "--columns",
+                "c.toml",
+            ],
+            code: 2,
+            error: "c.toml: line 1: `timezone = \"UTC\"`: unknown field `timezone`, expected one of `file`, `time_column`, `time_formats`, `time_zone`, `lat_column`, `lon_column`, `x_column`, `y_column`, `node_column`, `type_column`, `types`, `on_scene_column`, `max_snap_m`, `sequence_column`, `midnight_pm`, `start`, `strict`",
+        },
+        Row {
+            area: "history",
+            case: "no time format",
+            files: calibration(HISTORY, "time_formats = []\n"),
+            args: &[
+                "calibrate",
+                "h.csv",
+                "--map",
+                "m.json",
+                "--columns",
+                "c.toml",
+            ],
+            code: 2,
+            error: "c.toml: time_formats = \"[]\": give at least one format",
+        },
+        Row {
+            area: "history",
+            case: "negative `max_snap_m`",
+            files: calibration(HISTORY, "max_snap_m = -1\n"),
+            args: &[
+                "calibrate",
+                "h.csv",
+                "--map",
+                "m.json",
+                "--columns",
+                "c.toml",
+            ],
+            code: 2,
+            error: "c.toml: max_snap_m = -1.0: must be >= 0",
+        },
+        Row {
+            area: "history",
+            case: "lat/lon columns on a map without a geographic origin",
+            files: calibration(
+                "time,type,lat,lon\n2024-01-01T10:00:00+0000,a,1,1\n",
+                "lat_column = \"lat\"\nlon_column = \"lon\"\n",
+            ),
+            args: &[
+                "calibrate",
+                "h.csv",
+                "--map",
+                "m.json",
+                "--columns",
+                "c.toml",
+            ],
+            code: 2,
+            error: "c.toml: lat_column = \"lat\": map `tri` has no geographic origin: give x/y or node columns, or use a map made from lat/lon data",
+        },
+        Row {
+            area: "history",
+            case: "a time in no format given, under `--strict`",
+            files: calibration(
+                &HISTORY.replacen("2024-01-01T10:00:00+0000", "yesterday", 1),
+                "",
+            ),
+            args: &["calibrate", "h.csv", "--map", "m.json", "--strict"],
+            code: 2,
+            error: "h.csv: line 2: time: \"yesterday\": matches none of the time formats [\"%Y-%m-%dT%H:%M:%S%z\", \"%Y-%m-%d %H:%M:%S\"]",
+        },
+        Row {
+            area: "history",
+            case: "hour 24, under `--strict`",
+            files: calibration(&HISTORY.replacen("T10:", "T24:", 1), ""),
+            args: &["calibrate", "h.csv", "--map", "m.json", "--strict"],
+            code: 2,
+            error: "h.csv: line 2: time: \"2024-01-01T24:00:00+0000\": hour 24 is not a time of day (hours are 00 to 23)",
+        },
+        Row {
+            area: "history",
+            case: "a call farther than `max_snap_m` from every road node, under `--strict`",
+            files: calibration(&HISTORY.replacen(",10,10", ",5000,10", 1), ""),
+            args: &["calibrate", "h.csv", "--map", "m.json", "--strict"],
+            code: 2,
+            error: "h.csv: line 2: x_m: \"5000\": 4900 m from the nearest road node; max_snap_m = 250",
+        },
+        Row {
+            area: "history",
+            case: "no usable calls (every row bad)",
+            files: calibration("time,type,x_m,y_m\nyesterday,a,10,10\n,b,5,5\n", ""),
+            args: &["calibrate", "h.csv", "--map", "m.json"],
+            code: 2,
+            error: "h.csv: no usable calls in 2 rows; first bad row: line 2: time: \"yesterday\": matches none of the time formats [\"%Y-%m-%dT%H:%M:%S%z\", \"%Y-%m-%d %H:%M:%S\"]",
+        },
+        Row {
+            area: "history",
+            case: "a history that is not UTF-8 text",
+            files: calibration("", "")
+                .into_iter()
+                .map(|(n, b)| {
+                    if n == "h.csv" {
+                        (n, vec![0xff, 0xfe, b'\n'])
+                    } else {
+                        (n, b)
+                    }
+                })
+                .collect(),
+            args: &["calibrate", "h.csv", "--map", "m.json"],
+            code: 2,
+            error: "h.csv: cannot read: header line: invalid utf-8 sequence of 1 bytes from index 0",
+        },
+        Row {
+            area: "history",
+            case: "a quoted field not closed, under `--strict`",
+            files: calibration(&HISTORY.replacen(",violent,", ",\"violent,", 1), ""),
+            args: &["calibrate", "h.csv", "--map", "m.json", "--strict"],
+            code: 2,
+            error: "h.csv: line 2: row: \"2024-01-01T10:00:00+0000,\\\"violent,10,10\": a quoted field is not closed",
+        },
+        Row {
+            area: "output",
+            case: "`calibrate` into a folder inside a file",
+            files: calibration(HISTORY, "")
+                .into_iter()
+                .chain([file("out", "")])
+                .collect(),
+            args: &["calibrate", "h.csv", "--map", "m.json", "-o", "out/cal"],
+            code: 2,
+            error: "out/cal: cannot write in this output folder: out is not a folder",
+        },
+        Row {
+            area: "output",
+            case: "`analyze` into a folder inside a file",
+            files: json_map("", "")
+                .into_iter()
+                .chain([file("out", "")])
+                .collect(),
+            args: &["analyze", "m.json", "-o", "out/a"],
+            code: 2,
+            error: "out/a: cannot write in this output folder: out is not a folder",
+        },
+        Row {
+            area: "output",
+            case: "`compare` into a folder inside a file",
+            files: vec![file("out", "")],
+            args: &["compare", "r1", "r2", "-o", "out/c"],
+            code: 2,
+            error: "out/c: cannot write in this output folder: out is not a folder",
+        },
+        Row {
+            area: "output",
+            case: "`compare` of a folder with no run in it",
+            files: vec![file("r1/readme.txt", ""), file("r2/readme.txt", "")],
+            args: &["compare", "r1", "r2", "-o", "c"],
+            code: 2,
+            error: "run folder r1: cannot open r1/calls.parquet: No such file or directory (os error 2)",
         },
         // Output folders.
         Row {

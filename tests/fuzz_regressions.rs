@@ -2,8 +2,9 @@
 //! same readers as the cargo-fuzz targets in `fuzz/`: each must give a value or an error, never
 //! a panic. Fuzzing commands: docs/fuzzing.md.
 
+use patrolsim::history::{HistorySpec, import_history};
 use patrolsim::map::osm::{OsmOptions, import_osm_bytes};
-use patrolsim::map::{CsvMapSpec, read_csv_map};
+use patrolsim::map::{CsvMapSpec, GeoOrigin, GridSpec, grid_map, read_csv_map};
 use patrolsim::scenario::Scenario;
 use std::path::{Path, PathBuf};
 
@@ -80,5 +81,38 @@ fn osm_inputs_do_not_panic() {
             path.display(),
             result.err().map_or("ok".into(), |e| e.to_string())
         );
+    }
+}
+
+#[test]
+fn history_inputs_do_not_panic() {
+    // The fuzz target's map: a 5 × 5 grid with a geographic origin.
+    let mut map = grid_map(&GridSpec {
+        n: 5,
+        posts_per_side: 1,
+        spacing_m: 400.0,
+        speed_kmh: 36.0,
+    });
+    map.origin = Some(GeoOrigin {
+        lat_deg: 47.6,
+        lon_deg: -122.3,
+    });
+    for (path, bytes) in inputs("history_import") {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("history.csv");
+        std::fs::write(&csv, &bytes).unwrap();
+        // Both ways, whatever the first byte chooses in the fuzz target.
+        for strict in [false, true] {
+            let spec = HistorySpec {
+                strict,
+                ..HistorySpec::default()
+            };
+            let result = import_history(&csv, &spec, "fuzz", "", &map, None);
+            eprintln!(
+                "{} (strict {strict}): {}",
+                path.display(),
+                result.map_or_else(|e| e.to_string(), |h| h.report.text(&h.file))
+            );
+        }
     }
 }

@@ -3,9 +3,12 @@
 //! by `Scenario::from_toml` and played by `Model::run`. On every one: each call ends in exactly
 //! one state, no crew serves two calls at once, time on duty equals the shift schedule (plus
 //! overtime), every response is at least the dispatch delay, and every required unit arrives at
-//! or after the first. (The cordon's property joins when the cordon does.)
+//! or after the first. Some scenarios give their first incident type a cordon (a `reach` ring of
+//! a given or searched radius, or a `zone` ring): its closure is never negative, is the latest of
+//! its crews' times at their exits (every crew's arrival at or before it), and its crews are
+//! never on a call or another cordon at the same time.
 
-use patrolsim::results::{CallState, ReplicationOutput};
+use patrolsim::results::{CallState, CordonCrewRecord, ReplicationOutput};
 use patrolsim::scenario::Scenario;
 use patrolsim::sim::Model;
 use proptest::prelude::*;
@@ -44,6 +47,8 @@ struct ScenarioSpec {
     returning: &'static str,
     types: Vec<TypeSpec>,
     force: ForceSpec,
+    /// The first incident type's `[incident_types.cordon]` keys, if it needs a cordon.
+    cordon: Option<String>,
 }
 
 impl ScenarioSpec {
@@ -80,6 +85,9 @@ impl ScenarioSpec {
                 k.mean_min
             )
             .unwrap();
+            if let (0, Some(keys)) = (i, &self.cordon) {
+                write!(t, "[incident_types.cordon]\n{keys}\n").unwrap();
+            }
         }
         match &self.force {
             ForceSpec::PerPost(n) => write!(t, "[units_per_post]\nper_post = {n}\n").unwrap(),
@@ -131,6 +139,19 @@ fn force_spec() -> impl Strategy<Value = ForceSpec> {
     ]
 }
 
+/// A cordon's keys: a `reach` ring of a given radius or searched, or a `zone` ring; a head start
+/// and a holding time.
+fn cordon_spec() -> impl Strategy<Value = Option<String>> {
+    let ring = prop_oneof![
+        (1u32..8).prop_map(|r| format!("ring = \"reach\"\nreach_min = {r}")),
+        (2u32..12).prop_map(|m| format!("ring = \"reach\"\nsearch_max_min = {m}")),
+        Just("ring = \"zone\"".to_string()),
+    ];
+    prop::option::of((ring, 0u32..4, 5u32..60).prop_map(|(ring, head, hold)| {
+        format!("{ring}\nhead_start_min = {head}\nholding_min = {hold}")
+    }))
+}
+
 fn scenario_spec() -> impl Strategy<Value = ScenarioSpec> {
     (
         any::<u64>(),
@@ -142,18 +163,22 @@ fn scenario_spec() -> impl Strategy<Value = ScenarioSpec> {
         prop::sample::select(vec!["on_route", "last_scene"]),
         prop::collection::vec(type_spec(), 1..4),
         force_spec(),
+        cordon_spec(),
     )
         .prop_map(
-            |(seed, n, posts, spacing, rate, delay, returning, types, force)| ScenarioSpec {
-                seed,
-                n,
-                posts_per_side: posts,
-                spacing_m: f64::from(spacing),
-                calls_per_hour: f64::from(rate) / 2.0,
-                delay_s: f64::from(delay),
-                returning,
-                types,
-                force,
+            |(seed, n, posts, spacing, rate, delay, returning, types, force, cordon)| {
+                ScenarioSpec {
+                    seed,
+                    n,
+                    posts_per_side: posts,
+                    spacing_m: f64::from(spacing),
+                    calls_per_hour: f64::from(rate) / 2.0,
+                    delay_s: f64::from(delay),
+                    returning,
+                    types,
+                    force,
+                    cordon,
+                }
             },
         )
 }
@@ -207,13 +232,20 @@ fn check(s: &Scenario, out: &ReplicationOutput) -> Result<(), TestCaseError> {
             }
         }
     }
-    // No crew serves two calls at once.
+    check_cordons(out)?;
+    // No crew serves two calls, or a call and a cordon, at once.
     let mut spans: BTreeMap<u32, Vec<(f64, f64)>> = BTreeMap::new();
     for a in &out.assignments {
         spans
             .entry(a.unit)
             .or_default()
             .push((a.assigned_s, a.clear_s.unwrap_or(s.horizon_s)));
+    }
+    for c in &out.cordon_crews {
+        spans
+            .entry(c.unit)
+            .or_default()
+            .push((c.ordered_s, c.released_s));
     }
     for (unit, mut v) in spans {
         v.sort_by(|a, b| a.partial_cmp(b).unwrap());
@@ -236,6 +268,82 @@ fn check(s: &Scenario, out: &ReplicationOutput) -> Result<(), TestCaseError> {
             u.overtime_s
         );
     }
+    Ok(())
+}
+
+/// Cordons: closure >= 0 and the latest crew's time at its exit; one crew per exit; crews sent
+/// only when the ring is closed, and ordered after the call.
+fn check_cordons(out: &ReplicationOutput) -> Result<(), TestCaseError> {
+    let mut crews: BTreeMap<u64, Vec<&CordonCrewRecord>> = BTreeMap::new();
+    for c in &out.cordon_crews {
+        prop_assert!(
+            c.ordered_s <= c.held_s && c.held_s <= c.released_s,
+            "cordon crew {c:?} out of order"
+        );
+        crews.entry(c.call_id).or_default().push(c);
+    }
+    for call in &out.calls {
+        let sent = crews.remove(&call.call_id).unwrap_or_default();
+        let Some(cordon) = &call.cordon else {
+            prop_assert!(
+                sent.is_empty(),
+                "call {}: crews without a cordon",
+                call.call_id
+            );
+            continue;
+        };
+        prop_assert_eq!(sent.len(), cordon.crews as usize, "call {}", call.call_id);
+        let Some(closure) = call.cordon_closure_s() else {
+            prop_assert!(
+                sent.is_empty() && !cordon.contained,
+                "call {}",
+                call.call_id
+            );
+            continue;
+        };
+        prop_assert!(closure >= 0.0, "call {}: closure {closure}", call.call_id);
+        prop_assert_eq!(cordon.crews, cordon.exits, "call {}", call.call_id);
+        let closed = cordon.closed_s.expect("closure is closed - call");
+        let mut latest = f64::NEG_INFINITY;
+        for c in &sent {
+            prop_assert!(c.ordered_s >= call.call_s, "call {}: {c:?}", call.call_id);
+            prop_assert!(
+                c.held_s <= closed + 1e-6,
+                "call {}: closed at {closed}, a crew at its exit only at {}",
+                call.call_id,
+                c.held_s
+            );
+            latest = latest.max(c.held_s);
+        }
+        // The ring is closed when its last exit is held (none when it has no exit).
+        if !sent.is_empty() {
+            prop_assert!(
+                (latest - closed).abs() < 1e-6,
+                "call {}: closed at {closed}, last exit held at {latest}",
+                call.call_id
+            );
+        }
+        let mut exits: Vec<u32> = sent.iter().map(|c| c.exit).collect();
+        exits.sort_unstable();
+        exits.dedup();
+        prop_assert_eq!(
+            exits.len(),
+            sent.len(),
+            "call {}: an exit held twice",
+            call.call_id
+        );
+    }
+    // The rest are the crews of warm-up calls (not in the records), numbered before the others.
+    let first_counted = out
+        .calls
+        .iter()
+        .map(|c| c.call_id)
+        .min()
+        .unwrap_or(u64::MAX);
+    prop_assert!(
+        crews.keys().all(|&id| id < first_counted),
+        "cordon crews of unknown calls: {crews:?}"
+    );
     Ok(())
 }
 

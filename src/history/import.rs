@@ -238,11 +238,24 @@ impl Columns {
                     + given(&spec.x_column)
                     + given(&spec.y_column)
                     + given(&spec.node_column);
+                let rule = "give lat_column and lon_column, or x_column and y_column, or \
+                            node_column (or name the columns lat/lon, x_m/y_m or node)";
+                if count == 0 {
+                    // Nothing given and no column of a default name: say what the file has.
+                    return Err(HistoryError::Invalid {
+                        file: keys.file.to_string(),
+                        key: format!("{}lat_column", keys.prefix),
+                        value: "(not given)".into(),
+                        rule: format!(
+                            "no position columns in {data} (columns: {}): {rule}",
+                            header.join(", ")
+                        ),
+                    });
+                }
                 return Err(keys.invalid(
                     "lat_column",
                     format!("{count} position columns given"),
-                    "give lat_column and lon_column, or x_column and y_column, or node_column \
-                     (or name the columns lat/lon, x_m/y_m or node)",
+                    rule,
                 ));
             }
         };
@@ -420,7 +433,7 @@ pub fn import_history(
             .map_err(|reason| BadRow {
                 line,
                 column: "row".into(),
-                value: String::new(),
+                value: String::from_utf8_lossy(raw).chars().take(80).collect(),
                 reason,
                 kind: BadKind::Fields,
             });

@@ -9,6 +9,7 @@ use super::labels::Labels;
 use super::page::{self, html_table, md_table, minutes, pct};
 use super::{Drawing, Lang, RunData, render};
 use crate::atomic_file;
+use crate::bad_input::bad_input;
 use crate::experiment::MeanCi;
 use crate::results::Summary;
 use anyhow::Context;
@@ -276,7 +277,9 @@ pub fn write_comparison(dirs: &[PathBuf], out: &Path, lang: Lang) -> anyhow::Res
     let t = style.t;
     let runs = dirs
         .iter()
-        .map(|d| RunData::read(d, t).with_context(|| format!("run folder {}", d.display())))
+        .map(|d| {
+            bad_input(RunData::read(d, t)).with_context(|| format!("run folder {}", d.display()))
+        })
         .collect::<anyhow::Result<Vec<_>>>()?;
     // Runs are named by their scenario; a name used twice gets its folder added.
     let names: Vec<String> = runs

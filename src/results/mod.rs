@@ -9,8 +9,8 @@ mod summary;
 mod tables;
 
 pub use records::{
-    Assignment, CORDON_PROMISE_S, CallRecord, CallState, CordonRecord, ReplicationOutput,
-    SEALING_PROMISE_S, SealingRecord, UnitRecord,
+    Assignment, CORDON_PROMISE_S, CallRecord, CallState, CordonCrewRecord, CordonRecord,
+    ReplicationOutput, SEALING_PROMISE_S, SealingRecord, UnitRecord,
 };
 pub use summary::{
     CallFigures, ON_SCENE_PROMISE_S, PriorityFigures, REINFORCEMENT_PROMISE_S, SealingFigures,

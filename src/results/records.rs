@@ -75,6 +75,23 @@ pub struct CordonRecord {
     pub ring_min: Option<f64>,
 }
 
+/// One crew sent to hold one exit of a call's cordon: busy from the order until released.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CordonCrewRecord {
+    pub replication: u32,
+    pub call_id: u64,
+    /// Index into the scenario's units.
+    pub unit: u32,
+    /// The exit's road node.
+    pub exit: u32,
+    /// When the cordon was ordered (the call's dispatch).
+    pub ordered_s: f64,
+    /// When the crew reached its exit and held it.
+    pub held_s: f64,
+    /// When its holding time ended and it was free again.
+    pub released_s: f64,
+}
+
 /// The 30-minute cordon promise: every exit held within this many seconds of the call.
 pub const CORDON_PROMISE_S: f64 = 1800.0;
 
@@ -209,4 +226,6 @@ pub struct ReplicationOutput {
     pub units: Vec<UnitRecord>,
     /// Sealing-ring measurements in the counted period, in time order.
     pub sealings: Vec<SealingRecord>,
+    /// Every crew sent to a cordon exit, warm-up calls included, in order of the orders.
+    pub cordon_crews: Vec<CordonCrewRecord>,
 }

@@ -10,7 +10,7 @@ use super::components::{Duty, Incident, Ledger, UnitState};
 use super::{Event, Replication};
 use crate::cordon::{RingRule, zone_exits};
 use crate::map::NodeId;
-use crate::results::{CordonRecord, SealingRecord};
+use crate::results::{CordonCrewRecord, CordonRecord, SealingRecord};
 use crate::scenario::Scenario;
 use bevy_ecs::entity::Entity;
 
@@ -39,7 +39,7 @@ impl Replication<'_> {
         let Some(rule) = &scenario.incident_types[r.incident_type as usize].cordon else {
             return;
         };
-        let (scene, zone, call_s) = (r.node, r.zone, r.call_s);
+        let (scene, zone, call_s, call_id) = (r.node, r.zone, r.call_s, r.call_id);
         let now = self.now_s();
         self.free_crews_by_index();
         let plan = self.cordons.plan(
@@ -65,7 +65,8 @@ impl Replication<'_> {
             ring_min: plan.ring_min,
         });
         for post in &plan.posts {
-            let unit = self.units[self.candidates[post.crew as usize].key as usize];
+            let index = self.candidates[post.crew as usize].key;
+            let unit = self.units[index as usize];
             self.call_away(unit);
             self.begin_duty(
                 unit,
@@ -74,10 +75,17 @@ impl Replication<'_> {
                     length_m: post.length_m,
                 },
             );
-            self.agenda.schedule(
-                now + post.travel_s + rule.holding_s,
-                Event::CordonEnd { unit },
-            );
+            let (held_s, released_s) = (now + post.travel_s, now + post.travel_s + rule.holding_s);
+            self.cordon_crews.push(CordonCrewRecord {
+                replication: self.index,
+                call_id,
+                unit: index,
+                exit: post.exit,
+                ordered_s: now,
+                held_s,
+                released_s,
+            });
+            self.agenda.schedule(released_s, Event::CordonEnd { unit });
         }
     }
 

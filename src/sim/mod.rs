@@ -26,7 +26,7 @@ pub use streams::{Purpose, Stream, Streams, stream};
 
 use crate::cordon::CordonPlanner;
 use crate::map::NodeId;
-use crate::results::{Assignment, CallRecord, ReplicationOutput, SealingRecord};
+use crate::results::{Assignment, CallRecord, CordonCrewRecord, ReplicationOutput, SealingRecord};
 use crate::routing::{Anchors, Candidate, Reached, Router, TravelGraph, TravelTimes};
 use crate::scenario::Scenario;
 use agenda::Agenda;
@@ -166,6 +166,7 @@ struct Replication<'m> {
     calls: Vec<CallRecord>,
     assignments: Vec<Assignment>,
     sealings: Vec<SealingRecord>,
+    cordon_crews: Vec<CordonCrewRecord>,
     /// Plans cordons (its own search for the suspect's times).
     cordons: CordonPlanner,
 }
@@ -225,6 +226,7 @@ impl<'m> Replication<'m> {
             calls: Vec::new(),
             assignments: Vec::new(),
             sealings: Vec::new(),
+            cordon_crews: Vec::new(),
             cordons: CordonPlanner::new(Arc::clone(&model.graph)),
         }
     }
@@ -298,6 +300,7 @@ impl<'m> Replication<'m> {
             assignments: self.assignments,
             units,
             sealings: self.sealings,
+            cordon_crews: self.cordon_crews,
         }
     }
 }
