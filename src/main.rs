@@ -6,9 +6,8 @@ use patrolsim::analyze::{AnalyzeError, analysis_text, analyze, read_node_list, w
 use patrolsim::atomic_file::check_output_dir;
 use patrolsim::bad_input::{BadInput, bad_input};
 use patrolsim::experiment::{
-    Experiment, PairResult, Shard, Sweep, SweepError, gather, layers_text, points_text,
-    run_replications, run_search, run_sweep, search_text, staffing_text, summary_text, write_run,
-    write_search, write_sweep,
+    Experiment, PairResult, Shard, Sweep, SweepError, gather, layers_text, points_text, run_search,
+    run_streamed, run_sweep, search_text, staffing_text, summary_text, write_search, write_sweep,
 };
 use patrolsim::history::{HistoryError, HistorySpec, calibrate};
 use patrolsim::map::osm::{OSM_ATTRIBUTION, OsmError, OsmOptions, import_osm_bytes, map_name};
@@ -424,17 +423,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             let started = Instant::now();
             let model = Model::new(scenario);
-            let out = run_replications(&model);
+            // Records stream to disk as the replications play, so the tables are written
+            // within the timed part.
+            let out = run_streamed(&model, &dir)?;
             let elapsed = started.elapsed().as_secs_f64();
-            write_run(&model, &out, &dir)?;
             print!("{}", summary_text(&model.scenario, out.pooled()));
-            print!(
-                "{}",
-                layers_text(&model.scenario, &out.concat(|o| &o.units))
-            );
-            let calls: usize = out.replications.iter().map(|r| r.calls.len()).sum();
+            print!("{}", layers_text(&model.scenario, &out.units));
+            let calls = out.calls;
             println!(
-                "simulated {calls} counted calls in {elapsed:.2} s; tables in {}",
+                "simulated {calls} counted calls and wrote the tables in {elapsed:.2} s; tables in {}",
                 dir.display()
             );
             if !no_report {

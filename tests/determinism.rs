@@ -1,6 +1,6 @@
 //! The same scenario and seed give identical results, whatever the number of threads.
 
-use patrolsim::experiment::{run_replications, write_run};
+use patrolsim::experiment::{run_replications, run_streamed, write_run};
 use patrolsim::scenario::Scenario;
 use patrolsim::sim::Model;
 use std::path::Path;
@@ -54,6 +54,38 @@ fn one_thread_and_two_threads_give_identical_tables() {
             bytes_a == bytes_b,
             "{name_a} differs between 1 and 2 threads"
         );
+    }
+}
+
+#[test]
+fn a_streamed_run_writes_the_same_bytes_as_one_held_in_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let held = tmp.path().join("held");
+    let run = run_with_threads(2, &held);
+    for threads in [1, 2] {
+        let streamed = tmp.path().join(format!("streamed-{threads}"));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let mut scenario = Scenario::default_scenario();
+        scenario.replications = 3;
+        scenario.horizon_s = scenario.warmup_s + 7.0 * 86_400.0;
+        let model = Model::new(scenario);
+        let out = pool.install(|| run_streamed(&model, &streamed)).unwrap();
+        assert_eq!(out.summaries, run.summaries);
+        let held_calls: usize = run.replications.iter().map(|r| r.calls.len()).sum();
+        assert_eq!(out.calls, held_calls);
+        assert_eq!(out.units, run.concat(|o| &o.units));
+        let (fa, fb) = (files(&held), files(&streamed));
+        assert_eq!(
+            fa.iter().map(|f| &f.0).collect::<Vec<_>>(),
+            fb.iter().map(|f| &f.0).collect::<Vec<_>>(),
+            "same files, no temporary left behind"
+        );
+        for ((name, a), (_, b)) in fa.iter().zip(&fb) {
+            assert!(a == b, "{name} differs when streamed on {threads} threads");
+        }
     }
 }
 

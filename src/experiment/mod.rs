@@ -13,12 +13,14 @@ mod console;
 mod plan;
 mod search;
 mod stats;
+mod stream;
 mod sweep;
 
 pub use console::{layers_text, points_text, search_text, staffing_text, summary_text};
 pub use plan::{AxisSection, Experiment, ExperimentFile, KeyPath, Point, Promise, SearchSection};
 pub use search::{Evaluation, SearchOutcome, run_search, write_search};
 pub use stats::{MeanCi, t_quantile};
+pub use stream::{StreamedRun, run_streamed};
 pub use sweep::{
     PairResult, PointFigures, RunCounts, Shard, Sweep, SweepError, gather, point_figures,
     points_table, replications_table, run_sweep, saved_pairs, write_sweep,
@@ -26,8 +28,9 @@ pub use sweep::{
 
 use crate::atomic_file;
 use crate::results::{
-    ReplicationOutput, Summary, assignments_table, calls_table, on_duty_table, sealing_table,
-    staffing_table, summary_table, units_table, write_table,
+    Assignment, CallRecord, ReplicationOutput, SealingRecord, Summary, UnitRecord,
+    assignments_table, calls_table, on_duty_table, sealing_table, staffing_table, summary_table,
+    units_table, write_table, write_table_batched,
 };
 use crate::sim::Model;
 use rayon::prelude::*;
@@ -97,13 +100,50 @@ pub fn run_replications(model: &Model) -> RunOutput {
     }
 }
 
+/// Rows per batch (and Parquet row group) of the calls and assignments tables; batches never
+/// span two replications, so the files do not depend on how the rows were held.
+const BATCH_ROWS: usize = 65_536;
+
+/// Hands each batch of rows to a table writer, in order.
+type Batches<'a, T> = &'a mut dyn FnMut(&[T]) -> anyhow::Result<()>;
+
 /// Writes the tables of `run` into `dir`: calls, units and summary as Parquet and CSV, the
 /// summary as JSON, the assignments, the map copy and the scenario text. Each file appears whole or not at all.
 pub fn write_run(model: &Model, run: &RunOutput, dir: &Path) -> anyhow::Result<()> {
+    write_files(
+        model,
+        dir,
+        &run.summaries,
+        &run.concat(|o| &o.units),
+        &run.concat(|o| &o.sealings),
+        |batch| in_batches(run, |o| &o.calls, batch),
+        |batch| in_batches(run, |o| &o.assignments, batch),
+    )
+}
+
+/// Hands `batch` the records `part` picks, replication by replication, in batches.
+fn in_batches<T>(
+    run: &RunOutput,
+    part: fn(&ReplicationOutput) -> &[T],
+    batch: Batches<'_, T>,
+) -> anyhow::Result<()> {
+    run.replications
+        .iter()
+        .try_for_each(|o| part(o).chunks(BATCH_ROWS).try_for_each(&mut *batch))
+}
+
+/// Writes a run's files into `dir`; `calls` and `assignments` hand their tables' rows over in
+/// batches. summary.json comes last.
+fn write_files(
+    model: &Model,
+    dir: &Path,
+    summaries: &[Summary],
+    units: &[UnitRecord],
+    sealings: &[SealingRecord],
+    calls: impl FnOnce(Batches<'_, CallRecord>) -> anyhow::Result<()>,
+    assignments: impl FnOnce(Batches<'_, Assignment>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let scenario = &model.scenario;
-    let calls = run.concat(|o| &o.calls);
-    let assignments = run.concat(|o| &o.assignments);
-    let units = run.concat(|o| &o.units);
     // summary.json marks a finished run: it goes first and comes back last, so a folder whose
     // writing stopped part-way (a full disk) is never read as a finished run.
     let summary = dir.join("summary.json");
@@ -113,21 +153,21 @@ pub fn write_run(model: &Model, run: &RunOutput, dir: &Path) -> anyhow::Result<(
         }
         _ => {}
     }
-    write_table(&mut calls_table(scenario, &calls)?, dir, "calls")?;
-    write_table(
-        &mut assignments_table(scenario, &assignments)?,
+    write_table_batched(dir, "calls", |rows| calls_table(scenario, rows), calls)?;
+    write_table_batched(
         dir,
         "assignments",
+        |rows| assignments_table(scenario, rows),
+        assignments,
     )?;
-    write_table(&mut units_table(scenario, &units)?, dir, "units")?;
-    write_table(&mut summary_table(&run.summaries)?, dir, "summary")?;
+    write_table(&mut units_table(scenario, units)?, dir, "units")?;
+    write_table(&mut summary_table(summaries)?, dir, "summary")?;
     write_table(&mut on_duty_table(scenario)?, dir, "on_duty")?;
     if !scenario.staffing.is_empty() {
         write_table(&mut staffing_table(scenario)?, dir, "staffing")?;
     }
     if scenario.sealing.is_some() {
-        let sealings = run.concat(|o| &o.sealings);
-        write_table(&mut sealing_table(&sealings)?, dir, "sealing")?;
+        write_table(&mut sealing_table(sealings)?, dir, "sealing")?;
     }
     if let Some(a) = &scenario.map.attribution {
         atomic_file::write_str(&dir.join(ATTRIBUTION_FILE), &format!("{a}\n"))?;
@@ -135,6 +175,6 @@ pub fn write_run(model: &Model, run: &RunOutput, dir: &Path) -> anyhow::Result<(
     crate::map::write_binary_map(&scenario.map, None, &dir.join(MAP_FILE))?;
     atomic_file::write_str(&dir.join("scenario.toml"), &scenario.source_toml)?;
     atomic_file::write(&summary, |w| {
-        Ok(serde_json::to_writer_pretty(w, &run.summaries)?)
+        Ok(serde_json::to_writer_pretty(w, summaries)?)
     })
 }

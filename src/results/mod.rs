@@ -5,6 +5,7 @@
 //! figures and files.
 
 mod records;
+mod sink;
 mod summary;
 mod tables;
 
@@ -12,11 +13,12 @@ pub use records::{
     Assignment, CORDON_PROMISE_S, CallRecord, CallState, CordonCrewRecord, CordonRecord,
     ReplicationOutput, SEALING_PROMISE_S, SealingRecord, UnitRecord,
 };
+pub use sink::RecordSink;
 pub use summary::{
-    CallFigures, ON_SCENE_PROMISE_S, PriorityFigures, REINFORCEMENT_PROMISE_S, SealingFigures,
-    Summary, ZoneFigures, mean, percentile,
+    CallFigures, CallOutcome, ON_SCENE_PROMISE_S, PriorityFigures, REINFORCEMENT_PROMISE_S,
+    SealingFigures, Summary, ZoneFigures, mean, percentile,
 };
 pub use tables::{
     assignments_table, calls_table, on_duty_table, sealing_table, staffing_table, summary_table,
-    units_table, write_table,
+    units_table, write_table, write_table_batched,
 };

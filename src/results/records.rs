@@ -1,9 +1,10 @@
 //! What a replication reports: one record per counted call and one per unit.
 
 use crate::map::NodeId;
+use serde::{Deserialize, Serialize};
 
 /// How a call stood when the run ended. Every counted call ends in exactly one of these.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum CallState {
     /// Every required unit arrived and cleared the scene.
     Completed,
@@ -29,7 +30,7 @@ impl CallState {
 
 /// One counted call, from its arrival to its end. Times are simulated seconds since the start
 /// of the run (warm-up included).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallRecord {
     pub replication: u32,
     /// Sequence number of the call in its replication (warm-up calls included).
@@ -60,7 +61,7 @@ pub struct CallRecord {
 }
 
 /// How the cordon of one call went: ordered at dispatch, one crew per exit.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CordonRecord {
     /// Exits of the ring used.
     pub exits: u32,
@@ -119,7 +120,7 @@ impl CallRecord {
 
 /// One unit sent to one call: when it was assigned, arrived and cleared. Kept for every call,
 /// warm-up calls included, so a unit's whole day can be checked.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assignment {
     pub replication: u32,
     pub call_id: u64,

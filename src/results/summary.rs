@@ -109,9 +109,63 @@ pub struct ZoneFigures {
     pub figures: CallFigures,
 }
 
+/// What the summaries need of one counted call: 40 bytes against a whole record's 150 or so,
+/// so a long run keeps these instead of its records and its percentiles stay exact.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CallOutcome {
+    /// First arrival − call time; NaN when no unit arrived.
+    response_s: f64,
+    /// Queue wait for the first unit; NaN when none was assigned.
+    queue_wait_s: f64,
+    /// Last exit held − call time; NaN when there is no cordon or it did not close.
+    cordon_closure_s: f64,
+    zone: u32,
+    priority: u8,
+    /// More than one unit needed.
+    reinforcement: bool,
+    /// Every required unit on scene within 10 minutes.
+    reinforced_10min: bool,
+    /// The call's type needs a cordon.
+    cordon: bool,
+    /// Every exit held before the suspect could reach it.
+    contained: bool,
+}
+
+impl CallOutcome {
+    /// The figures of `call`.
+    pub fn of(call: &CallRecord) -> Self {
+        let or_nan = |v: Option<f64>| v.unwrap_or(f64::NAN);
+        CallOutcome {
+            response_s: or_nan(call.response_s()),
+            queue_wait_s: or_nan(call.queue_wait_s()),
+            cordon_closure_s: or_nan(call.cordon_closure_s()),
+            zone: call.zone,
+            priority: call.priority,
+            reinforcement: call.units_needed > 1,
+            reinforced_10min: call
+                .reinforcement_s()
+                .is_some_and(|r| r <= REINFORCEMENT_PROMISE_S),
+            cordon: call.cordon.is_some(),
+            contained: call.cordon.is_some_and(|k| k.contained),
+        }
+    }
+
+    fn response_s(&self) -> Option<f64> {
+        (!self.response_s.is_nan()).then_some(self.response_s)
+    }
+
+    fn queue_wait_s(&self) -> Option<f64> {
+        (!self.queue_wait_s.is_nan()).then_some(self.queue_wait_s)
+    }
+
+    fn cordon_closure_s(&self) -> Option<f64> {
+        (!self.cordon_closure_s.is_nan()).then_some(self.cordon_closure_s)
+    }
+}
+
 impl CallFigures {
     /// Figures over `calls`.
-    pub fn of<'a>(calls: impl Iterator<Item = &'a CallRecord> + Clone) -> Self {
+    pub fn of<'a>(calls: impl Iterator<Item = &'a CallOutcome> + Clone) -> Self {
         let mut responses: Vec<f64> = calls.clone().filter_map(|c| c.response_s()).collect();
         responses.sort_by(f64::total_cmp);
         let n = calls.clone().count();
@@ -119,24 +173,17 @@ impl CallFigures {
             .clone()
             .filter(|c| c.response_s().is_some_and(|r| r <= ON_SCENE_PROMISE_S))
             .count();
-        let reinforcement = calls.clone().filter(|c| c.units_needed > 1);
+        let reinforcement = calls.clone().filter(|c| c.reinforcement);
         let reinforcement_calls = reinforcement.clone().count();
-        let met_10 = reinforcement
-            .filter(|c| {
-                c.reinforcement_s()
-                    .is_some_and(|r| r <= REINFORCEMENT_PROMISE_S)
-            })
-            .count();
-        let cordons = calls.clone().filter(|c| c.cordon.is_some());
+        let met_10 = reinforcement.filter(|c| c.reinforced_10min).count();
+        let cordons = calls.clone().filter(|c| c.cordon);
         let cordon_calls = cordons.clone().count();
         let closures: Vec<f64> = cordons
             .clone()
             .filter_map(|c| c.cordon_closure_s())
             .collect();
         let closed_30 = closures.iter().filter(|&&t| t <= CORDON_PROMISE_S).count();
-        let contained = cordons
-            .filter(|c| c.cordon.is_some_and(|k| k.contained))
-            .count();
+        let contained = cordons.filter(|c| c.contained).count();
         let waits: Vec<f64> = calls.filter_map(|c| c.queue_wait_s()).collect();
         CallFigures {
             calls: n,
@@ -161,6 +208,16 @@ impl CallFigures {
 impl Summary {
     /// Summarises `calls` and `units` (already restricted to one replication, or pooled).
     pub fn of(replication: Option<u32>, calls: &[CallRecord], units: &[UnitRecord]) -> Self {
+        let outcomes: Vec<CallOutcome> = calls.iter().map(CallOutcome::of).collect();
+        Self::of_outcomes(replication, &outcomes, units)
+    }
+
+    /// Summarises the calls' `outcomes` and `units`, like [`Summary::of`] their records.
+    pub fn of_outcomes(
+        replication: Option<u32>,
+        calls: &[CallOutcome],
+        units: &[UnitRecord],
+    ) -> Self {
         let distinct = |mut v: Vec<u32>| {
             v.sort_unstable();
             v.dedup();

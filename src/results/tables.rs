@@ -462,3 +462,82 @@ pub fn write_table(df: &mut DataFrame, dir: &Path, stem: &str) -> anyhow::Result
         Ok(())
     })
 }
+
+/// Writes a table that comes in batches of rows as `<stem>.parquet` (a row group per batch) and
+/// `<stem>.csv` in `dir`, each atomically and in one pass: `batches` hands every batch in order
+/// to the function it is given, and `table` turns a batch into a frame. Only one batch is held.
+pub fn write_table_batched<T>(
+    dir: &Path,
+    stem: &str,
+    table: impl Fn(&[T]) -> PolarsResult<DataFrame>,
+    batches: impl FnOnce(&mut dyn FnMut(&[T]) -> anyhow::Result<()>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let schema = table(&[])?.schema().as_ref().clone();
+    atomic_file::write(&dir.join(format!("{stem}.parquet")), |pw| {
+        atomic_file::write(&dir.join(format!("{stem}.csv")), |cw| {
+            let mut parquet = ParquetWriter::new(&mut *pw).batched(&schema)?;
+            let mut csv = CsvWriter::new(&mut *cw).batched(&schema)?;
+            batches(&mut |rows| {
+                let df = table(rows)?;
+                parquet.write_batch(&df)?;
+                csv.write_batch(&df)?;
+                Ok(())
+            })?;
+            parquet.finish()?;
+            csv.finish()?;
+            Ok(())
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(rows: &[(u32, Option<f64>, &str)]) -> PolarsResult<DataFrame> {
+        DataFrame::new_infer_height(vec![
+            Column::new("n".into(), rows.iter().map(|r| r.0).collect::<Vec<_>>()),
+            Column::new("t".into(), rows.iter().map(|r| r.1).collect::<Vec<_>>()),
+            Column::new("s".into(), rows.iter().map(|r| r.2).collect::<Vec<_>>()),
+        ])
+    }
+
+    #[test]
+    fn a_table_written_in_batches_reads_back_as_the_whole() {
+        let rows = [
+            (1, Some(0.1), "a"),
+            (2, None, "b,c"),
+            (3, Some(1e20), ""),
+            (4, Some(-2.5), "d"),
+            (5, None, "e"),
+        ];
+        let tmp = tempfile::tempdir().unwrap();
+        let (whole, batched) = (tmp.path().join("whole"), tmp.path().join("batched"));
+        write_table(&mut frame(&rows).unwrap(), &whole, "t").unwrap();
+        write_table_batched(&batched, "t", frame, |batch| {
+            rows.chunks(2).try_for_each(&mut *batch)
+        })
+        .unwrap();
+        let read = |p: &Path| std::fs::read(p).unwrap();
+        assert_eq!(read(&whole.join("t.csv")), read(&batched.join("t.csv")));
+        let parquet = |p: &Path| {
+            ParquetReader::new(std::fs::File::open(p).unwrap())
+                .finish()
+                .unwrap()
+        };
+        let (a, b) = (
+            parquet(&whole.join("t.parquet")),
+            parquet(&batched.join("t.parquet")),
+        );
+        assert!(a.equals_missing(&b), "{a} != {b}");
+        assert_eq!(b.height(), 5);
+    }
+
+    #[test]
+    fn an_empty_batched_table_has_its_header() {
+        let tmp = tempfile::tempdir().unwrap();
+        write_table_batched(tmp.path(), "t", frame, |_| Ok(())).unwrap();
+        let csv = std::fs::read_to_string(tmp.path().join("t.csv")).unwrap();
+        assert_eq!(csv, "n,t,s\n");
+    }
+}

@@ -153,9 +153,10 @@ impl Replication<'_> {
                 unreachable!("candidates are on scene");
             };
             let now = self.now_s();
-            let a = &mut self.assignments[assignment as usize];
+            let a = self.assignment_mut(assignment);
             a.clear_s = Some(now);
             a.preempted = true;
+            self.close_assignment(assignment);
             let mut incident = self
                 .world
                 .get_mut::<Incident>(serving)
@@ -280,15 +281,6 @@ impl Replication<'_> {
     fn assign(&mut self, unit: Entity, call: Entity, travel_s: f64, length_m: f64) {
         let now = self.now_s();
         self.call_away(unit);
-        let assignment = self.assignments.len() as u32;
-        self.begin_duty(
-            unit,
-            Duty::EnRoute {
-                call,
-                length_m,
-                assignment,
-            },
-        );
         let index = self.world.get::<UnitIndex>(unit).expect("unit exists").0;
         let mut incident = self.world.get_mut::<Incident>(call).expect("call exists");
         let counted = incident.counted;
@@ -296,7 +288,7 @@ impl Replication<'_> {
         r.units_assigned += 1;
         r.first_unit.get_or_insert(index);
         r.first_assigned_s.get_or_insert(now);
-        self.assignments.push(Assignment {
+        let assignment = self.assignments.open(Some(Assignment {
             replication: self.index,
             call_id: r.call_id,
             call_counted: counted,
@@ -305,7 +297,15 @@ impl Replication<'_> {
             arrival_s: None,
             clear_s: None,
             preempted: false,
-        });
+        })) as u32;
+        self.begin_duty(
+            unit,
+            Duty::EnRoute {
+                call,
+                length_m,
+                assignment,
+            },
+        );
         self.agenda.schedule(
             now + travel_s,
             Event::Arrive {

@@ -15,6 +15,7 @@ mod components;
 mod cordon;
 mod demand;
 mod dispatch;
+mod in_order;
 mod patrol;
 mod shifts;
 mod streams;
@@ -26,7 +27,9 @@ pub use streams::{Purpose, Stream, Streams, stream};
 
 use crate::cordon::CordonPlanner;
 use crate::map::NodeId;
-use crate::results::{Assignment, CallRecord, CordonCrewRecord, ReplicationOutput, SealingRecord};
+use crate::results::{
+    Assignment, CallRecord, CordonCrewRecord, RecordSink, ReplicationOutput, SealingRecord,
+};
 use crate::routing::{Anchors, Candidate, Reached, Router, TravelGraph, TravelTimes};
 use crate::scenario::Scenario;
 use agenda::Agenda;
@@ -35,6 +38,7 @@ use bevy_ecs::query::QueryState;
 use bevy_ecs::world::World;
 use components::{Duty, Incident, Ledger, Patrol, ReturnRoute, UnitIndex, UnitState};
 use dispatch::{UnitView, WaitingCalls};
+use in_order::InOrder;
 use std::sync::Arc;
 
 /// A scenario made ready to run: demand tables, the search graph and the patrol cycles, shared
@@ -78,33 +82,39 @@ impl Model {
 
     /// Plays replication `replication` (streams seeded by the scenario's seed and this number)
     /// from time 0 to the horizon and returns its records.
-    /// A scenario with a `[demand.history]` replays its history through [`Model::replay`],
-    /// drawing on-scene times the records lack from the replication's on-scene stream.
     pub fn run(&self, replication: u32) -> ReplicationOutput {
+        let mut out = ReplicationOutput::default();
+        self.run_into(replication, &mut out);
+        out
+    }
+
+    /// Plays replication `replication` like [`Model::run`], handing each record to `sink` as
+    /// soon as it is final, so memory does not grow with the horizon.
+    /// A scenario with a `[demand.history]` replays its history,
+    /// drawing on-scene times the records lack from the replication's on-scene stream.
+    pub fn run_into(&self, replication: u32, sink: &mut dyn RecordSink) {
         let mut streams = Streams::new(self.scenario.seed, replication);
         if let Some(history) = &self.scenario.history {
             let calls = history.new_calls(|kind| {
                 self.demand
                     .on_scene_s(usize::from(kind), &mut streams.on_scene_times)
             });
-            return self.replay(replication, &calls);
+            return self.play(replication, CallSource::listed(&calls), sink);
         }
-        self.play(replication, CallSource::Drawn(streams))
+        self.play(replication, CallSource::Drawn(streams), sink)
     }
 
     /// Plays replication `replication` with exactly `calls` (sorted by call time) instead of
     /// drawn ones: for replaying a history, and for cases worked out by hand.
     pub fn replay(&self, replication: u32, calls: &[NewCall]) -> ReplicationOutput {
-        assert!(
-            calls.windows(2).all(|w| w[0].call_s <= w[1].call_s),
-            "replayed calls must be sorted by time"
-        );
-        self.play(replication, CallSource::Listed(calls.iter()))
+        let mut out = ReplicationOutput::default();
+        self.play(replication, CallSource::listed(calls), &mut out);
+        out
     }
 
-    fn play(&self, replication: u32, source: CallSource) -> ReplicationOutput {
+    fn play(&self, replication: u32, source: CallSource, sink: &mut dyn RecordSink) {
         let mut router = Router::with_anchors(Arc::clone(&self.graph), Arc::clone(&self.anchors));
-        Replication::new(self, &mut router, replication, source).run()
+        Replication::new(self, &mut router, replication, source, sink).run()
     }
 }
 
@@ -114,6 +124,17 @@ enum CallSource<'c> {
     Drawn(Streams),
     /// Given in advance.
     Listed(std::slice::Iter<'c, NewCall>),
+}
+
+impl<'c> CallSource<'c> {
+    /// The calls `calls`, which must be sorted by call time.
+    fn listed(calls: &'c [NewCall]) -> Self {
+        assert!(
+            calls.windows(2).all(|w| w[0].call_s <= w[1].call_s),
+            "replayed calls must be sorted by time"
+        );
+        CallSource::Listed(calls.iter())
+    }
 }
 
 /// What happens, and to whom.
@@ -163,10 +184,14 @@ struct Replication<'m> {
     /// Scratch buffers for dispatch, reused so the event loop does not allocate.
     candidates: Vec<Candidate>,
     reached: Vec<Reached>,
-    calls: Vec<CallRecord>,
-    assignments: Vec<Assignment>,
+    /// Call records by call id (warm-up calls leave none), until they are final.
+    calls: InOrder<CallRecord>,
+    /// Assignments by number, until they are final.
+    assignments: InOrder<Assignment>,
     sealings: Vec<SealingRecord>,
     cordon_crews: Vec<CordonCrewRecord>,
+    /// Where final records go.
+    sink: &'m mut dyn RecordSink,
     /// Plans cordons (its own search for the suspect's times).
     cordons: CordonPlanner,
 }
@@ -177,6 +202,7 @@ impl<'m> Replication<'m> {
         router: &'m mut dyn TravelTimes,
         index: u32,
         calls_from: CallSource<'m>,
+        sink: &'m mut dyn RecordSink,
     ) -> Self {
         let scenario = &model.scenario;
         let mut world = World::new();
@@ -223,10 +249,11 @@ impl<'m> Replication<'m> {
             unit_query,
             candidates: Vec::with_capacity(scenario.units.len()),
             reached: Vec::with_capacity(8),
-            calls: Vec::new(),
-            assignments: Vec::new(),
+            calls: InOrder::default(),
+            assignments: InOrder::default(),
             sealings: Vec::new(),
             cordon_crews: Vec::new(),
+            sink,
             cordons: CordonPlanner::new(Arc::clone(&model.graph)),
         }
     }
@@ -240,7 +267,7 @@ impl<'m> Replication<'m> {
     }
 
     /// Runs to the horizon, then closes the books.
-    fn run(mut self) -> ReplicationOutput {
+    fn run(mut self) {
         let horizon_s = self.scenario().horizon_s;
         self.start_shifts();
         self.schedule_next_call(0.0);
@@ -273,16 +300,19 @@ impl<'m> Replication<'m> {
     }
 
     /// Records the calls still open and every unit's ledger at the horizon.
-    fn finish(mut self, horizon_s: f64) -> ReplicationOutput {
+    fn finish(mut self, horizon_s: f64) {
         let mut open = self.world.query::<&Incident>();
         for incident in open.iter(&self.world) {
             if incident.counted {
                 let mut record = incident.record.clone();
                 record.state = incident.state();
-                self.calls.push(record);
+                let call_id = record.call_id;
+                *self.calls.get_mut(call_id) = Some(record);
             }
         }
-        self.calls.sort_by_key(|c| c.call_id);
+        let sink = &mut *self.sink;
+        self.calls.drain(|c| sink.call(c));
+        self.assignments.drain(|a| sink.assignment(a));
         let units = std::mem::take(&mut self.units);
         let units = units
             .into_iter()
@@ -295,13 +325,35 @@ impl<'m> Replication<'m> {
                     .clone()
             })
             .collect();
-        ReplicationOutput {
-            calls: self.calls,
-            assignments: self.assignments,
+        self.sink.finish(
             units,
-            sealings: self.sealings,
-            cordon_crews: self.cordon_crews,
-        }
+            std::mem::take(&mut self.sealings),
+            std::mem::take(&mut self.cordon_crews),
+        );
+    }
+
+    /// Records call `call_id` as final (`record`, or none for a warm-up call) and hands on
+    /// every call record that is now final in call-id order.
+    fn close_call(&mut self, call_id: u64, record: Option<CallRecord>) {
+        *self.calls.get_mut(call_id) = record;
+        let sink = &mut *self.sink;
+        self.calls.close(call_id, |c| sink.call(c));
+    }
+
+    /// The open assignment `assignment`.
+    fn assignment_mut(&mut self, assignment: u32) -> &mut Assignment {
+        self.assignments
+            .get_mut(u64::from(assignment))
+            .as_mut()
+            .expect("an open assignment has its record")
+    }
+
+    /// Makes assignment `assignment` final (it has cleared or been pre-empted) and hands on
+    /// every assignment that is now final in order.
+    fn close_assignment(&mut self, assignment: u32) {
+        let sink = &mut *self.sink;
+        self.assignments
+            .close(u64::from(assignment), |a| sink.assignment(a));
     }
 }
 

@@ -75,7 +75,7 @@ impl Replication<'_> {
             return;
         }
         self.add_distance(unit, length_m);
-        self.assignments[assignment as usize].arrival_s = Some(now);
+        self.assignment_mut(assignment).arrival_s = Some(now);
         let mut incident = self.world.get_mut::<Incident>(call).expect("call exists");
         incident.arrived += 1;
         let on_scene_s = incident.on_scene_s;
@@ -99,7 +99,7 @@ impl Replication<'_> {
         );
         // Under the hypercube's assumption the on-scene draw is the whole busy time.
         let clear_s = if self.scenario().service_includes_travel {
-            now.max(self.assignments[assignment as usize].assigned_s + on_scene_s)
+            now.max(self.assignment_mut(assignment).assigned_s + on_scene_s)
         } else {
             now + on_scene_s
         };
@@ -122,7 +122,8 @@ impl Replication<'_> {
         if !matches!(state.duty, Duty::OnScene { assignment: a, .. } if a == assignment) {
             return;
         }
-        self.assignments[assignment as usize].clear_s = Some(now);
+        self.assignment_mut(assignment).clear_s = Some(now);
+        self.close_assignment(assignment);
         let counted_period = now >= self.scenario().warmup_s;
         let mut incident = self.world.get_mut::<Incident>(call).expect("call exists");
         incident.cleared += 1;
@@ -134,7 +135,8 @@ impl Replication<'_> {
             record.state = CallState::Completed;
             self.world.despawn(call);
             if counted {
-                self.calls.push(record);
+                let call_id = record.call_id;
+                self.close_call(call_id, Some(record));
             }
         }
         if counted_period {
