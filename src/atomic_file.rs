@@ -58,10 +58,29 @@ fn write_through(
         std::fs::rename(&tmp, path)
             .with_context(|| format!("{}: cannot rename into place", path.display()))
     });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            // Within a nested write (a table's Parquet and CSV written together) the error
+            // names the file that failed, not every file around it.
+            if e.downcast_ref::<WriteFailed>().is_some() {
+                Err(e)
+            } else {
+                Err(e.context(WriteFailed(path.to_path_buf())))
+            }
+        }
     }
-    result.with_context(|| format!("{}: writing failed", path.display()))
+}
+
+/// The context of an output file that could not be written.
+#[derive(Debug)]
+struct WriteFailed(std::path::PathBuf);
+
+impl std::fmt::Display for WriteFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: writing failed", self.0.display())
+    }
 }
 
 /// Writes a whole string to `path` atomically.
