@@ -45,15 +45,7 @@ fn main() {
         .num_threads(1)
         .build_global()
         .expect("thread pool");
-    let names: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let names = if names.is_empty() {
-        vec!["bench-grid-small".to_string(), "default".to_string()]
-    } else {
-        names
-    };
+    let names = common::names_or(&["bench-grid-small", "default"]);
     let out = tempfile::tempdir().expect("temporary folder");
     for name in &names {
         bench(name, out.path());

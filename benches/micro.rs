@@ -94,18 +94,7 @@ fn sweep_seconds(sweep: &Sweep, threads: usize) -> f64 {
 }
 
 fn main() {
-    let names: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let names = if names.is_empty() {
-        vec![
-            "bench-grid-small".to_string(),
-            "bench-grid-city".to_string(),
-        ]
-    } else {
-        names
-    };
+    let names = common::names_or(&["bench-grid-small", "bench-grid-city"]);
     for name in &names {
         grid(name);
     }

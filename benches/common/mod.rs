@@ -1,4 +1,4 @@
-//! Process figures the benchmarks print, from /proc (Linux).
+//! Process figures the benchmarks print, from /proc (Linux), and the names they are given.
 
 /// Peak resident memory of this process so far, from /proc (Linux), MiB.
 pub fn peak_rss_mib() -> Option<f64> {
@@ -17,4 +17,18 @@ pub fn cpu_s() -> Option<f64> {
     let user: f64 = fields.next()?.parse().ok()?;
     let system: f64 = fields.next()?.parse().ok()?;
     Some((user + system) / 100.0)
+}
+
+/// The names given on the command line (arguments not starting with `--`, which cargo bench
+/// passes itself), or `defaults` when none is given.
+pub fn names_or(defaults: &[&str]) -> Vec<String> {
+    let names: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    if names.is_empty() {
+        defaults.iter().map(|d| d.to_string()).collect()
+    } else {
+        names
+    }
 }
