@@ -127,13 +127,7 @@ impl Search {
         bound: impl Fn(NodeId) -> u32,
         mut settled: impl FnMut(NodeId, u32, f64) -> bool,
     ) {
-        self.generation = self.generation.wrapping_add(1);
-        if self.generation == 0 {
-            // The stamp wrapped: old stamps could look current again.
-            self.stamp.fill(0);
-            self.generation = 1;
-        }
-        let generation = self.generation;
+        let generation = next_generation(&mut self.generation, &mut self.stamp);
         self.heap.clear();
         let s = source as usize;
         self.stamp[s] = generation;
@@ -304,13 +298,7 @@ impl Router {
         out: &mut Vec<Reached>,
     ) {
         out.clear();
-        self.candidate_generation = self.candidate_generation.wrapping_add(1);
-        if self.candidate_generation == 0 {
-            // The stamp wrapped: old stamps could look current again.
-            self.candidate_stamp.fill(0);
-            self.candidate_generation = 1;
-        }
-        let generation = self.candidate_generation;
+        let generation = next_generation(&mut self.candidate_generation, &mut self.candidate_stamp);
         self.candidate_next.clear();
         for (i, c) in candidates.iter().enumerate() {
             let n = c.node as usize;
@@ -593,6 +581,18 @@ fn insert_ranked(out: &mut Vec<Reached>, k: usize, r: Reached) {
         }
         out.insert(pos, r);
     }
+}
+
+/// Starts a new search generation over `stamp` and returns it: every entry stamped before is
+/// stale at once. When the counter wraps, old stamps could look current again, so they are
+/// cleared.
+fn next_generation(generation: &mut u32, stamp: &mut [u32]) -> u32 {
+    *generation = generation.wrapping_add(1);
+    if *generation == 0 {
+        stamp.fill(0);
+        *generation = 1;
+    }
+    *generation
 }
 
 #[cfg(test)]
