@@ -1,7 +1,8 @@
 //! Anchors: nodes where many trips start or end (the posts units wait at and return to), with
 //! their exact trees both ways (times from every node to the anchor, and from the anchor to
 //! every node) computed once per model and shared by all replications, so those trips are
-//! look-ups. Maps small enough for a router's distance table need none.
+//! look-ups. Maps small enough for a router's distance table need none, nor do maps whose
+//! landmark bounds are tight (there a descent finds any trip without a search).
 
 use super::TravelGraph;
 use super::search::{Search, TABLE_MAX_NODES};
@@ -26,12 +27,19 @@ pub struct Anchors {
 
 impl Anchors {
     /// Anchors at `nodes` (repeats counted once) on `graph`; none when the graph is small
-    /// enough for a table, or when their trees would take more than [`ANCHOR_BYTES`].
+    /// enough for a table or has tight landmark bounds, or when their trees would take more
+    /// than [`ANCHOR_BYTES`].
     pub fn new(graph: &TravelGraph, nodes: &[NodeId]) -> Self {
-        let n = graph.node_count();
-        if n <= TABLE_MAX_NODES {
+        if graph.node_count() <= TABLE_MAX_NODES || graph.tight_bounds() {
             return Anchors::default();
         }
+        Anchors::build(graph, nodes)
+    }
+
+    /// Anchors at `nodes` on `graph` whatever its size or bounds, unless their trees would
+    /// take more than [`ANCHOR_BYTES`].
+    pub(super) fn build(graph: &TravelGraph, nodes: &[NodeId]) -> Self {
+        let n = graph.node_count();
         let room = ANCHOR_BYTES / (8 * n);
         let mut number = vec![u32::MAX; n];
         let mut chosen = Vec::new();

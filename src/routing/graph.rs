@@ -2,6 +2,7 @@
 //! in compressed-sparse-row form, each arc with its travel time in whole milliseconds and its
 //! length, plus the landmark distances that bound travel times from below.
 
+use super::descent;
 use super::landmarks::Landmarks;
 use crate::map::{NodeId, RoadMap};
 use petgraph::visit::EdgeRef;
@@ -37,7 +38,13 @@ pub struct TravelGraph {
     reverse_start: Vec<u32>,
     reverse: Vec<Arc>,
     pub(super) landmarks: Landmarks,
+    /// Whether the landmark bounds were exact on every sampled trip (as on the benchmark grid),
+    /// so that routers descend along them before anything else.
+    tight_bounds: bool,
 }
+
+/// Trips sampled to decide whether a graph's landmark bounds are tight.
+const TIGHTNESS_SAMPLES: u32 = 64;
 
 impl TravelGraph {
     /// Builds the search graph from `map`, each segment driven at its free-flow speed times
@@ -65,9 +72,17 @@ impl TravelGraph {
             reverse_start,
             reverse,
             landmarks: Landmarks::default(),
+            tight_bounds: false,
         };
         graph.landmarks = Landmarks::choose(&graph);
+        graph.tight_bounds = descent::exact_on(&graph, TIGHTNESS_SAMPLES);
         graph
+    }
+
+    /// Whether landmark descents found every sampled trip: then routers need neither distance
+    /// tables nor anchors, and answer by descent first.
+    pub fn tight_bounds(&self) -> bool {
+        self.tight_bounds
     }
 
     /// Number of nodes.

@@ -6,17 +6,27 @@ use super::TravelGraph;
 use super::search::Search;
 use crate::map::NodeId;
 
-/// How many landmarks a graph gets (fewer if it has fewer nodes). Eight keep a node's row in
-/// one 64-byte cache line.
-const LANDMARKS: usize = 8;
+/// How many landmarks a graph gets (repeated on graphs with fewer nodes). Eight keep a node's
+/// row of times in one 64-byte cache line, and a fixed count lets the bound run in vector
+/// registers.
+pub(super) const LANDMARKS: usize = 8;
 
-/// Travel times to and from the landmarks, milliseconds. Empty (no bound: plain Dijkstra) when
-/// the graph is not strongly connected.
+/// One node's times, milliseconds: slots `0..LANDMARKS` from each landmark to the node, slots
+/// `LANDMARKS..` from the node to each landmark.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(align(64))]
+pub(super) struct Marks(pub [u32; 2 * LANDMARKS]);
+
+impl Marks {
+    /// A row that bounds nothing (every bound from it is 0).
+    pub const NONE: Marks = Marks([0; 2 * LANDMARKS]);
+}
+
+/// Travel times to and from the landmarks. Empty (no bound: plain Dijkstra) when the graph is
+/// not strongly connected.
 #[derive(Debug, Default)]
 pub(super) struct Landmarks {
-    count: usize,
-    /// Per node: the times from each landmark, then the times to each landmark.
-    table: Vec<u32>,
+    rows: Vec<Marks>,
 }
 
 impl Landmarks {
@@ -24,54 +34,48 @@ impl Landmarks {
     /// node farthest from the landmarks so far (ties to the lowest node), and measures them.
     pub(super) fn choose(graph: &TravelGraph) -> Self {
         let n = graph.node_count();
-        let count = LANDMARKS.min(n);
-        if count == 0 {
+        if n == 0 {
             return Landmarks::default();
         }
         let mut search = Search::new(n);
         let (mut from, mut to) = (vec![0u32; n], vec![0u32; n]);
         let mut nearest_mark = vec![u32::MAX; n];
-        let mut table = vec![0u32; n * 2 * count];
+        let mut rows = vec![Marks::NONE; n];
         search.tree(graph, 0, false, &mut from);
         let mut next = farthest(&from);
-        for l in 0..count {
+        for l in 0..LANDMARKS {
             search.tree(graph, next, false, &mut from);
             search.tree(graph, next, true, &mut to);
             if from.contains(&u32::MAX) || to.contains(&u32::MAX) {
                 return Landmarks::default();
             }
-            for v in 0..n {
-                table[v * 2 * count + l] = from[v];
-                table[v * 2 * count + count + l] = to[v];
+            for (v, row) in rows.iter_mut().enumerate() {
+                row.0[l] = from[v];
+                row.0[LANDMARKS + l] = to[v];
                 nearest_mark[v] = nearest_mark[v].min(from[v]);
             }
             next = farthest(&nearest_mark);
         }
-        Landmarks { count, table }
+        Landmarks { rows }
     }
 
-    /// Puts the landmark row of `target` in `out`, for [`Landmarks::bound`].
-    pub(super) fn target(&self, target: NodeId, out: &mut Vec<u32>) {
-        out.clear();
-        out.extend_from_slice(self.row(target));
+    /// The row of `node`, for [`Landmarks::bound`] (bounds nothing without landmarks).
+    pub(super) fn target(&self, node: NodeId) -> Marks {
+        self.rows.get(node as usize).copied().unwrap_or(Marks::NONE)
     }
 
     /// A lower bound on the travel time from `node` to the target whose row is `target`, ms.
-    pub(super) fn bound(&self, node: NodeId, target: &[u32]) -> u32 {
-        let (from_v, to_v) = self.row(node).split_at(self.count);
-        let (from_t, to_t) = target.split_at(self.count);
+    pub(super) fn bound(&self, node: NodeId, target: &Marks) -> u32 {
+        let Some(v) = self.rows.get(node as usize) else {
+            return 0;
+        };
         let mut bound = 0;
-        for l in 0..self.count {
+        for l in 0..LANDMARKS {
             bound = bound
-                .max(from_t[l].saturating_sub(from_v[l]))
-                .max(to_v[l].saturating_sub(to_t[l]));
+                .max(target.0[l].saturating_sub(v.0[l]))
+                .max(v.0[LANDMARKS + l].saturating_sub(target.0[LANDMARKS + l]));
         }
         bound
-    }
-
-    fn row(&self, node: NodeId) -> &[u32] {
-        let i = node as usize * 2 * self.count;
-        &self.table[i..i + 2 * self.count]
     }
 }
 

@@ -10,6 +10,7 @@
 //! is a key, a node and a lead time.
 
 mod anchors;
+mod descent;
 mod graph;
 mod landmarks;
 mod placement;
@@ -79,13 +80,14 @@ pub trait TravelTimes: Send + Sync {
 
 #[cfg(test)]
 mod tests {
+    use super::search::Way;
     use super::*;
     use crate::map::{GridSpec, grid_map};
     use rand::{RngExt, SeedableRng};
     use std::sync::Arc;
 
-    /// Routers on an n × n grid: with a distance table, and by A* alone.
-    fn grid_routers(n: u32) -> [Router; 2] {
+    /// Routers on an n × n grid: by descent, with a distance table, and by A* alone.
+    fn grid_routers(n: u32) -> [Router; 3] {
         let map = grid_map(&GridSpec {
             n,
             posts_per_side: 1,
@@ -93,10 +95,8 @@ mod tests {
             speed_kmh: 36.0,
         });
         let graph = Arc::new(TravelGraph::new(&map, 1.0));
-        [
-            Router::new(Arc::clone(&graph)),
-            Router::without_table(graph),
-        ]
+        [Way::Descent, Way::Table, Way::Search]
+            .map(|way| Router::new(Arc::clone(&graph)).answering_by(way))
     }
 
     fn manhattan_s(n: u32, a: NodeId, b: NodeId) -> f64 {
@@ -247,8 +247,9 @@ mod tests {
         let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(13);
         let posts: Vec<NodeId> = (0..9).map(|_| rng.random_range(0..n * n)).collect();
         let mut anchored =
-            Router::with_anchors(Arc::clone(&graph), Arc::new(Anchors::new(&graph, &posts)));
-        let mut plain = Router::without_table(graph);
+            Router::with_anchors(Arc::clone(&graph), Arc::new(Anchors::build(&graph, &posts)))
+                .answering_by(Way::Search);
+        let mut plain = Router::new(graph).answering_by(Way::Search);
         let (mut a_out, mut p_out) = (Vec::new(), Vec::new());
         for _ in 0..200 {
             let post = posts[rng.random_range(0..posts.len())];

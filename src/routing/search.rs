@@ -1,13 +1,15 @@
 //! Shortest paths by A* search with landmark lower bounds ("ALT": A*, landmarks, triangle
 //! inequality) over whole-millisecond arc times; without a bound it is Dijkstra's algorithm.
-//! Reusable buffers: a generation stamp marks which entries of the distance array belong to the
-//! current search, so nothing is cleared or allocated per query.
+//! Reusable buffers: a generation stamp marks which labels belong to the current search, so
+//! nothing is cleared or allocated per query.
 //!
 //! The bounds are consistent (they come from exact distances by the triangle inequality), so a
 //! node's distance is final when it is settled, and integer times make every search, in
 //! whatever order it runs, find bit-identical times: equal to plain Dijkstra's.
 
+use super::descent::descend;
 use super::graph::seconds;
+use super::landmarks::Marks;
 use super::{Anchors, Candidate, Reached, TravelGraph, TravelTimes, Trip, Waypoint};
 use crate::map::NodeId;
 use std::cmp::Reverse;
@@ -25,6 +27,18 @@ pub(super) const TABLE_MAX_NODES: usize = 4096;
 /// grid, where the bounds are exact, it rarely needs any; on road maps, where landmark bounds
 /// are loose, it would need many.
 const SPARE_SEARCHES: usize = 8;
+
+/// The ways a router can answer, for tests that compare them.
+#[cfg(test)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Way {
+    /// Landmark descent, then A* where it fails.
+    Descent,
+    /// A distance table.
+    Table,
+    /// A* (and backward searches) alone.
+    Search,
+}
 
 /// Travel times to targets, a row per target computed on first use: `ms[t·n + v]` is the time
 /// from `v` to `t` (`u32::MAX` when unreachable).
@@ -82,16 +96,23 @@ fn trip_by_row(graph: &TravelGraph, row: &[u32], from: NodeId, to: NodeId, rever
     }
 }
 
+/// What a search knows of one node; valid when `stamp` is the search's generation. One
+/// record per node, so a node costs one cache miss, not one per array.
+#[derive(Debug, Clone, Copy)]
+struct Label {
+    stamp: u32,
+    dist_ms: u32,
+    /// Lower bound on the remaining time from the node to the search's goal.
+    bound_ms: u32,
+    pred: NodeId,
+    length_m: f64,
+}
+
 /// The buffers of one search at a time, over graphs of a given size.
 pub(super) struct Search {
-    /// Search generation; an entry of the per-node arrays is valid when its stamp equals it.
+    /// Search generation; a label is valid when its stamp equals it.
     generation: u32,
-    stamp: Vec<u32>,
-    dist_ms: Vec<u32>,
-    /// Lower bound on the remaining time from the node to the search's goal.
-    bound_ms: Vec<u32>,
-    length_m: Vec<f64>,
-    pred: Vec<NodeId>,
+    labels: Vec<Label>,
     /// Min-heap of (distance plus bound, then the larger distance first, packed; node).
     heap: BinaryHeap<Reverse<(u64, NodeId)>>,
 }
@@ -107,11 +128,16 @@ impl Search {
     pub(super) fn new(nodes: usize) -> Self {
         Search {
             generation: 0,
-            stamp: vec![0; nodes],
-            dist_ms: vec![0; nodes],
-            bound_ms: vec![0; nodes],
-            length_m: vec![0.0; nodes],
-            pred: vec![NO_NODE; nodes],
+            labels: vec![
+                Label {
+                    stamp: 0,
+                    dist_ms: 0,
+                    bound_ms: 0,
+                    pred: NO_NODE,
+                    length_m: 0.0,
+                };
+                nodes
+            ],
             heap: BinaryHeap::new(),
         }
     }
@@ -127,22 +153,27 @@ impl Search {
         bound: impl Fn(NodeId) -> u32,
         mut settled: impl FnMut(NodeId, u32, f64) -> bool,
     ) {
-        let generation = next_generation(&mut self.generation, &mut self.stamp);
+        let labels = &mut self.labels;
+        let generation = next_generation(&mut self.generation, || {
+            labels.iter_mut().for_each(|l| l.stamp = 0)
+        });
         self.heap.clear();
-        let s = source as usize;
-        self.stamp[s] = generation;
-        self.dist_ms[s] = 0;
-        self.bound_ms[s] = bound(source);
-        self.length_m[s] = 0.0;
-        self.pred[s] = NO_NODE;
-        self.heap.push(Reverse((key(self.bound_ms[s], 0), source)));
+        let first = bound(source);
+        labels[source as usize] = Label {
+            stamp: generation,
+            dist_ms: 0,
+            bound_ms: first,
+            pred: NO_NODE,
+            length_m: 0.0,
+        };
+        self.heap.push(Reverse((key(first, 0), source)));
         while let Some(Reverse((k, node))) = self.heap.pop() {
             let g = u32::MAX - k as u32;
-            let i = node as usize;
-            if g > self.dist_ms[i] {
+            let here = labels[node as usize];
+            if g > here.dist_ms {
                 continue; // stale entry
             }
-            if settled(node, g, self.length_m[i]) {
+            if settled(node, g, here.length_m) {
                 return;
             }
             let arcs = if reverse {
@@ -150,20 +181,19 @@ impl Search {
             } else {
                 graph.out_arcs(node)
             };
-            let len = self.length_m[i];
             for arc in arcs {
-                let o = arc.other as usize;
+                let label = &mut labels[arc.other as usize];
                 let ng = g.saturating_add(arc.travel_ms);
-                let fresh = self.stamp[o] != generation;
-                if fresh || ng < self.dist_ms[o] {
+                let fresh = label.stamp != generation;
+                if fresh || ng < label.dist_ms {
                     if fresh {
-                        self.stamp[o] = generation;
-                        self.bound_ms[o] = bound(arc.other);
+                        label.stamp = generation;
+                        label.bound_ms = bound(arc.other);
                     }
-                    self.dist_ms[o] = ng;
-                    self.length_m[o] = len + arc.length_m;
-                    self.pred[o] = node;
-                    let f = ng.saturating_add(self.bound_ms[o]);
+                    label.dist_ms = ng;
+                    label.length_m = here.length_m + arc.length_m;
+                    label.pred = node;
+                    let f = ng.saturating_add(label.bound_ms);
                     self.heap.push(Reverse((key(f, ng), arc.other)));
                 }
             }
@@ -193,11 +223,14 @@ impl Search {
     }
 }
 
-/// Shortest paths by a distance table on small maps, by A* with landmark bounds on larger ones.
-/// One router per thread; the graph is shared.
+/// Shortest paths: by landmark descent where the bounds are tight (the benchmark grid), else
+/// by a distance table on small maps and by A* with landmark bounds on larger ones. One router
+/// per thread; the graph is shared.
 pub struct Router {
     graph: Arc<TravelGraph>,
     anchors: Arc<Anchors>,
+    /// Whether to try a landmark descent first (the graph's bounds are tight).
+    descend: bool,
     search: Search,
     table: Option<Table>,
     /// Nodes of the candidates in a table `nearest`'s result, in its order.
@@ -213,7 +246,7 @@ pub struct Router {
     bounds_sum_ms: u64,
     exact_sum_ms: u64,
     /// Landmark distances of the current target.
-    target_marks: Vec<u32>,
+    target_marks: Marks,
     /// Candidates of a `nearest` query, least first: lower bound on travel (as
     /// [`ordered_bits`]), key, index. Kept between queries as a vector.
     order: Vec<Reverse<(u64, u32, u32)>>,
@@ -230,11 +263,14 @@ impl Router {
     /// A router over `graph` that looks trips to and from `anchors` up.
     pub fn with_anchors(graph: Arc<TravelGraph>, anchors: Arc<Anchors>) -> Self {
         let n = graph.node_count();
+        let descend = graph.tight_bounds();
         Router {
             graph,
             anchors,
+            descend,
             search: Search::new(n),
-            table: (n <= TABLE_MAX_NODES).then(|| Table {
+            // Where descents answer, a table would cost more to fill than it saves.
+            table: (n <= TABLE_MAX_NODES && !descend).then(|| Table {
                 done: vec![false; n],
                 // Zeroed memory comes from the system untouched: rows cost when first used.
                 ms: vec![0; n * n],
@@ -246,18 +282,24 @@ impl Router {
             candidate_next: Vec::new(),
             bounds_sum_ms: 0,
             exact_sum_ms: 0,
-            target_marks: Vec::new(),
+            target_marks: Marks::NONE,
             order: Vec::new(),
             tree_ms: vec![0; n],
         }
     }
 
-    /// A router that searches by A* even on a small map (to test one way against the other).
+    /// This router made to answer in one way only, whatever the graph (to test one way against
+    /// the others); anchors are still looked up.
     #[cfg(test)]
-    pub(super) fn without_table(graph: Arc<TravelGraph>) -> Self {
+    pub(super) fn answering_by(self, way: Way) -> Self {
+        let n = self.graph.node_count();
         Router {
-            table: None,
-            ..Router::new(graph)
+            descend: way == Way::Descent,
+            table: (way == Way::Table).then(|| Table {
+                done: vec![false; n],
+                ms: vec![0; n * n],
+            }),
+            ..self
         }
     }
 
@@ -298,7 +340,8 @@ impl Router {
         out: &mut Vec<Reached>,
     ) {
         out.clear();
-        let generation = next_generation(&mut self.candidate_generation, &mut self.candidate_stamp);
+        let stamps = &mut self.candidate_stamp;
+        let generation = next_generation(&mut self.candidate_generation, || stamps.fill(0));
         self.candidate_next.clear();
         for (i, c) in candidates.iter().enumerate() {
             let n = c.node as usize;
@@ -402,6 +445,19 @@ impl Router {
         self.picked = picked;
     }
 
+    /// The trip from `from` to `to` by landmark descent, when the graph's bounds are tight and
+    /// the descent gets there.
+    fn descent(&self, from: NodeId, to: NodeId) -> Option<Trip> {
+        if !self.descend {
+            return None;
+        }
+        let (ms, length_m) = descend(&self.graph, from, to, |_, _, _| {})?;
+        Some(Trip {
+            travel_s: seconds(ms),
+            length_m,
+        })
+    }
+
     /// Searches from `from` until the current target `to` (whose landmark distances are in
     /// `target_marks`) is settled; returns its time in milliseconds, if reachable.
     fn search_to(&mut self, from: NodeId, to: NodeId) -> Option<u32> {
@@ -429,7 +485,7 @@ impl Router {
         match self.search_to(from, to) {
             Some(ms) => Trip {
                 travel_s: seconds(ms),
-                length_m: self.search.length_m[to as usize],
+                length_m: self.search.labels[to as usize].length_m,
             },
             None => Trip {
                 travel_s: f64::INFINITY,
@@ -441,6 +497,9 @@ impl Router {
 
 impl TravelTimes for Router {
     fn trip(&mut self, from: NodeId, to: NodeId) -> Trip {
+        if let Some(trip) = self.descent(from, to) {
+            return trip;
+        }
         let graph = Arc::clone(&self.graph);
         if let Some(row) = self.row(to) {
             return trip_by_row(&graph, row, from, to, false);
@@ -451,14 +510,15 @@ impl TravelTimes for Router {
         if let Some(row) = self.anchors.from(from) {
             return trip_by_row(&graph, row, from, to, true);
         }
-        self.graph.landmarks.target(to, &mut self.target_marks);
+        self.target_marks = self.graph.landmarks.target(to);
         self.trip_to_target(from, to)
     }
 
     /// Each candidate's lower bound (its lead plus the landmark bound, or its exact time when
-    /// it stands at an anchor) orders exact searches, which stop once `k` candidates are
-    /// strictly faster than the next bound; after k + [`SPARE_SEARCHES`] searches, or when the
-    /// bounds have proved loose, one backward search from the target answers instead.
+    /// it stands at an anchor) orders exact trips (by descent where the bounds are tight, else
+    /// by search), which stop once `k` candidates are strictly faster than the next bound;
+    /// after k + [`SPARE_SEARCHES`] searches, or when the bounds have proved loose, one
+    /// backward search from the target answers instead.
     fn nearest(
         &mut self,
         target: NodeId,
@@ -476,41 +536,43 @@ impl TravelTimes for Router {
         if 10 * self.bounds_sum_ms < 9 * self.exact_sum_ms {
             return self.nearest_by_reverse_search(target, candidates, k, out);
         }
-        self.graph.landmarks.target(target, &mut self.target_marks);
+        self.target_marks = self.graph.landmarks.target(target);
         let mut order = std::mem::take(&mut self.order);
         order.clear();
         for (i, c) in candidates.iter().enumerate() {
             let bound_s = c.lead_s + seconds(self.bound(c.node, target));
             order.push(Reverse((ordered_bits(bound_s), c.key, i as u32)));
         }
-        // Heapify in place (linear time, no allocation): usually only the first few are searched.
+        // Heapify in place (linear time, no allocation): usually only the first few are tried.
         let mut order = BinaryHeap::from(order);
         let mut searches = 0;
-        while let Some(Reverse((_, _, i))) = order.pop() {
-            let c = candidates[i as usize];
-            let bound_s =
-                c.lead_s + seconds(self.graph.landmarks.bound(c.node, &self.target_marks));
+        while let Some(Reverse((bound, _, i))) = order.pop() {
             // Every candidate left needs at least this bound: stop once k are strictly better.
-            if out.len() == k && out[k - 1].travel_s < bound_s {
+            if out.len() == k && out[k - 1].travel_s < from_ordered_bits(bound) {
                 break;
             }
+            let c = candidates[i as usize];
             let trip = match self.anchors.from(c.node) {
                 Some(row) => trip_by_row(&self.graph, row, c.node, target, true),
-                None if searches == k + SPARE_SEARCHES => {
-                    // The bounds are weak here (a real road map): one backward search is faster.
-                    self.order = order.into_vec();
-                    return self.nearest_by_reverse_search(target, candidates, k, out);
-                }
-                None => {
-                    searches += 1;
-                    let trip = self.trip_to_target(c.node, target);
-                    if trip.travel_s.is_finite() {
-                        let bound = self.graph.landmarks.bound(c.node, &self.target_marks);
-                        self.bounds_sum_ms += u64::from(bound);
-                        self.exact_sum_ms += (trip.travel_s * 1000.0).round() as u64;
+                None => match self.descent(c.node, target) {
+                    Some(trip) => trip,
+                    None if searches == k + SPARE_SEARCHES => {
+                        // The bounds are weak here (a real road map): one backward search is
+                        // faster.
+                        self.order = order.into_vec();
+                        return self.nearest_by_reverse_search(target, candidates, k, out);
                     }
-                    trip
-                }
+                    None => {
+                        searches += 1;
+                        let trip = self.trip_to_target(c.node, target);
+                        if trip.travel_s.is_finite() {
+                            let bound = self.graph.landmarks.bound(c.node, &self.target_marks);
+                            self.bounds_sum_ms += u64::from(bound);
+                            self.exact_sum_ms += (trip.travel_s * 1000.0).round() as u64;
+                        }
+                        trip
+                    }
+                },
             };
             if trip.travel_s.is_finite() {
                 insert_ranked(
@@ -529,6 +591,19 @@ impl TravelTimes for Router {
 
     fn route(&mut self, from: NodeId, to: NodeId, out: &mut Vec<Waypoint>) {
         out.clear();
+        if self.descend {
+            let found = descend(&self.graph, from, to, |node, ms, m| {
+                out.push(Waypoint {
+                    node,
+                    at_s: seconds(ms),
+                    from_start_m: m,
+                });
+            });
+            if found.is_some() {
+                return;
+            }
+            out.clear();
+        }
         let graph = Arc::clone(&self.graph);
         let anchors = Arc::clone(&self.anchors);
         if let Some(row) = self.row(to).or_else(|| anchors.to(to)) {
@@ -543,20 +618,20 @@ impl TravelTimes for Router {
             }
             return;
         }
-        self.graph.landmarks.target(to, &mut self.target_marks);
+        self.target_marks = self.graph.landmarks.target(to);
         if self.search_to(from, to).is_none() {
             return;
         }
-        let s = &self.search;
+        let labels = &self.search.labels;
         let mut node = to;
         while node != NO_NODE {
-            let i = node as usize;
+            let label = labels[node as usize];
             out.push(Waypoint {
                 node,
-                at_s: seconds(s.dist_ms[i]),
-                from_start_m: s.length_m[i],
+                at_s: seconds(label.dist_ms),
+                from_start_m: label.length_m,
             });
-            node = s.pred[i];
+            node = label.pred;
         }
         out.reverse();
     }
@@ -572,6 +647,15 @@ fn ordered_bits(x: f64) -> u64 {
     }
 }
 
+/// The number whose [`ordered_bits`] are `bits`.
+fn from_ordered_bits(bits: u64) -> f64 {
+    f64::from_bits(if bits >> 63 == 1 {
+        bits & !(1 << 63)
+    } else {
+        !bits
+    })
+}
+
 /// Inserts `r` into the sorted list `out` (by time, then key), keeping at most `k`.
 fn insert_ranked(out: &mut Vec<Reached>, k: usize, r: Reached) {
     let pos = out.partition_point(|x| (x.travel_s, x.key) < (r.travel_s, r.key));
@@ -583,13 +667,12 @@ fn insert_ranked(out: &mut Vec<Reached>, k: usize, r: Reached) {
     }
 }
 
-/// Starts a new search generation over `stamp` and returns it: every entry stamped before is
-/// stale at once. When the counter wraps, old stamps could look current again, so they are
-/// cleared.
-fn next_generation(generation: &mut u32, stamp: &mut [u32]) -> u32 {
+/// Starts a new search generation and returns it: every entry stamped before is stale at once.
+/// When the counter wraps, old stamps could look current again, so `clear_stamps` clears them.
+fn next_generation(generation: &mut u32, clear_stamps: impl FnOnce()) -> u32 {
     *generation = generation.wrapping_add(1);
     if *generation == 0 {
-        stamp.fill(0);
+        clear_stamps();
         *generation = 1;
     }
     *generation
@@ -597,7 +680,7 @@ fn next_generation(generation: &mut u32, stamp: &mut [u32]) -> u32 {
 
 #[cfg(test)]
 mod tests {
-    use super::ordered_bits;
+    use super::{from_ordered_bits, ordered_bits};
 
     #[test]
     fn ordered_bits_order_like_the_numbers() {
@@ -619,6 +702,9 @@ mod tests {
                 w[0],
                 w[1]
             );
+        }
+        for x in xs {
+            assert_eq!(from_ordered_bits(ordered_bits(x)).to_bits(), x.to_bits());
         }
         assert!(ordered_bits(-2.5) < ordered_bits(-1.0));
         assert!(ordered_bits(1.0) < ordered_bits(1.5));
