@@ -98,6 +98,7 @@ fn main() {
     for name in &names {
         grid(name);
     }
+    if std::env::var_os("NO_SWEEP").is_some() { return; }
     let experiment = Experiment::load(Path::new("scenarios/sweep-example.toml"))
         .unwrap_or_else(|e| panic!("{e}"));
     let sweep = Sweep::plan(experiment).unwrap_or_else(|e| panic!("{e}"));

@@ -30,13 +30,24 @@ pub(super) fn descend(
     let target = marks.target(to);
     let (mut node, mut ms, mut length_m) = (from, 0u32, 0.0);
     let mut left = marks.bound(from, &target);
+    // The slot that bounds best at the start rules out most arcs by itself (it bounds from
+    // below the whole bound, which is computed only for the arcs it lets through).
+    let slot = marks.best_slot(from, &target);
     while node != to {
         if left == 0 {
             return None;
         }
+        let keeps = |a: &super::graph::Arc, there: u32| {
+            u64::from(a.travel_ms) + u64::from(there) == u64::from(left)
+        };
         let (arc, there) = graph.out_arcs(node).iter().find_map(|a| {
+            if u64::from(a.travel_ms) + u64::from(marks.slot_bound(a.other, slot, &target))
+                > u64::from(left)
+            {
+                return None;
+            }
             let there = marks.bound(a.other, &target);
-            (a.travel_ms.checked_add(there) == Some(left)).then_some((a, there))
+            keeps(a, there).then_some((a, there))
         })?;
         ms += arc.travel_ms;
         length_m += arc.length_m;

@@ -77,6 +77,28 @@ impl Landmarks {
         }
         bound
     }
+
+    /// The slot of `node`'s row that gives its [`Landmarks::bound`] to the target `target`
+    /// (the lowest such slot).
+    pub(super) fn best_slot(&self, node: NodeId, target: &Marks) -> usize {
+        let bound = self.bound(node, target);
+        (0..2 * LANDMARKS)
+            .find(|&slot| self.slot_bound(node, slot, target) == bound)
+            .unwrap_or(0)
+    }
+
+    /// The bound from `node` to the target `target` by one slot (see [`Marks`]) alone: at most
+    /// [`Landmarks::bound`], for a quick test before the whole one.
+    pub(super) fn slot_bound(&self, node: NodeId, slot: usize, target: &Marks) -> u32 {
+        let Some(v) = self.rows.get(node as usize) else {
+            return 0;
+        };
+        if slot < LANDMARKS {
+            target.0[slot].saturating_sub(v.0[slot])
+        } else {
+            v.0[slot].saturating_sub(target.0[slot])
+        }
+    }
 }
 
 /// The node with the largest value, the lowest such node on ties.
