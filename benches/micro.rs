@@ -1,11 +1,11 @@
 //! Micro-benchmarks on the benchmark grid (../shared/bench/SPEC.md), one core each: the event
 //! loop alone (one replication, nothing written), a routing query (`trip` between random
 //! nodes), and the nearest-available search (`nearest`, the first of every unit at its post,
-//! from random scenes, with the posts as anchors as a run has them); then a sweep
+//! from random scenes, with the posts as anchors as a run has them); and a sweep
 //! (`scenarios/sweep-example.toml`) on 1 and on 2 threads and the speed-up.
 //!
-//!     cargo bench --bench micro                    # bench-grid-small and bench-grid-city
-//!     cargo bench --bench micro -- bench-grid-large
+//!     cargo bench --bench micro            # bench-grid-small, bench-grid-city, sweep-example
+//!     cargo bench --bench micro -- bench-grid-large sweep-example
 
 use patrolsim::experiment::{Experiment, Shard, Sweep, run_sweep};
 use patrolsim::routing::{Anchors, Candidate, Router, TravelGraph, TravelTimes};
@@ -93,22 +93,29 @@ fn sweep_seconds(sweep: &Sweep, threads: usize) -> f64 {
     started.elapsed().as_secs_f64()
 }
 
-fn main() {
-    let names = common::names_or(&["bench-grid-small", "bench-grid-city"]);
-    for name in &names {
-        grid(name);
-    }
-    if std::env::var_os("NO_SWEEP").is_some() { return; }
-    let experiment = Experiment::load(Path::new("scenarios/sweep-example.toml"))
+/// The example sweep `name` (a `scenarios/<name>.toml` experiment) on 1 and on 2 threads.
+fn sweep(name: &str) {
+    let experiment = Experiment::load(&Path::new("scenarios").join(format!("{name}.toml")))
         .unwrap_or_else(|e| panic!("{e}"));
     let sweep = Sweep::plan(experiment).unwrap_or_else(|e| panic!("{e}"));
     let one = sweep_seconds(&sweep, 1);
     let two = sweep_seconds(&sweep, 2);
     println!(
-        "sweep-example      {pairs} (point, replication) pairs: 1 thread {one:.2} s, 2 threads \
+        "{name:<18} {pairs} (point, replication) pairs: 1 thread {one:.2} s, 2 threads \
          {two:.2} s, speed-up {speed_up:.2}x; peak RSS {rss:.0} MiB",
         pairs = sweep.pairs().count(),
         speed_up = one / two,
         rss = common::peak_rss_mib().unwrap_or(f64::NAN),
     );
+}
+
+fn main() {
+    let names = common::names_or(&["bench-grid-small", "bench-grid-city", "sweep-example"]);
+    for name in &names {
+        if name.contains("sweep") {
+            sweep(name);
+        } else {
+            grid(name);
+        }
+    }
 }
