@@ -5,16 +5,22 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-/// A scheduled event.
+/// A scheduled event. `key` packs the time's bits (which order like the times, as times are
+/// never negative) above the sequence number, so one integer comparison orders entries.
 struct Entry<E> {
-    at_s: f64,
-    seq: u64,
+    key: u128,
     event: E,
+}
+
+impl<E> Entry<E> {
+    fn at_s(&self) -> f64 {
+        f64::from_bits((self.key >> 64) as u64)
+    }
 }
 
 impl<E> PartialEq for Entry<E> {
     fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
+        self.key == other.key
     }
 }
 impl<E> Eq for Entry<E> {}
@@ -26,10 +32,7 @@ impl<E> PartialOrd for Entry<E> {
 impl<E> Ord for Entry<E> {
     /// Reversed, so the max-heap pops the earliest time, then the lowest sequence number.
     fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .at_s
-            .total_cmp(&self.at_s)
-            .then(other.seq.cmp(&self.seq))
+        other.key.cmp(&self.key)
     }
 }
 
@@ -59,9 +62,10 @@ impl<E> Agenda<E> {
     /// Schedules `event` at `at_s`, which must not be in the past.
     pub fn schedule(&mut self, at_s: f64, event: E) {
         debug_assert!(at_s >= self.now_s, "event scheduled in the past");
+        // `+ 0.0` turns a negative zero into zero, whose bits order first.
+        let bits = (at_s + 0.0).to_bits();
         self.pending.push(Entry {
-            at_s,
-            seq: self.next_seq,
+            key: (u128::from(bits) << 64) | u128::from(self.next_seq),
             event,
         });
         self.next_seq += 1;
@@ -69,11 +73,11 @@ impl<E> Agenda<E> {
 
     /// Takes the next event if it is due no later than `until_s`, and moves the clock to it.
     pub fn next_until(&mut self, until_s: f64) -> Option<E> {
-        if self.pending.peek()?.at_s > until_s {
+        if self.pending.peek()?.at_s() > until_s {
             return None;
         }
         let entry = self.pending.pop()?;
-        self.now_s = entry.at_s;
+        self.now_s = entry.at_s();
         Some(entry.event)
     }
 }

@@ -2,7 +2,7 @@
 //! dispatch delay. The next call is drawn as this one arrives.
 
 use super::components::Incident;
-use super::{CallSource, Event, NewCall, Replication};
+use super::{CallSource, Event, Replication};
 use crate::results::{CallRecord, CallState};
 
 impl Replication<'_> {
@@ -16,12 +16,14 @@ impl Replication<'_> {
             },
         };
         if call.call_s <= self.scenario().horizon_s {
-            self.agenda.schedule(call.call_s, Event::Call(call));
+            self.next_call = Some(call);
+            self.agenda.schedule(call.call_s, Event::Call);
         }
     }
 
-    /// A call reaches the command centre.
-    pub(super) fn on_call(&mut self, call: NewCall) {
+    /// The next call reaches the command centre.
+    pub(super) fn on_call(&mut self) {
+        let call = self.next_call.take().expect("a Call event has its call");
         let scenario = self.scenario();
         let kind = &scenario.incident_types[call.incident_type as usize];
         let dispatch_s = call.call_s + scenario.dispatch_delay_s;

@@ -6,6 +6,7 @@ use crate::results::{CallRecord, CallState};
 use crate::routing::Waypoint;
 use bevy_ecs::component::Component;
 use bevy_ecs::entity::Entity;
+use bevy_ecs::query::QueryData;
 
 /// A unit (one crew in one vehicle); the index is its place in the scenario's unit list, and
 /// the lowest index wins ties in dispatch.
@@ -83,6 +84,18 @@ pub struct Patrol {
 /// The route home of a returning unit; its buffer is reused from trip to trip.
 #[derive(Component, Debug, Clone, Default)]
 pub struct ReturnRoute(pub Vec<Waypoint>);
+
+/// All of a unit's components, fetched together by one look-up of the entity. Its read-only
+/// form serves the dispatcher's scan over all units.
+#[derive(QueryData)]
+#[query_data(mutable)]
+pub struct UnitData {
+    pub index: &'static UnitIndex,
+    pub state: &'static mut UnitState,
+    pub patrol: &'static Patrol,
+    pub route: &'static mut ReturnRoute,
+    pub ledger: &'static mut Ledger,
+}
 
 /// An incident and the response to it, written as the call's record while it goes on.
 #[derive(Component, Debug, Clone)]

@@ -6,7 +6,7 @@
 //! The area's sealing ring is only measured: at the dispatch of each priority-1 call and at
 //! sampled times, how long the free crews would take to hold every boundary exit.
 
-use super::components::{Duty, Incident, Ledger, UnitState};
+use super::components::{Duty, Incident};
 use super::{Event, Replication};
 use crate::cordon::{RingRule, zone_exits};
 use crate::map::NodeId;
@@ -91,17 +91,13 @@ impl Replication<'_> {
 
     /// A cordon crew's holding time is over: it is free at its exit.
     pub(super) fn on_cordon_end(&mut self, unit: Entity) {
-        let state = *self.world.get::<UnitState>(unit).expect("unit exists");
+        let state = *self.unit(unit).state;
         let Duty::Cordon { exit, length_m } = state.duty else {
             unreachable!("only cordon crews get a cordon end, and nothing takes them away");
         };
         self.add_distance(unit, length_m);
         if self.now_s() >= self.scenario().warmup_s {
-            self.world
-                .get_mut::<Ledger>(unit)
-                .expect("unit exists")
-                .0
-                .cordons += 1;
+            self.unit_mut(unit).ledger.0.cordons += 1;
         }
         self.free_at(unit, exit, state.shift_ended_s.is_some());
     }

@@ -3,7 +3,7 @@
 //! When too few are free, the call waits in a queue ordered by priority, then call time; a unit
 //! that frees up takes the first waiting call it may serve.
 
-use super::components::{Duty, Incident, Patrol, ReturnRoute, UnitIndex, UnitState};
+use super::components::{Duty, Incident};
 use super::{Event, Replication};
 use crate::results::Assignment;
 use crate::routing::{Candidate, Reached, Waypoint};
@@ -115,15 +115,16 @@ impl Replication<'_> {
         let (target, wanted) = (incident.record.node, incident.lacking());
         let layers = self.layers_for(incident).map(<[Layer]>::to_vec);
         self.candidates.clear();
-        for (index, state, ..) in self.unit_query.iter(&self.world) {
+        for u in self.unit_query.iter_manual(&self.world) {
             let Duty::OnScene {
                 call: serving,
                 scene,
                 ..
-            } = state.duty
+            } = u.state.duty
             else {
                 continue;
             };
+            let index = u.index;
             let layer = self.model.scenario.units[index.0 as usize].layer;
             let priority = self
                 .world
@@ -148,7 +149,7 @@ impl Replication<'_> {
                 call: serving,
                 assignment,
                 ..
-            } = self.world.get::<UnitState>(unit).expect("unit exists").duty
+            } = self.unit(unit).state.duty
             else {
                 unreachable!("candidates are on scene");
             };
@@ -198,7 +199,7 @@ impl Replication<'_> {
     /// If a waiting call may take `unit` (free at `from`), sends it to the first such call and
     /// returns true.
     pub(super) fn take_waiting_call(&mut self, unit: Entity, from: u32) -> bool {
-        let index = self.world.get::<UnitIndex>(unit).expect("unit exists").0 as usize;
+        let index = self.unit(unit).index.0 as usize;
         let layer = self.scenario().units[index].layer;
         let cards = &self.model.scenario.run_cards;
         let eligible = self.waiting.queue.iter().copied().find(|&(.., call)| {
@@ -232,7 +233,8 @@ impl Replication<'_> {
         let now = self.now_s();
         let scenario = self.scenario();
         self.candidates.clear();
-        for (index, state, route, patrol) in self.unit_query.iter(&self.world) {
+        for u in self.unit_query.iter_manual(&self.world) {
+            let (index, state, route, patrol) = (u.index, u.state, u.route, u.patrol);
             let unit = &scenario.units[index.0 as usize];
             if !state.duty.is_available() || layers.is_some_and(|l| !l.contains(&unit.layer)) {
                 continue;
@@ -267,12 +269,12 @@ impl Replication<'_> {
     /// next node on its route, or (under the SPEC rule) none, as it counts as still at the scene.
     pub(super) fn call_away(&mut self, unit: Entity) {
         let now = self.now_s();
-        let state = *self.world.get::<UnitState>(unit).expect("unit exists");
-        if let Duty::Returning { .. } = state.duty
+        let u = self.unit(unit);
+        if let Duty::Returning { .. } = u.state.duty
             && self.scenario().returning_position == ReturnPosition::OnRoute
         {
-            let route = &self.world.get::<ReturnRoute>(unit).expect("unit exists").0;
-            let driven_m = route[next_waypoint(route, now - state.since_s)].from_start_m;
+            let route = &u.route.0;
+            let driven_m = route[next_waypoint(route, now - u.state.since_s)].from_start_m;
             self.add_distance(unit, driven_m);
         }
     }
@@ -281,7 +283,7 @@ impl Replication<'_> {
     fn assign(&mut self, unit: Entity, call: Entity, travel_s: f64, length_m: f64) {
         let now = self.now_s();
         self.call_away(unit);
-        let index = self.world.get::<UnitIndex>(unit).expect("unit exists").0;
+        let index = self.unit(unit).index.0;
         let mut incident = self.world.get_mut::<Incident>(call).expect("call exists");
         let counted = incident.counted;
         let r = &mut incident.record;
@@ -316,11 +318,3 @@ impl Replication<'_> {
         );
     }
 }
-
-/// The patrol component is read alongside the others when collecting candidates.
-pub(super) type UnitView = (
-    &'static UnitIndex,
-    &'static UnitState,
-    &'static ReturnRoute,
-    &'static Patrol,
-);

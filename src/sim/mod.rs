@@ -36,8 +36,11 @@ use agenda::Agenda;
 use bevy_ecs::entity::Entity;
 use bevy_ecs::query::QueryState;
 use bevy_ecs::world::World;
-use components::{Duty, Incident, Ledger, Patrol, ReturnRoute, UnitIndex, UnitState};
-use dispatch::{UnitView, WaitingCalls};
+use components::{
+    Duty, Incident, Ledger, Patrol, ReturnRoute, UnitData, UnitDataItem, UnitDataReadOnlyItem,
+    UnitIndex, UnitState,
+};
+use dispatch::WaitingCalls;
 use in_order::InOrder;
 use std::sync::Arc;
 
@@ -140,8 +143,8 @@ impl<'c> CallSource<'c> {
 /// What happens, and to whom.
 #[derive(Debug, Clone, Copy)]
 enum Event {
-    /// A call reaches the command centre.
-    Call(NewCall),
+    /// The next call (`Replication::next_call`) reaches the command centre.
+    Call,
     /// The dispatch delay of a call is over: look for units.
     Dispatch(Entity),
     /// A unit reaches the scene.
@@ -176,11 +179,14 @@ struct Replication<'m> {
     world: World,
     agenda: Agenda<Event>,
     calls_from: CallSource<'m>,
+    /// The call the agenda's one `Call` event is for (calls are drawn one ahead).
+    next_call: Option<NewCall>,
     waiting: WaitingCalls,
     /// Unit entities by unit index.
     units: Vec<Entity>,
     next_call_id: u64,
-    unit_query: QueryState<UnitView>,
+    /// Every unit's components (see [`Replication::unit_mut`]).
+    unit_query: QueryState<UnitData>,
     /// Scratch buffers for dispatch, reused so the event loop does not allocate.
     candidates: Vec<Candidate>,
     reached: Vec<Reached>,
@@ -243,6 +249,7 @@ impl<'m> Replication<'m> {
             world,
             agenda: Agenda::default(),
             calls_from,
+            next_call: None,
             waiting: WaitingCalls::default(),
             units,
             next_call_id: 0,
@@ -262,6 +269,21 @@ impl<'m> Replication<'m> {
         &self.model.scenario
     }
 
+    /// The components of `unit`, to change.
+    fn unit_mut(&mut self, unit: Entity) -> UnitDataItem<'_, '_> {
+        self.unit_query
+            .get_mut(&mut self.world, unit)
+            .expect("unit exists")
+    }
+
+    /// The components of `unit` (units are spawned before the query is made, so its archetype
+    /// is known to it).
+    fn unit(&self, unit: Entity) -> UnitDataReadOnlyItem<'_, '_> {
+        self.unit_query
+            .get_manual(&self.world, unit)
+            .expect("unit exists")
+    }
+
     fn now_s(&self) -> f64 {
         self.agenda.now_s()
     }
@@ -277,7 +299,7 @@ impl<'m> Replication<'m> {
         }
         while let Some(event) = self.agenda.next_until(horizon_s) {
             match event {
-                Event::Call(call) => self.on_call(call),
+                Event::Call => self.on_call(),
                 Event::Dispatch(call) => self.on_dispatch(call),
                 Event::Arrive {
                     unit,
@@ -318,11 +340,7 @@ impl<'m> Replication<'m> {
             .into_iter()
             .map(|unit| {
                 self.close_duty(unit, horizon_s);
-                self.world
-                    .get::<Ledger>(unit)
-                    .expect("unit has a ledger")
-                    .0
-                    .clone()
+                self.unit(unit).ledger.0.clone()
             })
             .collect();
         self.sink.finish(

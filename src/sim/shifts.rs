@@ -1,7 +1,7 @@
 //! Shifts: crews come on duty at their base at the start of their shift, and go off at its end;
 //! a crew busy at the end of its shift finishes its call first (overtime).
 
-use super::components::{Duty, UnitIndex, UnitState};
+use super::components::Duty;
 use super::{Event, Replication};
 use bevy_ecs::entity::Entity;
 
@@ -27,13 +27,13 @@ impl Replication<'_> {
     /// A unit's duty begins: it takes a waiting call, or starts its patrol, or waits at base.
     pub(super) fn on_shift_start(&mut self, unit: Entity) {
         let now = self.now_s();
-        let state = *self.world.get::<UnitState>(unit).expect("unit exists");
+        let state = *self.unit(unit).state;
         if state.duty == Duty::OffShift {
             self.come_on_duty(unit);
         } else {
             // Still busy from the last shift's overtime into this one: no longer overtime.
             self.close_duty(unit, now);
-            let mut s = self.world.get_mut::<UnitState>(unit).expect("unit exists");
+            let s = &mut self.unit_mut(unit).state;
             s.since_s = now;
             s.shift_ended_s = None;
         }
@@ -42,12 +42,12 @@ impl Replication<'_> {
     /// A unit's shift ends: off duty now if free, else after its call.
     pub(super) fn on_shift_end(&mut self, unit: Entity) {
         let now = self.now_s();
-        let state = *self.world.get::<UnitState>(unit).expect("unit exists");
+        let state = *self.unit(unit).state;
         if state.duty.is_available() {
             self.go_off_duty(unit);
         } else if state.duty != Duty::OffShift {
             self.close_duty(unit, now);
-            let mut s = self.world.get_mut::<UnitState>(unit).expect("unit exists");
+            let s = &mut self.unit_mut(unit).state;
             s.since_s = now;
             s.shift_ended_s = Some(now);
         }
@@ -55,7 +55,7 @@ impl Replication<'_> {
 
     /// `unit` starts its duty at its base.
     fn come_on_duty(&mut self, unit: Entity) {
-        let index = self.world.get::<UnitIndex>(unit).expect("unit exists").0 as usize;
+        let index = self.unit(unit).index.0 as usize;
         let home = self.scenario().units[index].home;
         if !self.take_waiting_call(unit, home) {
             self.settle_at_base(unit);

@@ -1,62 +1,69 @@
 //! Units on the move: arriving at a scene, clearing it, and driving back to their patrol or post
 //! (available on the way), with each unit's time booked to exactly one duty at a time.
 
-use super::components::{
-    Duty, Incident, Ledger, Patrol, Rejoin, ReturnRoute, UnitIndex, UnitState,
-};
+use super::components::{Duty, Incident, Rejoin, UnitState};
 use super::{Event, Replication, overlap_s};
 use crate::results::CallState;
 use crate::routing::Candidate;
-use crate::scenario::Layer;
+use crate::scenario::{Layer, Unit};
 use bevy_ecs::entity::Entity;
+
+/// Books the time `state`'s duty has lasted, up to `now_s`, to that duty in `ledger` (only the
+/// part inside the counted `window`); a patrol also books the distance it drove.
+fn book_duty(
+    state: &UnitState,
+    ledger: &mut crate::results::UnitRecord,
+    spec: &Unit,
+    now_s: f64,
+    (window_start, window_end): (f64, f64),
+) {
+    let dt = overlap_s(state.since_s, now_s, window_start, window_end);
+    match state.duty {
+        Duty::OffShift => ledger.off_duty_s += dt,
+        // A point crew at its key point is on the street.
+        Duty::AtPost if spec.layer == Layer::Point => ledger.patrol_s += dt,
+        Duty::AtPost => ledger.idle_s += dt,
+        Duty::Patrolling => {
+            ledger.patrol_s += dt;
+            ledger.distance_m += dt * spec.patrol_speed_kmh / 3.6;
+        }
+        Duty::EnRoute { .. } => ledger.en_route_s += dt,
+        Duty::OnScene { .. } => ledger.on_scene_s += dt,
+        Duty::Returning { .. } => ledger.returning_s += dt,
+        Duty::Cordon { .. } => ledger.cordon_s += dt,
+    }
+    if let Some(ended) = state.shift_ended_s {
+        ledger.overtime_s += overlap_s(state.since_s.max(ended), now_s, window_start, window_end);
+    }
+}
 
 impl Replication<'_> {
     /// Books the time since the unit's duty began, up to `now_s`, to that duty (only the part in
     /// the counted period); a patrol also books the distance it drove.
     pub(super) fn close_duty(&mut self, unit: Entity, now_s: f64) {
-        let (window_start, window_end) = (self.scenario().warmup_s, self.scenario().horizon_s);
-        let state = *self.world.get::<UnitState>(unit).expect("unit exists");
-        let index = self.world.get::<UnitIndex>(unit).expect("unit exists").0 as usize;
-        let spec = &self.scenario().units[index];
-        let dt = overlap_s(state.since_s, now_s, window_start, window_end);
-        let ledger = &mut self.world.get_mut::<Ledger>(unit).expect("unit exists").0;
-        match state.duty {
-            Duty::OffShift => ledger.off_duty_s += dt,
-            // A point crew at its key point is on the street.
-            Duty::AtPost if spec.layer == Layer::Point => ledger.patrol_s += dt,
-            Duty::AtPost => ledger.idle_s += dt,
-            Duty::Patrolling => {
-                ledger.patrol_s += dt;
-                ledger.distance_m += dt * spec.patrol_speed_kmh / 3.6;
-            }
-            Duty::EnRoute { .. } => ledger.en_route_s += dt,
-            Duty::OnScene { .. } => ledger.on_scene_s += dt,
-            Duty::Returning { .. } => ledger.returning_s += dt,
-            Duty::Cordon { .. } => ledger.cordon_s += dt,
-        }
-        if let Some(ended) = state.shift_ended_s {
-            ledger.overtime_s +=
-                overlap_s(state.since_s.max(ended), now_s, window_start, window_end);
-        }
+        let scenario = self.scenario();
+        let window = (scenario.warmup_s, scenario.horizon_s);
+        let mut u = self.unit_mut(unit);
+        let spec = &scenario.units[u.index.0 as usize];
+        book_duty(&u.state, &mut u.ledger.0, spec, now_s, window);
     }
 
-    /// Starts a new duty at the current time; `phase_s` is the patrol phase it starts at.
+    /// Starts a new duty at the current time.
     pub(super) fn begin_duty(&mut self, unit: Entity, duty: Duty) {
         let now = self.now_s();
-        self.close_duty(unit, now);
-        let mut state = self.world.get_mut::<UnitState>(unit).expect("unit exists");
-        state.duty = duty;
-        state.since_s = now;
+        let scenario = self.scenario();
+        let window = (scenario.warmup_s, scenario.horizon_s);
+        let mut u = self.unit_mut(unit);
+        let spec = &scenario.units[u.index.0 as usize];
+        book_duty(&u.state, &mut u.ledger.0, spec, now, window);
+        u.state.duty = duty;
+        u.state.since_s = now;
     }
 
     /// Adds driven distance, if in the counted period.
     pub(super) fn add_distance(&mut self, unit: Entity, metres: f64) {
         if self.now_s() >= self.scenario().warmup_s {
-            self.world
-                .get_mut::<Ledger>(unit)
-                .expect("unit exists")
-                .0
-                .distance_m += metres;
+            self.unit_mut(unit).ledger.0.distance_m += metres;
         }
     }
 
@@ -67,7 +74,7 @@ impl Replication<'_> {
             length_m,
             assignment: current,
             ..
-        } = self.world.get::<UnitState>(unit).expect("unit exists").duty
+        } = self.unit(unit).state.duty
         else {
             return;
         };
@@ -118,7 +125,7 @@ impl Replication<'_> {
     /// drives back.
     pub(super) fn on_clear(&mut self, unit: Entity, call: Entity, assignment: u32) {
         let now = self.now_s();
-        let state = *self.world.get::<UnitState>(unit).expect("unit exists");
+        let state = *self.unit(unit).state;
         if !matches!(state.duty, Duty::OnScene { assignment: a, .. } if a == assignment) {
             return;
         }
@@ -140,11 +147,7 @@ impl Replication<'_> {
             }
         }
         if counted_period {
-            self.world
-                .get_mut::<Ledger>(unit)
-                .expect("unit exists")
-                .0
-                .calls_served += 1;
+            self.unit_mut(unit).ledger.0.calls_served += 1;
         }
         self.free_at(unit, scene, state.shift_ended_s.is_some());
     }
@@ -166,12 +169,8 @@ impl Replication<'_> {
             self.settle_at_base(unit);
             return;
         }
-        let patrol = self
-            .world
-            .get::<Patrol>(unit)
-            .expect("unit exists")
-            .cycle
-            .clone();
+        let u = self.unit(unit);
+        let (index, patrol) = (u.index.0, u.patrol.cycle.clone());
         let (to, rejoin) = match patrol {
             Some(cycle) => {
                 // The node of the cycle closest to the scene (by time from it to the scene).
@@ -187,48 +186,30 @@ impl Replication<'_> {
                 let w = cycle.waypoints[self.reached[0].key as usize];
                 (w.node, Rejoin::Cycle(w.at_s))
             }
-            None => {
-                let index = self.world.get::<UnitIndex>(unit).expect("unit exists").0;
-                (self.scenario().units[index as usize].home, Rejoin::Post)
-            }
+            None => (self.scenario().units[index as usize].home, Rejoin::Post),
         };
-        let mut route = std::mem::take(
-            &mut self
-                .world
-                .get_mut::<ReturnRoute>(unit)
-                .expect("unit exists")
-                .0,
-        );
+        let mut route = std::mem::take(&mut self.unit_mut(unit).route.0);
         self.router.route(scene, to, &mut route);
         let travel_s = route.last().map_or(0.0, |w| w.at_s);
-        self.world
-            .get_mut::<ReturnRoute>(unit)
-            .expect("unit exists")
-            .0 = route;
+        self.unit_mut(unit).route.0 = route;
         self.begin_duty(unit, Duty::Returning { scene, rejoin });
-        let mut state = self.world.get_mut::<UnitState>(unit).expect("unit exists");
-        state.trip += 1;
-        let trip = state.trip;
+        let mut u = self.unit_mut(unit);
+        u.state.trip += 1;
+        let trip = u.state.trip;
         self.agenda
             .schedule(self.now_s() + travel_s, Event::BackOnBeat { unit, trip });
     }
 
     /// A unit reaches its patrol or post, unless it was sent elsewhere since it set off.
     pub(super) fn on_back_on_beat(&mut self, unit: Entity, trip: u32) {
-        let state = *self.world.get::<UnitState>(unit).expect("unit exists");
-        let Duty::Returning { rejoin, .. } = state.duty else {
+        let u = self.unit(unit);
+        let Duty::Returning { rejoin, .. } = u.state.duty else {
             return;
         };
-        if state.trip != trip {
+        if u.state.trip != trip {
             return;
         }
-        let route_m = self
-            .world
-            .get::<ReturnRoute>(unit)
-            .expect("unit exists")
-            .0
-            .last()
-            .map_or(0.0, |w| w.from_start_m);
+        let route_m = u.route.0.last().map_or(0.0, |w| w.from_start_m);
         self.add_distance(unit, route_m);
         match rejoin {
             Rejoin::Post => self.begin_duty(unit, Duty::AtPost),
@@ -239,15 +220,12 @@ impl Replication<'_> {
     /// Puts `unit` on its patrol cycle at `phase_s`.
     pub(super) fn start_patrol(&mut self, unit: Entity, phase_s: f64) {
         self.begin_duty(unit, Duty::Patrolling);
-        self.world
-            .get_mut::<UnitState>(unit)
-            .expect("unit exists")
-            .phase_s = phase_s;
+        self.unit_mut(unit).state.phase_s = phase_s;
     }
 
     /// Puts `unit` at its base: on its patrol cycle from the start, or waiting at its post.
     pub(super) fn settle_at_base(&mut self, unit: Entity) {
-        let patrol = self.world.get::<Patrol>(unit).expect("unit exists");
+        let patrol = self.unit(unit).patrol;
         if patrol.cycle.is_some() {
             let phase = patrol.start_phase_s;
             self.start_patrol(unit, phase);
@@ -259,9 +237,6 @@ impl Replication<'_> {
     /// Takes `unit` off duty (its shift is over and it is free).
     pub(super) fn go_off_duty(&mut self, unit: Entity) {
         self.begin_duty(unit, Duty::OffShift);
-        self.world
-            .get_mut::<UnitState>(unit)
-            .expect("unit exists")
-            .shift_ended_s = None;
+        self.unit_mut(unit).state.shift_ended_s = None;
     }
 }
