@@ -20,5 +20,5 @@ pub use summary::{
 };
 pub use tables::{
     assignments_table, calls_table, on_duty_table, sealing_table, staffing_table, summary_table,
-    units_table, write_table, write_table_batched,
+    units_table, write_csv, write_parquet, write_table, write_table_batched,
 };

@@ -453,14 +453,30 @@ pub fn sealing_table(rows: &[SealingRecord]) -> PolarsResult<DataFrame> {
 
 /// Writes `df` as `<stem>.parquet` and `<stem>.csv` in `dir`, each atomically.
 pub fn write_table(df: &mut DataFrame, dir: &Path, stem: &str) -> anyhow::Result<()> {
+    write_parquet(df, dir, stem)?;
+    write_csv(df, dir, stem)
+}
+
+/// Writes `df` as `<stem>.parquet` in `dir`, atomically.
+pub fn write_parquet(df: &mut DataFrame, dir: &Path, stem: &str) -> anyhow::Result<()> {
     atomic_file::write(&dir.join(format!("{stem}.parquet")), |w| {
-        ParquetWriter::new(w).finish(df)?;
+        parquet_writer(w).finish(df)?;
         Ok(())
-    })?;
+    })
+}
+
+/// Writes `df` as `<stem>.csv` in `dir`, atomically.
+pub fn write_csv(df: &mut DataFrame, dir: &Path, stem: &str) -> anyhow::Result<()> {
     atomic_file::write(&dir.join(format!("{stem}.csv")), |w| {
         CsvWriter::new(w).finish(df)?;
         Ok(())
     })
+}
+
+/// The Parquet writer of every table: Snappy pages, which every Parquet reader takes (pyarrow's
+/// default) and which write about 40 % faster than polars' default Zstd for 15 % more bytes.
+fn parquet_writer<W: std::io::Write>(w: W) -> ParquetWriter<W> {
+    ParquetWriter::new(w).with_compression(ParquetCompression::Snappy)
 }
 
 /// Writes a table that comes in batches of rows as `<stem>.parquet` (a row group per batch) and
@@ -475,7 +491,7 @@ pub fn write_table_batched<T>(
     let schema = table(&[])?.schema().as_ref().clone();
     atomic_file::write(&dir.join(format!("{stem}.parquet")), |pw| {
         atomic_file::write(&dir.join(format!("{stem}.csv")), |cw| {
-            let mut parquet = ParquetWriter::new(&mut *pw).batched(&schema)?;
+            let mut parquet = parquet_writer(&mut *pw).batched(&schema)?;
             let mut csv = CsvWriter::new(&mut *cw).batched(&schema)?;
             batches(&mut |rows| {
                 let df = table(rows)?;

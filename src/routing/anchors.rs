@@ -1,11 +1,11 @@
 //! Anchors: nodes where many trips start or end (the posts units wait at and return to), with
 //! their exact trees both ways (times from every node to the anchor, and from the anchor to
 //! every node) computed once per model and shared by all replications, so those trips are
-//! look-ups. Maps small enough for a router's distance table need none, nor do maps whose
-//! landmark bounds are tight (there a descent finds any trip without a search).
+//! look-ups (and a walk down the row for lengths and routes, cheaper than a landmark descent).
+//! Maps whose routers keep a distance table need none.
 
 use super::TravelGraph;
-use super::search::{Search, TABLE_MAX_NODES};
+use super::search::{Search, uses_table};
 use crate::map::NodeId;
 
 /// Memory all anchors' trees of one model may take: two times of 4 bytes per node and anchor.
@@ -26,11 +26,10 @@ pub struct Anchors {
 }
 
 impl Anchors {
-    /// Anchors at `nodes` (repeats counted once) on `graph`; none when the graph is small
-    /// enough for a table or has tight landmark bounds, or when their trees would take more
-    /// than [`ANCHOR_BYTES`].
+    /// Anchors at `nodes` (repeats counted once) on `graph`; none when routers on it keep a
+    /// distance table, or when their trees would take more than [`ANCHOR_BYTES`].
     pub fn new(graph: &TravelGraph, nodes: &[NodeId]) -> Self {
-        if graph.node_count() <= TABLE_MAX_NODES || graph.tight_bounds() {
+        if uses_table(graph) {
             return Anchors::default();
         }
         Anchors::build(graph, nodes)

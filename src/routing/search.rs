@@ -28,6 +28,12 @@ pub(super) const TABLE_MAX_NODES: usize = 4096;
 /// are loose, it would need many.
 const SPARE_SEARCHES: usize = 8;
 
+/// Whether routers on `graph` keep a distance table: on small maps, unless descents answer
+/// there (then a table would cost more to fill than it saves).
+pub(super) fn uses_table(graph: &TravelGraph) -> bool {
+    graph.node_count() <= TABLE_MAX_NODES && !graph.tight_bounds()
+}
+
 /// The ways a router can answer, for tests that compare them.
 #[cfg(test)]
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -115,6 +121,8 @@ pub(super) struct Search {
     labels: Vec<Label>,
     /// Min-heap of (distance plus bound, then the larger distance first, packed; node).
     heap: BinaryHeap<Reverse<(u64, NodeId)>>,
+    /// Min-heap of [`Search::tree`]: distance above node, packed.
+    tree_heap: radix_heap::RadixHeapMap<Reverse<u32>, NodeId>,
 }
 
 /// Heap key: the estimate `f` first, then the larger distance `g` (deeper nodes first, which
@@ -139,6 +147,7 @@ impl Search {
                 nodes
             ],
             heap: BinaryHeap::new(),
+            tree_heap: radix_heap::RadixHeapMap::new(),
         }
     }
 
@@ -209,17 +218,31 @@ impl Search {
         reverse: bool,
         out: &mut [u32],
     ) {
+        // Plain Dijkstra with `out` as the distance array: no labels, and heap entries of one
+        // integer (distance above node), as a tree needs neither bounds nor lengths.
         out.fill(u32::MAX);
-        self.run(
-            graph,
-            source,
-            reverse,
-            |_| 0,
-            |node, d, _| {
-                out[node as usize] = d;
-                false
-            },
-        );
+        out[source as usize] = 0;
+        let heap = &mut self.tree_heap;
+        heap.clear();
+        heap.push(Reverse(0), source);
+        while let Some((Reverse(d), node)) = heap.pop() {
+            if d > out[node as usize] {
+                continue; // stale entry
+            }
+            let arcs = if reverse {
+                graph.in_arcs(node)
+            } else {
+                graph.out_arcs(node)
+            };
+            for arc in arcs {
+                let nd = d.saturating_add(arc.travel_ms);
+                let o = &mut out[arc.other as usize];
+                if nd < *o {
+                    *o = nd;
+                    heap.push(Reverse(nd), arc.other);
+                }
+            }
+        }
     }
 }
 
@@ -264,13 +287,13 @@ impl Router {
     pub fn with_anchors(graph: Arc<TravelGraph>, anchors: Arc<Anchors>) -> Self {
         let n = graph.node_count();
         let descend = graph.tight_bounds();
+        let table = uses_table(&graph);
         Router {
             graph,
             anchors,
             descend,
             search: Search::new(n),
-            // Where descents answer, a table would cost more to fill than it saves.
-            table: (n <= TABLE_MAX_NODES && !descend).then(|| Table {
+            table: table.then(|| Table {
                 done: vec![false; n],
                 // Zeroed memory comes from the system untouched: rows cost when first used.
                 ms: vec![0; n * n],
@@ -497,9 +520,6 @@ impl Router {
 
 impl TravelTimes for Router {
     fn trip(&mut self, from: NodeId, to: NodeId) -> Trip {
-        if let Some(trip) = self.descent(from, to) {
-            return trip;
-        }
         let graph = Arc::clone(&self.graph);
         if let Some(row) = self.row(to) {
             return trip_by_row(&graph, row, from, to, false);
@@ -509,6 +529,9 @@ impl TravelTimes for Router {
         }
         if let Some(row) = self.anchors.from(from) {
             return trip_by_row(&graph, row, from, to, true);
+        }
+        if let Some(trip) = self.descent(from, to) {
+            return trip;
         }
         self.target_marks = self.graph.landmarks.target(to);
         self.trip_to_target(from, to)
@@ -591,32 +614,26 @@ impl TravelTimes for Router {
 
     fn route(&mut self, from: NodeId, to: NodeId, out: &mut Vec<Waypoint>) {
         out.clear();
+        let graph = Arc::clone(&self.graph);
+        let anchors = Arc::clone(&self.anchors);
+        let mut add = |node, ms, m| {
+            out.push(Waypoint {
+                node,
+                at_s: seconds(ms),
+                from_start_m: m,
+            })
+        };
+        if let Some(row) = self.row(to).or_else(|| anchors.to(to)) {
+            if row[from as usize] != u32::MAX {
+                walk(&graph, row, (from, to), false, add);
+            }
+            return;
+        }
         if self.descend {
-            let found = descend(&self.graph, from, to, |node, ms, m| {
-                out.push(Waypoint {
-                    node,
-                    at_s: seconds(ms),
-                    from_start_m: m,
-                });
-            });
-            if found.is_some() {
+            if descend(&graph, from, to, &mut add).is_some() {
                 return;
             }
             out.clear();
-        }
-        let graph = Arc::clone(&self.graph);
-        let anchors = Arc::clone(&self.anchors);
-        if let Some(row) = self.row(to).or_else(|| anchors.to(to)) {
-            if row[from as usize] != u32::MAX {
-                walk(&graph, row, (from, to), false, |node, ms, m| {
-                    out.push(Waypoint {
-                        node,
-                        at_s: seconds(ms),
-                        from_start_m: m,
-                    });
-                });
-            }
-            return;
         }
         self.target_marks = self.graph.landmarks.target(to);
         if self.search_to(from, to).is_none() {

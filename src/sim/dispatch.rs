@@ -3,11 +3,11 @@
 //! When too few are free, the call waits in a queue ordered by priority, then call time; a unit
 //! that frees up takes the first waiting call it may serve.
 
-use super::components::{Duty, Incident};
+use super::components::{Duty, Incident, UnitDataItem};
 use super::{Event, Replication};
 use crate::results::Assignment;
 use crate::routing::{Candidate, Reached, Waypoint};
-use crate::scenario::{Layer, ReturnPosition};
+use crate::scenario::{Layer, ReturnPosition, Scenario};
 use bevy_ecs::entity::Entity;
 use std::collections::BTreeSet;
 
@@ -73,7 +73,7 @@ impl Replication<'_> {
             }
             for i in 0..self.reached.len() {
                 let r = self.reached[i];
-                self.assign(self.units[r.key as usize], call, r.travel_s, r.length_m);
+                self.assign(r.key, call, r.travel_s, r.length_m);
             }
             if !first_only {
                 break;
@@ -166,7 +166,7 @@ impl Replication<'_> {
             incident.record.units_assigned -= 1;
             incident.record.preempted += 1;
             self.wait(serving);
-            self.assign(unit, call, r.travel_s, r.length_m);
+            self.assign(r.key, call, r.travel_s, r.length_m);
         }
     }
 
@@ -220,7 +220,7 @@ impl Replication<'_> {
             .record
             .node;
         let trip = self.router.trip(from, target);
-        self.assign(unit, call, trip.travel_s, trip.length_m);
+        self.assign(index as u32, call, trip.travel_s, trip.length_m);
         if self.lacking(call) == 0 {
             self.waiting.queue.remove(&key);
         }
@@ -268,22 +268,14 @@ impl Replication<'_> {
     /// Books the part of its way back that `unit` has driven when it is called away: up to the
     /// next node on its route, or (under the SPEC rule) none, as it counts as still at the scene.
     pub(super) fn call_away(&mut self, unit: Entity) {
-        let now = self.now_s();
-        let u = self.unit(unit);
-        if let Duty::Returning { .. } = u.state.duty
-            && self.scenario().returning_position == ReturnPosition::OnRoute
-        {
-            let route = &u.route.0;
-            let driven_m = route[next_waypoint(route, now - u.state.since_s)].from_start_m;
-            self.add_distance(unit, driven_m);
-        }
+        let (now, scenario) = (self.now_s(), self.scenario());
+        call_away(&mut self.unit_mut(unit), now, scenario);
     }
 
-    /// Sends `unit` to `call`, arriving after `travel_s` over `length_m` from where it leaves.
-    fn assign(&mut self, unit: Entity, call: Entity, travel_s: f64, length_m: f64) {
-        let now = self.now_s();
-        self.call_away(unit);
-        let index = self.unit(unit).index.0;
+    /// Sends unit number `index` to `call`, arriving after `travel_s` over `length_m` from
+    /// where it leaves.
+    fn assign(&mut self, index: u32, call: Entity, travel_s: f64, length_m: f64) {
+        let (now, scenario) = (self.now_s(), self.scenario());
         let mut incident = self.world.get_mut::<Incident>(call).expect("call exists");
         let counted = incident.counted;
         let r = &mut incident.record;
@@ -300,13 +292,17 @@ impl Replication<'_> {
             clear_s: None,
             preempted: false,
         })) as u32;
-        self.begin_duty(
-            unit,
+        let unit = self.units[index as usize];
+        let mut u = self.unit_mut(unit);
+        call_away(&mut u, now, scenario);
+        u.begin_duty(
             Duty::EnRoute {
                 call,
                 length_m,
                 assignment,
             },
+            now,
+            scenario,
         );
         self.agenda.schedule(
             now + travel_s,
@@ -316,5 +312,18 @@ impl Replication<'_> {
                 assignment,
             },
         );
+    }
+}
+
+/// Books the part of its way back that the unit `u` has driven when it is called away at
+/// `now_s`: up to the next node on its route, or (under the SPEC rule) none, as it counts as
+/// still at the scene.
+fn call_away(u: &mut UnitDataItem<'_, '_>, now_s: f64, scenario: &Scenario) {
+    if let Duty::Returning { .. } = u.state.duty
+        && scenario.returning_position == ReturnPosition::OnRoute
+    {
+        let route = &u.route.0;
+        let driven_m = route[next_waypoint(route, now_s - u.state.since_s)].from_start_m;
+        u.add_distance(driven_m, now_s, scenario);
     }
 }

@@ -271,9 +271,7 @@ impl<'m> Replication<'m> {
 
     /// The components of `unit`, to change.
     fn unit_mut(&mut self, unit: Entity) -> UnitDataItem<'_, '_> {
-        self.unit_query
-            .get_mut(&mut self.world, unit)
-            .expect("unit exists")
+        unit_in(&mut self.unit_query, &mut self.world, unit)
     }
 
     /// The components of `unit` (units are spawned before the query is made, so its archetype
@@ -373,6 +371,16 @@ impl<'m> Replication<'m> {
         self.assignments
             .close(u64::from(assignment), |a| sink.assignment(a));
     }
+}
+
+/// The components of `unit` in `world`, to change: borrows only the query and the world, so
+/// the router and the agenda stay free to use meanwhile.
+fn unit_in<'a>(
+    query: &'a mut QueryState<UnitData>,
+    world: &'a mut World,
+    unit: Entity,
+) -> UnitDataItem<'a, 'a> {
+    query.get_mut(world, unit).expect("unit exists")
 }
 
 /// Length of the part of [from, to] inside [window_start, window_end].

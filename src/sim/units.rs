@@ -1,39 +1,59 @@
 //! Units on the move: arriving at a scene, clearing it, and driving back to their patrol or post
 //! (available on the way), with each unit's time booked to exactly one duty at a time.
 
-use super::components::{Duty, Incident, Rejoin, UnitState};
-use super::{Event, Replication, overlap_s};
+use super::components::{Duty, Incident, Rejoin, UnitDataItem};
+use super::{Event, Replication, overlap_s, unit_in};
 use crate::results::CallState;
 use crate::routing::Candidate;
-use crate::scenario::{Layer, Unit};
+use crate::scenario::{Layer, Scenario};
 use bevy_ecs::entity::Entity;
 
-/// Books the time `state`'s duty has lasted, up to `now_s`, to that duty in `ledger` (only the
-/// part inside the counted `window`); a patrol also books the distance it drove.
-fn book_duty(
-    state: &UnitState,
-    ledger: &mut crate::results::UnitRecord,
-    spec: &Unit,
-    now_s: f64,
-    (window_start, window_end): (f64, f64),
-) {
-    let dt = overlap_s(state.since_s, now_s, window_start, window_end);
-    match state.duty {
-        Duty::OffShift => ledger.off_duty_s += dt,
-        // A point crew at its key point is on the street.
-        Duty::AtPost if spec.layer == Layer::Point => ledger.patrol_s += dt,
-        Duty::AtPost => ledger.idle_s += dt,
-        Duty::Patrolling => {
-            ledger.patrol_s += dt;
-            ledger.distance_m += dt * spec.patrol_speed_kmh / 3.6;
+impl UnitDataItem<'_, '_> {
+    /// Books the time since the duty began, up to `now_s`, to that duty (only the part in the
+    /// counted period); a patrol also books the distance it drove.
+    fn book_duty(&mut self, now_s: f64, scenario: &Scenario) {
+        let (window_start, window_end) = (scenario.warmup_s, scenario.horizon_s);
+        let spec = &scenario.units[self.index.0 as usize];
+        let (state, ledger) = (&*self.state, &mut self.ledger.0);
+        let dt = overlap_s(state.since_s, now_s, window_start, window_end);
+        match state.duty {
+            Duty::OffShift => ledger.off_duty_s += dt,
+            // A point crew at its key point is on the street.
+            Duty::AtPost if spec.layer == Layer::Point => ledger.patrol_s += dt,
+            Duty::AtPost => ledger.idle_s += dt,
+            Duty::Patrolling => {
+                ledger.patrol_s += dt;
+                ledger.distance_m += dt * spec.patrol_speed_kmh / 3.6;
+            }
+            Duty::EnRoute { .. } => ledger.en_route_s += dt,
+            Duty::OnScene { .. } => ledger.on_scene_s += dt,
+            Duty::Returning { .. } => ledger.returning_s += dt,
+            Duty::Cordon { .. } => ledger.cordon_s += dt,
         }
-        Duty::EnRoute { .. } => ledger.en_route_s += dt,
-        Duty::OnScene { .. } => ledger.on_scene_s += dt,
-        Duty::Returning { .. } => ledger.returning_s += dt,
-        Duty::Cordon { .. } => ledger.cordon_s += dt,
+        if let Some(ended) = state.shift_ended_s {
+            ledger.overtime_s +=
+                overlap_s(state.since_s.max(ended), now_s, window_start, window_end);
+        }
     }
-    if let Some(ended) = state.shift_ended_s {
-        ledger.overtime_s += overlap_s(state.since_s.max(ended), now_s, window_start, window_end);
+
+    /// Books the duty so far and starts `duty` at `now_s`.
+    pub(super) fn begin_duty(&mut self, duty: Duty, now_s: f64, scenario: &Scenario) {
+        self.book_duty(now_s, scenario);
+        self.state.duty = duty;
+        self.state.since_s = now_s;
+    }
+
+    /// Starts the patrol at `phase_s` of the cycle at `now_s`.
+    fn start_patrol(&mut self, phase_s: f64, now_s: f64, scenario: &Scenario) {
+        self.begin_duty(Duty::Patrolling, now_s, scenario);
+        self.state.phase_s = phase_s;
+    }
+
+    /// Adds driven distance at `now_s`, if in the counted period.
+    pub(super) fn add_distance(&mut self, metres: f64, now_s: f64, scenario: &Scenario) {
+        if now_s >= scenario.warmup_s {
+            self.ledger.0.distance_m += metres;
+        }
     }
 }
 
@@ -42,29 +62,19 @@ impl Replication<'_> {
     /// the counted period); a patrol also books the distance it drove.
     pub(super) fn close_duty(&mut self, unit: Entity, now_s: f64) {
         let scenario = self.scenario();
-        let window = (scenario.warmup_s, scenario.horizon_s);
-        let mut u = self.unit_mut(unit);
-        let spec = &scenario.units[u.index.0 as usize];
-        book_duty(&u.state, &mut u.ledger.0, spec, now_s, window);
+        self.unit_mut(unit).book_duty(now_s, scenario);
     }
 
     /// Starts a new duty at the current time.
     pub(super) fn begin_duty(&mut self, unit: Entity, duty: Duty) {
-        let now = self.now_s();
-        let scenario = self.scenario();
-        let window = (scenario.warmup_s, scenario.horizon_s);
-        let mut u = self.unit_mut(unit);
-        let spec = &scenario.units[u.index.0 as usize];
-        book_duty(&u.state, &mut u.ledger.0, spec, now, window);
-        u.state.duty = duty;
-        u.state.since_s = now;
+        let (now, scenario) = (self.now_s(), self.scenario());
+        self.unit_mut(unit).begin_duty(duty, now, scenario);
     }
 
     /// Adds driven distance, if in the counted period.
     pub(super) fn add_distance(&mut self, unit: Entity, metres: f64) {
-        if self.now_s() >= self.scenario().warmup_s {
-            self.unit_mut(unit).ledger.0.distance_m += metres;
-        }
+        let (now, scenario) = (self.now_s(), self.scenario());
+        self.unit_mut(unit).add_distance(metres, now, scenario);
     }
 
     /// A unit reaches the scene and starts working it (unless it was sent elsewhere since).
@@ -81,7 +91,6 @@ impl Replication<'_> {
         if current != assignment {
             return;
         }
-        self.add_distance(unit, length_m);
         self.assignment_mut(assignment).arrival_s = Some(now);
         let mut incident = self.world.get_mut::<Incident>(call).expect("call exists");
         incident.arrived += 1;
@@ -96,13 +105,17 @@ impl Replication<'_> {
         if arrived == needed {
             r.all_arrived_s.get_or_insert(now);
         }
-        self.begin_duty(
-            unit,
+        let scenario = self.scenario();
+        let mut u = self.unit_mut(unit);
+        u.add_distance(length_m, now, scenario);
+        u.begin_duty(
             Duty::OnScene {
                 call,
                 scene,
                 assignment,
             },
+            now,
+            scenario,
         );
         // Under the hypercube's assumption the on-scene draw is the whole busy time.
         let clear_s = if self.scenario().service_includes_travel {
@@ -188,21 +201,21 @@ impl Replication<'_> {
             }
             None => (self.scenario().units[index as usize].home, Rejoin::Post),
         };
-        let mut route = std::mem::take(&mut self.unit_mut(unit).route.0);
-        self.router.route(scene, to, &mut route);
-        let travel_s = route.last().map_or(0.0, |w| w.at_s);
-        self.unit_mut(unit).route.0 = route;
-        self.begin_duty(unit, Duty::Returning { scene, rejoin });
-        let mut u = self.unit_mut(unit);
+        let (now, scenario) = (self.now_s(), self.scenario());
+        let mut u = unit_in(&mut self.unit_query, &mut self.world, unit);
+        self.router.route(scene, to, &mut u.route.0);
+        let travel_s = u.route.0.last().map_or(0.0, |w| w.at_s);
+        u.begin_duty(Duty::Returning { scene, rejoin }, now, scenario);
         u.state.trip += 1;
         let trip = u.state.trip;
         self.agenda
-            .schedule(self.now_s() + travel_s, Event::BackOnBeat { unit, trip });
+            .schedule(now + travel_s, Event::BackOnBeat { unit, trip });
     }
 
     /// A unit reaches its patrol or post, unless it was sent elsewhere since it set off.
     pub(super) fn on_back_on_beat(&mut self, unit: Entity, trip: u32) {
-        let u = self.unit(unit);
+        let (now, scenario) = (self.now_s(), self.scenario());
+        let mut u = self.unit_mut(unit);
         let Duty::Returning { rejoin, .. } = u.state.duty else {
             return;
         };
@@ -210,17 +223,17 @@ impl Replication<'_> {
             return;
         }
         let route_m = u.route.0.last().map_or(0.0, |w| w.from_start_m);
-        self.add_distance(unit, route_m);
+        u.add_distance(route_m, now, scenario);
         match rejoin {
-            Rejoin::Post => self.begin_duty(unit, Duty::AtPost),
-            Rejoin::Cycle(phase_s) => self.start_patrol(unit, phase_s),
+            Rejoin::Post => u.begin_duty(Duty::AtPost, now, scenario),
+            Rejoin::Cycle(phase_s) => u.start_patrol(phase_s, now, scenario),
         }
     }
 
     /// Puts `unit` on its patrol cycle at `phase_s`.
     pub(super) fn start_patrol(&mut self, unit: Entity, phase_s: f64) {
-        self.begin_duty(unit, Duty::Patrolling);
-        self.unit_mut(unit).state.phase_s = phase_s;
+        let (now, scenario) = (self.now_s(), self.scenario());
+        self.unit_mut(unit).start_patrol(phase_s, now, scenario);
     }
 
     /// Puts `unit` at its base: on its patrol cycle from the start, or waiting at its post.
