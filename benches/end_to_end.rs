@@ -27,8 +27,8 @@ fn bench(name: &str, out_dir: &Path) {
     let prepared = started.elapsed().as_secs_f64();
     let run = run_replications(&model);
     let simulated = started.elapsed().as_secs_f64();
-    let calls = run.concat(|o| &o.calls);
-    let mut table = calls_table(&model.scenario, &calls).expect("table");
+    let calls = &run.replications[0].calls;
+    let mut table = calls_table(&model.scenario, calls).expect("table");
     let framed = started.elapsed().as_secs_f64();
     write_parquet(&mut table, out_dir, name).expect("write Parquet");
     let parquet = started.elapsed().as_secs_f64();

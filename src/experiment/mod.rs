@@ -28,7 +28,7 @@ pub use sweep::{
 
 use crate::atomic_file;
 use crate::results::{
-    Assignment, CallRecord, ReplicationOutput, SealingRecord, Summary, UnitRecord,
+    Assignment, CallOutcome, CallRecord, ReplicationOutput, SealingRecord, Summary, UnitRecord,
     assignments_table, calls_table, on_duty_table, sealing_table, staffing_table, summary_table,
     units_table, write_table, write_table_batched,
 };
@@ -78,26 +78,68 @@ pub fn run_replications(model: &Model) -> RunOutput {
         .into_par_iter()
         .map(|r| model.run(r))
         .collect();
-    let sealed = model.scenario.sealing.is_some();
-    let mut summaries: Vec<Summary> = replications
+    let outcomes: Vec<Vec<CallOutcome>> = replications
         .iter()
-        .enumerate()
-        .map(|(r, out)| {
-            Summary::of(Some(r as u32), &out.calls, &out.units).with_sealing(sealed, &out.sealings)
+        .map(|o| o.calls.iter().map(CallOutcome::of).collect())
+        .collect();
+    let parts: Vec<Parts> = replications
+        .iter()
+        .zip(&outcomes)
+        .map(|(o, outcomes)| Parts {
+            outcomes,
+            units: &o.units,
+            sealings: &o.sealings,
         })
         .collect();
-    summaries.push(
-        Summary::of(
-            None,
-            &concat(&replications, |o| &o.calls),
-            &concat(&replications, |o| &o.units),
-        )
-        .with_sealing(sealed, &concat(&replications, |o| &o.sealings)),
-    );
+    let summaries = summarise(model.scenario.sealing.is_some(), &parts);
     RunOutput {
         replications,
         summaries,
     }
+}
+
+/// What the summaries need of one replication.
+struct Parts<'a> {
+    outcomes: &'a [CallOutcome],
+    units: &'a [UnitRecord],
+    sealings: &'a [SealingRecord],
+}
+
+/// One summary per replication, then the pooled summary (with sealing figures when the
+/// scenario measures a sealing ring). With one replication the pooled figures are that
+/// replication's, so they are not worked out twice.
+fn summarise(sealed: bool, replications: &[Parts]) -> Vec<Summary> {
+    let mut summaries: Vec<Summary> = replications
+        .iter()
+        .enumerate()
+        .map(|(r, p)| {
+            Summary::of_outcomes(Some(r as u32), p.outcomes, p.units)
+                .with_sealing(sealed, p.sealings)
+        })
+        .collect();
+    let pooled = match summaries.as_slice() {
+        [only] => Summary {
+            replication: None,
+            ..only.clone()
+        },
+        _ => {
+            let outcomes: Vec<CallOutcome> = replications
+                .iter()
+                .flat_map(|p| p.outcomes.iter().copied())
+                .collect();
+            let units: Vec<UnitRecord> = replications
+                .iter()
+                .flat_map(|p| p.units.iter().cloned())
+                .collect();
+            let sealings: Vec<SealingRecord> = replications
+                .iter()
+                .flat_map(|p| p.sealings.iter().cloned())
+                .collect();
+            Summary::of_outcomes(None, &outcomes, &units).with_sealing(sealed, &sealings)
+        }
+    };
+    summaries.push(pooled);
+    summaries
 }
 
 /// Rows per batch (and Parquet row group) of the calls and assignments tables; batches never

@@ -3,7 +3,7 @@
 //! keeps only compact call figures for its summary; the tables are then written batch by batch
 //! in replication order. Memory no longer grows with the records' size, only by 40 bytes a call.
 
-use super::{BATCH_ROWS, write_files};
+use super::{BATCH_ROWS, Parts, summarise, write_files};
 use crate::results::{
     Assignment, CallOutcome, CallRecord, CordonCrewRecord, RecordSink, SealingRecord, Summary,
     UnitRecord,
@@ -46,31 +46,24 @@ pub fn run_streamed(model: &Model, dir: &Path) -> anyhow::Result<StreamedRun> {
         .into_par_iter()
         .map(|r| Spill::run(model, r, dir))
         .collect::<anyhow::Result<_>>()?;
-    let sealed = model.scenario.sealing.is_some();
-    let mut summaries: Vec<Summary> = spills
+    let parts: Vec<Parts> = spills
         .iter()
-        .enumerate()
-        .map(|(r, s)| {
-            Summary::of_outcomes(Some(r as u32), &s.outcomes, &s.units)
-                .with_sealing(sealed, &s.sealings)
+        .map(|s| Parts {
+            outcomes: &s.outcomes,
+            units: &s.units,
+            sealings: &s.sealings,
         })
         .collect();
-    let (mut outcomes, mut units, mut sealings) = (Vec::new(), Vec::new(), Vec::new());
+    let summaries = summarise(model.scenario.sealing.is_some(), &parts);
+    let counted = spills.iter().map(|s| s.outcomes.len()).sum();
+    let (mut units, mut sealings) = (Vec::new(), Vec::new());
     let (mut calls, mut assignments) = (Vec::new(), Vec::new());
     for mut s in spills {
-        if outcomes.is_empty() {
-            outcomes = std::mem::take(&mut s.outcomes);
-        } else {
-            outcomes.append(&mut s.outcomes);
-        }
         units.append(&mut s.units);
         sealings.append(&mut s.sealings);
         calls.push(s.calls);
         assignments.push(s.assignments);
     }
-    summaries.push(Summary::of_outcomes(None, &outcomes, &units).with_sealing(sealed, &sealings));
-    let counted = outcomes.len();
-    drop(outcomes);
     write_files(
         model,
         dir,
