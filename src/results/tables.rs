@@ -5,322 +5,126 @@ use super::{
     Assignment, CORDON_PROMISE_S, CallRecord, SEALING_PROMISE_S, SealingRecord, Summary, UnitRecord,
 };
 use crate::atomic_file;
-use crate::scenario::{Layer, Scenario, TeamStaffing};
+use crate::scenario::{Layer, Scenario};
 use polars::prelude::*;
 use std::path::Path;
 
+/// A frame of one row per item of `rows`, built in one pass over them: each column is named
+/// after its variable and typed, with the value it takes from the row `r` (the column
+/// variables shadow any outer name they share).
+macro_rules! frame {
+    ($rows:expr, |$r:ident| { $($name:ident : $ty:ty = $value:expr),+ $(,)? }) => {{
+        let rows = $rows;
+        $(let mut $name: Vec<$ty> = Vec::with_capacity(rows.len());)+
+        for $r in rows {
+            $($name.push($value);)+
+        }
+        DataFrame::new_infer_height(vec![$(Column::new(stringify!($name).into(), $name)),+])
+    }};
+}
+
 /// The per-call table: one row per counted call of every replication.
 pub fn calls_table(scenario: &Scenario, calls: &[CallRecord]) -> PolarsResult<DataFrame> {
-    let col = |name: &str, values: Vec<Option<f64>>| Column::new(name.into(), values);
-    let time = |f: fn(&CallRecord) -> Option<f64>| calls.iter().map(f).collect::<Vec<_>>();
     let map = &scenario.map;
-    DataFrame::new_infer_height(vec![
-        Column::new(
-            "replication".into(),
-            calls.iter().map(|c| c.replication).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "call_id".into(),
-            calls.iter().map(|c| c.call_id).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "incident_type".into(),
-            calls
-                .iter()
-                .map(|c| {
-                    scenario.incident_types[c.incident_type as usize]
-                        .name
-                        .as_str()
-                })
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "priority".into(),
-            calls
-                .iter()
-                .map(|c| u32::from(c.priority))
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "call_s".into(),
-            calls.iter().map(|c| c.call_s).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "node".into(),
-            calls.iter().map(|c| c.node).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "zone".into(),
-            calls
-                .iter()
-                .map(|c| map.zones[c.zone as usize].name.as_str())
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "units_needed".into(),
-            calls.iter().map(|c| c.units_needed).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "units_assigned".into(),
-            calls.iter().map(|c| c.units_assigned).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "first_unit".into(),
-            calls
-                .iter()
-                .map(|c| {
-                    c.first_unit
-                        .map(|u| scenario.units[u as usize].name.as_str())
-                })
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "dispatch_s".into(),
-            calls.iter().map(|c| c.dispatch_s).collect::<Vec<_>>(),
-        ),
-        col("first_assigned_s", time(|c| c.first_assigned_s)),
-        col("first_arrival_s", time(|c| c.first_arrival_s)),
-        col("all_arrived_s", time(|c| c.all_arrived_s)),
-        col("response_s", time(CallRecord::response_s)),
-        col("reinforcement_s", time(CallRecord::reinforcement_s)),
-        col("queue_wait_s", time(CallRecord::queue_wait_s)),
-        col("clear_s", time(|c| c.clear_s)),
-        Column::new(
-            "preempted".into(),
-            calls.iter().map(|c| c.preempted).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "on_scene_5min".into(),
-            calls
-                .iter()
-                .map(|c| c.response_s().is_some_and(|r| r <= ON_SCENE_PROMISE_S))
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "reinforcement_10min".into(),
-            calls
-                .iter()
-                .map(|c| {
-                    (c.units_needed > 1).then(|| {
-                        c.reinforcement_s()
-                            .is_some_and(|r| r <= REINFORCEMENT_PROMISE_S)
-                    })
-                })
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "final_state".into(),
-            calls.iter().map(|c| c.state.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "cordon_exits".into(),
-            calls
-                .iter()
-                .map(|c| c.cordon.map(|k| k.exits))
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "cordon_crews".into(),
-            calls
-                .iter()
-                .map(|c| c.cordon.map(|k| k.crews))
-                .collect::<Vec<_>>(),
-        ),
-        col(
-            "cordon_closed_s",
-            time(|c| c.cordon.and_then(|k| k.closed_s)),
-        ),
-        col("cordon_closure_s", time(CallRecord::cordon_closure_s)),
-        Column::new(
-            "cordon_30min".into(),
-            calls
-                .iter()
-                .map(|c| {
-                    c.cordon
-                        .map(|_| c.cordon_closure_s().is_some_and(|t| t <= CORDON_PROMISE_S))
-                })
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "cordon_contained".into(),
-            calls
-                .iter()
-                .map(|c| c.cordon.map(|k| k.contained))
-                .collect::<Vec<_>>(),
-        ),
-        col(
-            "cordon_ring_min",
-            time(|c| c.cordon.and_then(|k| k.ring_min)),
-        ),
-    ])
+    let promise = |t: Option<f64>, within_s: f64| t.is_some_and(|t| t <= within_s);
+    frame!(calls, |c| {
+        replication: u32 = c.replication,
+        call_id: u64 = c.call_id,
+        incident_type: &str = scenario.incident_types[c.incident_type as usize].name.as_str(),
+        priority: u32 = u32::from(c.priority),
+        call_s: f64 = c.call_s,
+        node: u32 = c.node,
+        zone: &str = map.zones[c.zone as usize].name.as_str(),
+        units_needed: u32 = c.units_needed,
+        units_assigned: u32 = c.units_assigned,
+        first_unit: Option<&str> = c.first_unit.map(|u| scenario.units[u as usize].name.as_str()),
+        dispatch_s: f64 = c.dispatch_s,
+        first_assigned_s: Option<f64> = c.first_assigned_s,
+        first_arrival_s: Option<f64> = c.first_arrival_s,
+        all_arrived_s: Option<f64> = c.all_arrived_s,
+        response_s: Option<f64> = c.response_s(),
+        reinforcement_s: Option<f64> = c.reinforcement_s(),
+        queue_wait_s: Option<f64> = c.queue_wait_s(),
+        clear_s: Option<f64> = c.clear_s,
+        preempted: u32 = c.preempted,
+        on_scene_5min: bool = promise(c.response_s(), ON_SCENE_PROMISE_S),
+        reinforcement_10min: Option<bool> = (c.units_needed > 1)
+            .then(|| promise(c.reinforcement_s(), REINFORCEMENT_PROMISE_S)),
+        final_state: &str = c.state.as_str(),
+        cordon_exits: Option<u32> = c.cordon.map(|k| k.exits),
+        cordon_crews: Option<u32> = c.cordon.map(|k| k.crews),
+        cordon_closed_s: Option<f64> = c.cordon.and_then(|k| k.closed_s),
+        cordon_closure_s: Option<f64> = c.cordon_closure_s(),
+        cordon_30min: Option<bool> = c
+            .cordon
+            .map(|_| promise(c.cordon_closure_s(), CORDON_PROMISE_S)),
+        cordon_contained: Option<bool> = c.cordon.map(|k| k.contained),
+        cordon_ring_min: Option<f64> = c.cordon.and_then(|k| k.ring_min),
+    })
 }
 
 /// The assignment table: one row per unit sent to a call, warm-up calls included.
 pub fn assignments_table(scenario: &Scenario, rows: &[Assignment]) -> PolarsResult<DataFrame> {
-    DataFrame::new_infer_height(vec![
-        Column::new(
-            "replication".into(),
-            rows.iter().map(|a| a.replication).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "call_id".into(),
-            rows.iter().map(|a| a.call_id).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "call_counted".into(),
-            rows.iter().map(|a| a.call_counted).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "unit".into(),
-            rows.iter()
-                .map(|a| scenario.units[a.unit as usize].name.as_str())
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "assigned_s".into(),
-            rows.iter().map(|a| a.assigned_s).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "arrival_s".into(),
-            rows.iter().map(|a| a.arrival_s).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "clear_s".into(),
-            rows.iter().map(|a| a.clear_s).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "preempted".into(),
-            rows.iter().map(|a| a.preempted).collect::<Vec<_>>(),
-        ),
-    ])
+    frame!(rows, |a| {
+        replication: u32 = a.replication,
+        call_id: u64 = a.call_id,
+        call_counted: bool = a.call_counted,
+        unit: &str = scenario.units[a.unit as usize].name.as_str(),
+        assigned_s: f64 = a.assigned_s,
+        arrival_s: Option<f64> = a.arrival_s,
+        clear_s: Option<f64> = a.clear_s,
+        preempted: bool = a.preempted,
+    })
 }
 
 /// The per-unit table: one row per unit and replication.
 pub fn units_table(scenario: &Scenario, units: &[UnitRecord]) -> PolarsResult<DataFrame> {
-    let num = |name: &str, f: fn(&UnitRecord) -> f64| {
-        Column::new(name.into(), units.iter().map(f).collect::<Vec<_>>())
-    };
-    let unit = |u: &UnitRecord| &scenario.units[u.unit as usize];
-    DataFrame::new_infer_height(vec![
-        Column::new(
-            "replication".into(),
-            units.iter().map(|u| u.replication).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "unit".into(),
-            units
-                .iter()
-                .map(|u| unit(u).name.as_str())
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "team".into(),
-            units
-                .iter()
-                .map(|u| unit(u).team.as_str())
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "layer".into(),
-            units
-                .iter()
-                .map(|u| unit(u).layer.as_str())
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "base".into(),
-            units
-                .iter()
-                .map(|u| unit(u).base.as_str())
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "crew_size".into(),
-            units.iter().map(|u| unit(u).crew_size).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "shift".into(),
-            units
-                .iter()
-                .map(|u| unit(u).shift.map(|s| scenario.shifts[s].name.as_str()))
-                .collect::<Vec<_>>(),
-        ),
-        num("off_duty_s", |u| u.off_duty_s),
-        num("on_duty_s", UnitRecord::on_duty_s),
-        num("idle_s", |u| u.idle_s),
-        num("patrol_s", |u| u.patrol_s),
-        num("en_route_s", |u| u.en_route_s),
-        num("on_scene_s", |u| u.on_scene_s),
-        num("returning_s", |u| u.returning_s),
-        num("busy_s", UnitRecord::busy_s),
-        num("overtime_s", |u| u.overtime_s),
-        num("utilisation", UnitRecord::utilisation),
-        num("street_presence", UnitRecord::street_presence),
-        Column::new(
-            "calls_served".into(),
-            units.iter().map(|u| u.calls_served).collect::<Vec<_>>(),
-        ),
-        num("distance_km", |u| u.distance_m / 1000.0),
-        num("cordon_s", |u| u.cordon_s),
-        Column::new(
-            "cordons".into(),
-            units.iter().map(|u| u.cordons).collect::<Vec<_>>(),
-        ),
-    ])
+    let spec = |u: &UnitRecord| &scenario.units[u.unit as usize];
+    frame!(units, |u| {
+        replication: u32 = u.replication,
+        unit: &str = spec(u).name.as_str(),
+        team: &str = spec(u).team.as_str(),
+        layer: &str = spec(u).layer.as_str(),
+        base: &str = spec(u).base.as_str(),
+        crew_size: u32 = spec(u).crew_size,
+        shift: Option<&str> = spec(u).shift.map(|s| scenario.shifts[s].name.as_str()),
+        off_duty_s: f64 = u.off_duty_s,
+        on_duty_s: f64 = u.on_duty_s(),
+        idle_s: f64 = u.idle_s,
+        patrol_s: f64 = u.patrol_s,
+        en_route_s: f64 = u.en_route_s,
+        on_scene_s: f64 = u.on_scene_s,
+        returning_s: f64 = u.returning_s,
+        busy_s: f64 = u.busy_s(),
+        overtime_s: f64 = u.overtime_s,
+        utilisation: f64 = u.utilisation(),
+        street_presence: f64 = u.street_presence(),
+        calls_served: u32 = u.calls_served,
+        distance_km: f64 = u.distance_m / 1000.0,
+        cordon_s: f64 = u.cordon_s,
+        cordons: u32 = u.cordons,
+    })
 }
 
 /// The staffing table: one row per team, every step of the arithmetic.
 pub fn staffing_table(scenario: &Scenario) -> PolarsResult<DataFrame> {
-    let s = &scenario.staffing;
-    let num = |name: &str, f: fn(&TeamStaffing) -> f64| {
-        Column::new(name.into(), s.iter().map(f).collect::<Vec<_>>())
-    };
-    DataFrame::new_infer_height(vec![
-        Column::new(
-            "team".into(),
-            s.iter().map(|t| t.team.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "layer".into(),
-            s.iter().map(|t| t.layer.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "residents".into(),
-            s.iter().map(|t| t.residents).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "officers_per_100k".into(),
-            s.iter().map(|t| t.officers_per_100k).collect::<Vec<_>>(),
-        ),
-        num("police", |t| t.police),
-        num("auxiliaries", |t| t.auxiliaries),
-        num("people_on_roll", |t| t.people_on_roll),
-        num("availability", |t| t.availability),
-        num("people_per_day", |t| t.people_per_day),
-        Column::new(
-            "shifts_per_day".into(),
-            s.iter()
-                .map(|t| t.shifts_per_day as u32)
-                .collect::<Vec<_>>(),
-        ),
-        num("people_per_shift", |t| t.people_per_shift),
-        Column::new(
-            "crew_size".into(),
-            s.iter().map(|t| t.crew_size).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "crews_per_shift".into(),
-            s.iter().map(|t| t.crews_per_shift).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "plan_minimum".into(),
-            s.iter().map(|t| t.plan_minimum).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "warning".into(),
-            s.iter().map(|t| t.warning.as_deref()).collect::<Vec<_>>(),
-        ),
-    ])
+    frame!(&scenario.staffing, |t| {
+        team: &str = t.team.as_str(),
+        layer: &str = t.layer.as_str(),
+        residents: Option<u64> = t.residents,
+        officers_per_100k: Option<f64> = t.officers_per_100k,
+        police: f64 = t.police,
+        auxiliaries: f64 = t.auxiliaries,
+        people_on_roll: f64 = t.people_on_roll,
+        availability: f64 = t.availability,
+        people_per_day: f64 = t.people_per_day,
+        shifts_per_day: u32 = t.shifts_per_day as u32,
+        people_per_shift: f64 = t.people_per_shift,
+        crew_size: u32 = t.crew_size,
+        crews_per_shift: u32 = t.crews_per_shift,
+        plan_minimum: Option<f64> = t.plan_minimum,
+        warning: Option<&str> = t.warning.as_deref(),
+    })
 }
 
 /// Crews scheduled on duty at the start of every hour of the run, by layer (shifts, readiness
@@ -368,87 +172,42 @@ pub fn on_duty_table(scenario: &Scenario) -> PolarsResult<DataFrame> {
 
 /// The summary table: one row per replication, then one pooled row (replication null).
 pub fn summary_table(summaries: &[Summary]) -> PolarsResult<DataFrame> {
-    let opt = |name: &str, f: fn(&Summary) -> Option<f64>| {
-        Column::new(name.into(), summaries.iter().map(f).collect::<Vec<_>>())
-    };
-    let count = |name: &str, f: fn(&Summary) -> usize| {
-        Column::new(
-            name.into(),
-            summaries.iter().map(|s| f(s) as u64).collect::<Vec<_>>(),
-        )
-    };
-    DataFrame::new_infer_height(vec![
-        Column::new(
-            "replication".into(),
-            summaries.iter().map(|s| s.replication).collect::<Vec<_>>(),
-        ),
-        count("calls", |s| s.all.calls),
-        count("reached", |s| s.all.reached),
-        opt("mean_response_s", |s| s.all.mean_response_s),
-        opt("p50_response_s", |s| s.all.p50_response_s),
-        opt("p90_response_s", |s| s.all.p90_response_s),
-        opt("p95_response_s", |s| s.all.p95_response_s),
-        opt("p99_response_s", |s| s.all.p99_response_s),
-        opt("on_scene_5min_share", |s| s.all.on_scene_5min_share),
-        count("reinforcement_calls", |s| s.all.reinforcement_calls),
-        opt("reinforcement_10min_share", |s| {
-            s.all.reinforcement_10min_share
-        }),
-        opt("mean_queue_wait_s", |s| s.all.mean_queue_wait_s),
-        Column::new(
-            "mean_utilisation".into(),
-            summaries
-                .iter()
-                .map(|s| s.mean_utilisation)
-                .collect::<Vec<_>>(),
-        ),
-        count("cordon_calls", |s| s.all.cordon_calls),
-        opt("cordon_30min_share", |s| s.all.cordon_30min_share),
-        opt("cordon_contained_share", |s| s.all.cordon_contained_share),
-        opt("mean_cordon_closure_s", |s| s.all.mean_cordon_closure_s),
-        opt("sealing_at_calls_10min_share", |s| {
-            s.sealing.as_ref().and_then(|f| f.at_calls_10min_share)
-        }),
-        opt("sealing_at_samples_10min_share", |s| {
-            s.sealing.as_ref().and_then(|f| f.at_samples_10min_share)
-        }),
-    ])
+    let sealing =
+        |s: &Summary, f: fn(&super::SealingFigures) -> Option<f64>| s.sealing.as_ref().and_then(f);
+    frame!(summaries, |s| {
+        replication: Option<u32> = s.replication,
+        calls: u64 = s.all.calls as u64,
+        reached: u64 = s.all.reached as u64,
+        mean_response_s: Option<f64> = s.all.mean_response_s,
+        p50_response_s: Option<f64> = s.all.p50_response_s,
+        p90_response_s: Option<f64> = s.all.p90_response_s,
+        p95_response_s: Option<f64> = s.all.p95_response_s,
+        p99_response_s: Option<f64> = s.all.p99_response_s,
+        on_scene_5min_share: Option<f64> = s.all.on_scene_5min_share,
+        reinforcement_calls: u64 = s.all.reinforcement_calls as u64,
+        reinforcement_10min_share: Option<f64> = s.all.reinforcement_10min_share,
+        mean_queue_wait_s: Option<f64> = s.all.mean_queue_wait_s,
+        mean_utilisation: f64 = s.mean_utilisation,
+        cordon_calls: u64 = s.all.cordon_calls as u64,
+        cordon_30min_share: Option<f64> = s.all.cordon_30min_share,
+        cordon_contained_share: Option<f64> = s.all.cordon_contained_share,
+        mean_cordon_closure_s: Option<f64> = s.all.mean_cordon_closure_s,
+        sealing_at_calls_10min_share: Option<f64> = sealing(s, |f| f.at_calls_10min_share),
+        sealing_at_samples_10min_share: Option<f64> = sealing(s, |f| f.at_samples_10min_share),
+    })
 }
 
 /// The sealing table: one row per measurement of the area's sealing ring.
 pub fn sealing_table(rows: &[SealingRecord]) -> PolarsResult<DataFrame> {
-    DataFrame::new_infer_height(vec![
-        Column::new(
-            "replication".into(),
-            rows.iter().map(|r| r.replication).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "time_s".into(),
-            rows.iter().map(|r| r.time_s).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "call_id".into(),
-            rows.iter().map(|r| r.call_id).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "exits".into(),
-            rows.iter().map(|r| r.exits).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "free_crews".into(),
-            rows.iter().map(|r| r.free_crews).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "sealed_after_s".into(),
-            rows.iter().map(|r| r.sealed_after_s).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "sealed_10min".into(),
-            rows.iter()
-                .map(|r| r.sealed_after_s.is_some_and(|t| t <= SEALING_PROMISE_S))
-                .collect::<Vec<_>>(),
-        ),
-    ])
+    frame!(rows, |r| {
+        replication: u32 = r.replication,
+        time_s: f64 = r.time_s,
+        call_id: Option<u64> = r.call_id,
+        exits: u32 = r.exits,
+        free_crews: u32 = r.free_crews,
+        sealed_after_s: Option<f64> = r.sealed_after_s,
+        sealed_10min: bool = r.sealed_after_s.is_some_and(|t| t <= SEALING_PROMISE_S),
+    })
 }
 
 /// Writes `df` as `<stem>.parquet` and `<stem>.csv` in `dir`, each atomically.
