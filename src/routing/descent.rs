@@ -103,7 +103,7 @@ mod tests {
         let mut search = Search::new(graph.node_count());
         let mut tree = vec![0; graph.node_count()];
         for from in (0..n * n).step_by(37) {
-            search.tree(&graph, from, false, &mut tree);
+            search.tree(&graph, from, false, &mut tree, None);
             for to in (0..n * n).step_by(11) {
                 let mut nodes = 0;
                 let (ms, m) = descend(&graph, from, to, |_, _, _| nodes += 1).expect("exact");
@@ -126,7 +126,7 @@ mod tests {
         let mut tree = vec![0; graph.node_count()];
         let (mut exact, mut failed) = (0, 0);
         for from in (0..nodes).step_by(23) {
-            search.tree(&graph, from, false, &mut tree);
+            search.tree(&graph, from, false, &mut tree, None);
             for to in (0..nodes).step_by(7) {
                 match descend(&graph, from, to, |_, _, _| {}) {
                     Some((ms, _)) => {

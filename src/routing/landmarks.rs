@@ -41,11 +41,11 @@ impl Landmarks {
         let (mut from, mut to) = (vec![0u32; n], vec![0u32; n]);
         let mut nearest_mark = vec![u32::MAX; n];
         let mut rows = vec![Marks::NONE; n];
-        search.tree(graph, 0, false, &mut from);
+        search.tree(graph, 0, false, &mut from, None);
         let mut next = farthest(&from);
         for l in 0..LANDMARKS {
-            search.tree(graph, next, false, &mut from);
-            search.tree(graph, next, true, &mut to);
+            search.tree(graph, next, false, &mut from, None);
+            search.tree(graph, next, true, &mut to, None);
             if from.contains(&u32::MAX) || to.contains(&u32::MAX) {
                 return Landmarks::default();
             }

@@ -51,6 +51,27 @@ pub struct Trip {
     pub length_m: f64,
 }
 
+impl Trip {
+    /// No trip: the target cannot be reached.
+    pub const UNREACHABLE: Trip = Trip {
+        travel_s: f64::INFINITY,
+        length_m: f64::INFINITY,
+    };
+
+    /// A trip of `ms` milliseconds over `length_m` metres; unreachable when `ms` is `u32::MAX`
+    /// (what the trees hold there).
+    fn of(ms: u32, length_m: f64) -> Trip {
+        if ms == u32::MAX {
+            Trip::UNREACHABLE
+        } else {
+            Trip {
+                travel_s: graph::seconds(ms),
+                length_m,
+            }
+        }
+    }
+}
+
 /// A node on a route, with the time and the distance from the route's start.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Waypoint {
@@ -279,6 +300,33 @@ mod tests {
             anchored.nearest(other, &candidates, 3, &mut anchored_best);
             plain.nearest(other, &candidates, 3, &mut plain_best);
             assert_eq!(anchored_best, plain_best);
+        }
+    }
+
+    #[test]
+    fn anchor_lookups_on_a_road_map_give_the_searched_times_and_lengths() {
+        // The generated new area, with roads of mixed speeds: times must be equal, and as its
+        // fastest ways are unique, lengths too (but for the order of summing: trees sum from
+        // the anchor, the search from the trip's start).
+        let map = crate::map::new_area_map(&crate::map::NewAreaSpec::default());
+        let graph = Arc::new(TravelGraph::new(&map, 1.2));
+        let posts: Vec<NodeId> = map.posts.iter().map(|p| p.node).collect();
+        let anchors = Anchors::build(&graph, &posts);
+        let mut plain = Router::new(Arc::clone(&graph)).answering_by(Way::Search);
+        let n = graph.node_count() as NodeId;
+        for &post in &posts {
+            for other in (0..n).step_by(17) {
+                for (from, to) in [(post, other), (other, post)] {
+                    let looked_up = anchors.trip(from, to).expect("an anchor end");
+                    let searched = plain.trip(from, to);
+                    assert_eq!(looked_up.travel_s, searched.travel_s, "{from} -> {to}");
+                    let off_m = (looked_up.length_m - searched.length_m).abs();
+                    assert!(
+                        off_m <= 1e-9 * searched.length_m,
+                        "{from} -> {to}: {off_m} m"
+                    );
+                }
+            }
         }
     }
 }

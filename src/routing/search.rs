@@ -56,12 +56,11 @@ struct Table {
 /// Walks a fastest way from `from` to `to` down the times to `to` in `row`, taking at each node
 /// its first arc that keeps on a fastest way (arc times are at least 1 ms, so it ends), and
 /// calls `visit(node, ms from start, metres from start)` at each node, both ends included.
-/// With `reverse`, it walks against the arcs, `row` holding times from `to`.
 fn walk(
     graph: &TravelGraph,
     row: &[u32],
-    (from, to): (NodeId, NodeId),
-    reverse: bool,
+    from: NodeId,
+    to: NodeId,
     mut visit: impl FnMut(NodeId, u32, f64),
 ) {
     let total = row[from as usize];
@@ -69,12 +68,8 @@ fn walk(
     visit(node, 0, 0.0);
     while node != to {
         let left = row[node as usize];
-        let arcs = if reverse {
-            graph.in_arcs(node)
-        } else {
-            graph.out_arcs(node)
-        };
-        let arc = arcs
+        let arc = graph
+            .out_arcs(node)
             .iter()
             .find(|a| a.travel_ms.saturating_add(row[a.other as usize]) == left)
             .expect("an exact time to the target has an arc that keeps it");
@@ -84,22 +79,15 @@ fn walk(
     }
 }
 
-/// The trip from `from` to `to` by `row`: times to `to`, or from `from` when `reverse`.
-fn trip_by_row(graph: &TravelGraph, row: &[u32], from: NodeId, to: NodeId, reverse: bool) -> Trip {
-    let ends = if reverse { (to, from) } else { (from, to) };
-    let ms = row[ends.0 as usize];
+/// The trip from `from` to `to` by `row`, the times to `to`.
+fn trip_by_row(graph: &TravelGraph, row: &[u32], from: NodeId, to: NodeId) -> Trip {
+    let ms = row[from as usize];
     if ms == u32::MAX {
-        return Trip {
-            travel_s: f64::INFINITY,
-            length_m: f64::INFINITY,
-        };
+        return Trip::UNREACHABLE;
     }
     let mut length_m = 0.0;
-    walk(graph, row, ends, reverse, |_, _, m| length_m = m);
-    Trip {
-        travel_s: seconds(ms),
-        length_m,
-    }
+    walk(graph, row, from, to, |_, _, m| length_m = m);
+    Trip::of(ms, length_m)
 }
 
 /// What a search knows of one node; valid when `stamp` is the search's generation. One
@@ -210,18 +198,23 @@ impl Search {
     }
 
     /// Time from `source` to every node (to `source` from every node when `reverse`),
-    /// milliseconds, `u32::MAX` where unreachable, into `out`.
+    /// milliseconds, `u32::MAX` where unreachable, into `out`; with `lengths`, also the length
+    /// of the tree's way, metres, summed from `source` on.
     pub(super) fn tree(
         &mut self,
         graph: &TravelGraph,
         source: NodeId,
         reverse: bool,
         out: &mut [u32],
+        mut lengths: Option<&mut [f64]>,
     ) {
-        // Plain Dijkstra with `out` as the distance array: no labels, and heap entries of one
-        // integer (distance above node), as a tree needs neither bounds nor lengths.
+        // Plain Dijkstra with `out` as the distance array: no labels, as a tree needs no
+        // bounds, on a radix heap (its keys only grow).
         out.fill(u32::MAX);
         out[source as usize] = 0;
+        if let Some(l) = lengths.as_deref_mut() {
+            l[source as usize] = 0.0;
+        }
         let heap = &mut self.tree_heap;
         heap.clear();
         heap.push(Reverse(0), source);
@@ -236,9 +229,12 @@ impl Search {
             };
             for arc in arcs {
                 let nd = d.saturating_add(arc.travel_ms);
-                let o = &mut out[arc.other as usize];
-                if nd < *o {
-                    *o = nd;
+                let o = arc.other as usize;
+                if nd < out[o] {
+                    out[o] = nd;
+                    if let Some(l) = lengths.as_deref_mut() {
+                        l[o] = l[node as usize] + arc.length_m;
+                    }
                     heap.push(Reverse(nd), arc.other);
                 }
             }
@@ -329,7 +325,7 @@ impl Router {
     /// Travel time from `source` to every node (infinite where unreachable), into `out`.
     pub fn times_from(&mut self, source: NodeId, out: &mut Vec<f64>) {
         self.search
-            .tree(&self.graph, source, false, &mut self.tree_ms);
+            .tree(&self.graph, source, false, &mut self.tree_ms, None);
         out.clear();
         out.extend(self.tree_ms.iter().map(|&ms| {
             if ms == u32::MAX {
@@ -347,7 +343,7 @@ impl Router {
         let t = to as usize;
         let row = &mut table.ms[t * n..(t + 1) * n];
         if !table.done[t] {
-            self.search.tree(&self.graph, to, true, row);
+            self.search.tree(&self.graph, to, true, row, None);
             table.done[t] = true;
         }
         Some(row)
@@ -463,7 +459,7 @@ impl Router {
             }
         }
         for (r, &node) in out.iter_mut().zip(&picked) {
-            r.length_m = trip_by_row(&graph, row, node, target, false).length_m;
+            r.length_m = trip_by_row(&graph, row, node, target).length_m;
         }
         self.picked = picked;
     }
@@ -475,10 +471,7 @@ impl Router {
             return None;
         }
         let (ms, length_m) = descend(&self.graph, from, to, |_, _, _| {})?;
-        Some(Trip {
-            travel_s: seconds(ms),
-            length_m,
-        })
+        Some(Trip::of(ms, length_m))
     }
 
     /// Searches from `from` until the current target `to` (whose landmark distances are in
@@ -506,14 +499,8 @@ impl Router {
     /// The trip from `from` to the current target `to`.
     fn trip_to_target(&mut self, from: NodeId, to: NodeId) -> Trip {
         match self.search_to(from, to) {
-            Some(ms) => Trip {
-                travel_s: seconds(ms),
-                length_m: self.search.labels[to as usize].length_m,
-            },
-            None => Trip {
-                travel_s: f64::INFINITY,
-                length_m: f64::INFINITY,
-            },
+            Some(ms) => Trip::of(ms, self.search.labels[to as usize].length_m),
+            None => Trip::UNREACHABLE,
         }
     }
 }
@@ -522,13 +509,10 @@ impl TravelTimes for Router {
     fn trip(&mut self, from: NodeId, to: NodeId) -> Trip {
         let graph = Arc::clone(&self.graph);
         if let Some(row) = self.row(to) {
-            return trip_by_row(&graph, row, from, to, false);
+            return trip_by_row(&graph, row, from, to);
         }
-        if let Some(row) = self.anchors.to(to) {
-            return trip_by_row(&graph, row, from, to, false);
-        }
-        if let Some(row) = self.anchors.from(from) {
-            return trip_by_row(&graph, row, from, to, true);
+        if let Some(trip) = self.anchors.trip(from, to) {
+            return trip;
         }
         if let Some(trip) = self.descent(from, to) {
             return trip;
@@ -575,8 +559,8 @@ impl TravelTimes for Router {
                 break;
             }
             let c = candidates[i as usize];
-            let trip = match self.anchors.from(c.node) {
-                Some(row) => trip_by_row(&self.graph, row, c.node, target, true),
+            let trip = match self.anchors.trip_from(c.node, target) {
+                Some(trip) => trip,
                 None => match self.descent(c.node, target) {
                     Some(trip) => trip,
                     None if searches == k + SPARE_SEARCHES => {
@@ -625,7 +609,7 @@ impl TravelTimes for Router {
         };
         if let Some(row) = self.row(to).or_else(|| anchors.to(to)) {
             if row[from as usize] != u32::MAX {
-                walk(&graph, row, (from, to), false, add);
+                walk(&graph, row, from, to, add);
             }
             return;
         }

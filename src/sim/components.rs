@@ -81,7 +81,8 @@ pub struct Patrol {
     pub start_phase_s: f64,
 }
 
-/// The route home of a returning unit; its buffer is reused from trip to trip.
+/// The route home of a returning unit (only its end under the SPEC's `last_scene` rule, where
+/// the way itself does not matter); its buffer is reused from trip to trip.
 #[derive(Component, Debug, Clone, Default)]
 pub struct ReturnRoute(pub Vec<Waypoint>);
 

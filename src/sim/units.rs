@@ -4,8 +4,8 @@
 use super::components::{Duty, Incident, Rejoin, UnitDataItem};
 use super::{Event, Replication, overlap_s, unit_in};
 use crate::results::CallState;
-use crate::routing::Candidate;
-use crate::scenario::{Layer, Scenario};
+use crate::routing::{Candidate, Waypoint};
+use crate::scenario::{Layer, ReturnPosition, Scenario};
 use bevy_ecs::entity::Entity;
 
 impl UnitDataItem<'_, '_> {
@@ -203,8 +203,21 @@ impl Replication<'_> {
         };
         let (now, scenario) = (self.now_s(), self.scenario());
         let mut u = unit_in(&mut self.unit_query, &mut self.world, unit);
-        self.router.route(scene, to, &mut u.route.0);
-        let travel_s = u.route.0.last().map_or(0.0, |w| w.at_s);
+        let route = &mut u.route.0;
+        match scenario.returning_position {
+            ReturnPosition::OnRoute => self.router.route(scene, to, route),
+            // Counted as at the scene until it is back, the unit needs only its way's end.
+            ReturnPosition::LastScene => {
+                let trip = self.router.trip(scene, to);
+                route.clear();
+                route.push(Waypoint {
+                    node: to,
+                    at_s: trip.travel_s,
+                    from_start_m: trip.length_m,
+                });
+            }
+        }
+        let travel_s = route.last().map_or(0.0, |w| w.at_s);
         u.begin_duty(Duty::Returning { scene, rejoin }, now, scenario);
         u.state.trip += 1;
         let trip = u.state.trip;
