@@ -99,7 +99,7 @@ impl Spill {
         let mut spill = Spill {
             calls: SpillFile::new(dir, "calls", replication)?,
             assignments: SpillFile::new(dir, "assignments", replication)?,
-            outcomes: Vec::new(),
+            outcomes: Vec::with_capacity(model.expected_records().0),
             units: Vec::new(),
             sealings: Vec::new(),
         };

@@ -230,3 +230,14 @@ pub struct ReplicationOutput {
     /// Every crew sent to a cordon exit, warm-up calls included, in order of the orders.
     pub cordon_crews: Vec<CordonCrewRecord>,
 }
+
+impl ReplicationOutput {
+    /// An empty output with room for `calls` call and `assignments` assignment records.
+    pub fn with_capacity(calls: usize, assignments: usize) -> Self {
+        ReplicationOutput {
+            calls: Vec::with_capacity(calls),
+            assignments: Vec::with_capacity(assignments),
+            ..ReplicationOutput::default()
+        }
+    }
+}

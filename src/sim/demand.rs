@@ -140,6 +140,23 @@ impl DemandModel {
         self.nodes.sample(rng) as NodeId
     }
 
+    /// The expected number of calls in [`from_s`, `to_s`]: the integral of the rate.
+    pub fn expected_calls(&self, from_s: f64, to_s: f64) -> f64 {
+        let mut calls: f64 = self
+            .events
+            .iter()
+            .map(|&(start, end, rate, _)| rate * (end.min(to_s) - start.max(from_s)).max(0.0))
+            .sum();
+        let mut t = from_s;
+        while t < to_s {
+            let hour = (t / 3600.0).floor();
+            let end = ((hour + 1.0) * 3600.0).min(to_s);
+            calls += self.hourly_calls[(hour as i64).rem_euclid(24) as usize] / 3600.0 * (end - t);
+            t = end;
+        }
+        calls
+    }
+
     /// The call rate at `t`, per second: the hour's rate plus any large events under way.
     fn rate_per_s(&self, t: f64) -> f64 {
         let hour = (t / 3600.0).floor() as i64;
@@ -171,5 +188,57 @@ impl DemandModel {
             need -= available;
             t = segment_end;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn demand(extra: &str) -> DemandModel {
+        let text = format!(
+            r#"
+name = "demand"
+days = 2
+[map.grid]
+n = 3
+posts_per_side = 1
+[demand]
+hourly_profile = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+                  13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24]
+[[incident_types]]
+name = "call"
+priority = 1
+share = 1.0
+on_scene = {{ distribution = "fixed", mean_min = 10 }}
+[units_per_post]
+per_post = 1
+{extra}
+"#
+        );
+        DemandModel::new(&Scenario::from_toml(&text, "demand.toml", Path::new(".")).unwrap())
+    }
+
+    #[test]
+    fn expected_calls_integrate_the_hourly_profile_and_large_events() {
+        let d = demand("");
+        let day: f64 = (1..=24).map(f64::from).sum();
+        assert_eq!(d.expected_calls(0.0, 86_400.0), day);
+        assert_eq!(d.expected_calls(86_400.0, 3.0 * 86_400.0), 2.0 * day);
+        // Half of hour 2 (3 calls an hour) and a quarter of hour 3 (4 an hour).
+        assert_eq!(d.expected_calls(2.5 * 3600.0, 3.25 * 3600.0), 1.5 + 1.0);
+        assert_eq!(d.expected_calls(5.0, 5.0), 0.0);
+        // A concert adds 6 calls an hour from hour 25 for 2 hours.
+        let d = demand(
+            "[[large_events]]\nname = \"concert\"\nvenue = \"P0\"\nstart_h = 25\nhours = 2\n\
+             extra_calls_per_hour = 6\ndedicated_crews = 1",
+        );
+        assert_eq!(d.expected_calls(0.0, 86_400.0), day);
+        assert_eq!(d.expected_calls(0.0, 2.0 * 86_400.0), 2.0 * day + 12.0);
+        assert_eq!(
+            d.expected_calls(26.0 * 3600.0, 30.0 * 3600.0),
+            3.0 + 4.0 + 5.0 + 6.0 + 6.0
+        );
     }
 }

@@ -86,9 +86,29 @@ impl Model {
     /// Plays replication `replication` (streams seeded by the scenario's seed and this number)
     /// from time 0 to the horizon and returns its records.
     pub fn run(&self, replication: u32) -> ReplicationOutput {
-        let mut out = ReplicationOutput::default();
+        let (calls, assignments) = self.expected_records();
+        let mut out = ReplicationOutput::with_capacity(calls, assignments);
         self.run_into(replication, &mut out);
         out
+    }
+
+    /// Room for the call and assignment records a replication will most likely make: the
+    /// expected numbers of drawn calls (counted ones; all, times the mean units a call needs)
+    /// plus four standard deviations, so that the records are rarely moved as they grow.
+    pub fn expected_records(&self) -> (usize, usize) {
+        let s = &self.scenario;
+        if s.history.is_some() {
+            return (0, 0);
+        }
+        let units_per_call: f64 = s
+            .incident_types
+            .iter()
+            .map(|t| t.share * f64::from(t.units_needed))
+            .sum();
+        let room = |mean: f64| (mean + 4.0 * mean.sqrt()).ceil() as usize;
+        let counted = self.demand.expected_calls(s.warmup_s, s.horizon_s);
+        let all = self.demand.expected_calls(0.0, s.horizon_s);
+        (room(counted), room(all * units_per_call))
     }
 
     /// Plays replication `replication` like [`Model::run`], handing each record to `sink` as
