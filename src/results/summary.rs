@@ -167,7 +167,9 @@ impl CallFigures {
     /// Figures over `calls`.
     pub fn of<'a>(calls: impl Iterator<Item = &'a CallOutcome> + Clone) -> Self {
         let mut responses: Vec<f64> = calls.clone().filter_map(|c| c.response_s()).collect();
-        responses.sort_by(f64::total_cmp);
+        // Values equal by `total_cmp` are equal bit for bit, so an unstable sort gives the
+        // same order.
+        responses.sort_unstable_by(f64::total_cmp);
         let n = calls.clone().count();
         let met_5 = calls
             .clone()
@@ -218,35 +220,43 @@ impl Summary {
         calls: &[CallOutcome],
         units: &[UnitRecord],
     ) -> Self {
-        let distinct = |mut v: Vec<u32>| {
-            v.sort_unstable();
-            v.dedup();
-            v
+        let distinct = |values: &mut dyn Iterator<Item = u32>| -> Vec<u32> {
+            values
+                .collect::<std::collections::BTreeSet<u32>>()
+                .into_iter()
+                .collect()
         };
-        let priorities = distinct(calls.iter().map(|c| u32::from(c.priority)).collect());
-        let zones = distinct(calls.iter().map(|c| c.zone).collect());
+        let priorities = distinct(&mut calls.iter().map(|c| u32::from(c.priority)));
+        let zones = distinct(&mut calls.iter().map(|c| c.zone));
         let utilisation: Vec<f64> = units.iter().map(UnitRecord::utilisation).collect();
+        let all = CallFigures::of(calls.iter());
+        // A group that holds every call has the figures of all calls.
+        let figures = |groups: usize, of: &dyn Fn() -> CallFigures| {
+            if groups == 1 { all.clone() } else { of() }
+        };
         Summary {
             replication,
-            all: CallFigures::of(calls.iter()),
             by_priority: priorities
-                .into_iter()
-                .map(|p| PriorityFigures {
+                .iter()
+                .map(|&p| PriorityFigures {
                     priority: p as u8,
-                    figures: CallFigures::of(
-                        calls.iter().filter(move |c| u32::from(c.priority) == p),
-                    ),
+                    figures: figures(priorities.len(), &|| {
+                        CallFigures::of(calls.iter().filter(|c| u32::from(c.priority) == p))
+                    }),
                 })
                 .collect(),
             mean_utilisation: mean(&utilisation).unwrap_or(0.0),
             by_zone: zones
-                .into_iter()
-                .map(|z| ZoneFigures {
+                .iter()
+                .map(|&z| ZoneFigures {
                     zone: z,
-                    figures: CallFigures::of(calls.iter().filter(move |c| c.zone == z)),
+                    figures: figures(zones.len(), &|| {
+                        CallFigures::of(calls.iter().filter(|c| c.zone == z))
+                    }),
                 })
                 .collect(),
             sealing: None,
+            all,
         }
     }
 
