@@ -221,16 +221,8 @@ fn blockade(router: &mut Router, posts: &[NodeId], exits: &[NodeId]) -> Blockade
             lead_s: 0.0,
         })
         .collect();
-    let (mut times, mut lengths) = (Vec::new(), Vec::new());
-    crew_times(
-        router,
-        &crews,
-        exits,
-        &mut Vec::new(),
-        &mut Vec::new(),
-        &mut times,
-        &mut lengths,
-    );
+    let mut times = Vec::new();
+    crew_times(router, &crews, exits, &mut Vec::new(), &mut times);
     let solved: Result<_, CannotClose> =
         BottleneckSolver::default().solve(&times, posts.len(), exits.len());
     match solved {

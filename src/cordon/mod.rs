@@ -19,7 +19,7 @@ pub use bottleneck::{BottleneckSolver, CannotClose, Closure};
 pub use ring::{exits_of, reach_exits, zone_exits};
 
 use crate::map::{NodeId, RoadMap};
-use crate::routing::{Candidate, Reached, Router, TravelGraph, TravelTimes};
+use crate::routing::{Candidate, Router, TravelGraph, TravelTimes};
 use std::sync::Arc;
 
 /// How a cordon's ring is drawn.
@@ -85,10 +85,9 @@ pub struct CordonPlanner {
     suspect_router: Router,
     suspect_s: Vec<f64>,
     exits: Vec<NodeId>,
-    keyed: Vec<Candidate>,
-    reached: Vec<Reached>,
+    /// The crews' times to one exit, and to all exits (crews × exits, row-major).
+    column: Vec<f64>,
     times: Vec<f64>,
-    lengths: Vec<f64>,
     solver: BottleneckSolver,
 }
 
@@ -99,10 +98,8 @@ impl CordonPlanner {
             suspect_router: Router::new(graph),
             suspect_s: Vec::new(),
             exits: Vec::new(),
-            keyed: Vec::new(),
-            reached: Vec::new(),
+            column: Vec::new(),
             times: Vec::new(),
-            lengths: Vec::new(),
             solver: BottleneckSolver::default(),
         }
     }
@@ -196,10 +193,8 @@ impl CordonPlanner {
             travel,
             crews,
             &self.exits,
-            &mut self.keyed,
-            &mut self.reached,
+            &mut self.column,
             &mut self.times,
-            &mut self.lengths,
         );
         let Ok(closure) = self.solver.solve(&self.times, crews.len(), m) else {
             return plan;
@@ -216,7 +211,7 @@ impl CordonPlanner {
                 crew: c,
                 exit,
                 travel_s: self.times[i],
-                length_m: self.lengths[i],
+                length_m: travel.trip(crews[c as usize].node, exit).length_m,
             });
         }
         plan
@@ -235,15 +230,7 @@ impl CordonPlanner {
         if exits.len() > crews.len() {
             return None;
         }
-        crew_times(
-            travel,
-            crews,
-            exits,
-            &mut self.keyed,
-            &mut self.reached,
-            &mut self.times,
-            &mut self.lengths,
-        );
+        crew_times(travel, crews, exits, &mut self.column, &mut self.times);
         self.solver
             .solve(&self.times, crews.len(), exits.len())
             .ok()
@@ -251,33 +238,23 @@ impl CordonPlanner {
     }
 }
 
-/// The crews × exits matrices of travel times (lead time included) and lengths, row-major,
-/// infinite where a crew cannot reach an exit: one reverse search per exit through
-/// [`TravelTimes::nearest`]. `keyed` and `reached` are scratch buffers.
+/// The crews × exits matrix of travel times (lead time included), row-major, infinite where a
+/// crew cannot reach an exit: one [`TravelTimes::times_to`] per exit (no lengths; the caller
+/// asks for those of the crews it posts). `column` is a scratch buffer.
 pub fn crew_times(
     travel: &mut dyn TravelTimes,
     crews: &[Candidate],
     exits: &[NodeId],
-    keyed: &mut Vec<Candidate>,
-    reached: &mut Vec<Reached>,
+    column: &mut Vec<f64>,
     times: &mut Vec<f64>,
-    lengths: &mut Vec<f64>,
 ) {
     let m = exits.len();
-    keyed.clear();
-    keyed.extend(crews.iter().enumerate().map(|(i, c)| Candidate {
-        key: i as u32,
-        ..*c
-    }));
     times.clear();
     times.resize(crews.len() * m, f64::INFINITY);
-    lengths.clear();
-    lengths.resize(crews.len() * m, f64::INFINITY);
     for (e, &exit) in exits.iter().enumerate() {
-        travel.nearest(exit, keyed, keyed.len(), reached);
-        for r in reached.iter() {
-            times[r.key as usize * m + e] = r.travel_s;
-            lengths[r.key as usize * m + e] = r.length_m;
+        travel.times_to(exit, crews, column);
+        for (c, &t) in column.iter().enumerate() {
+            times[c * m + e] = t;
         }
     }
 }

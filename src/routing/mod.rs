@@ -95,6 +95,13 @@ pub trait TravelTimes: Send + Sync {
         out: &mut Vec<Reached>,
     );
 
+    /// Every candidate's travel time to `target` (lead time included; infinite where it cannot
+    /// get there), in the candidates' order, into `out` (cleared first): what [`nearest`] finds
+    /// for all of them, without their lengths.
+    ///
+    /// [`nearest`]: TravelTimes::nearest
+    fn times_to(&mut self, target: NodeId, candidates: &[Candidate], out: &mut Vec<f64>);
+
     /// The fastest route from `from` to `to`, both ends included. Clears and fills `out`.
     fn route(&mut self, from: NodeId, to: NodeId, out: &mut Vec<Waypoint>);
 }
@@ -249,6 +256,31 @@ mod tests {
                 expected.sort_by(|a, b| a.travel_s.total_cmp(&b.travel_s).then(a.key.cmp(&b.key)));
                 expected.truncate(4);
                 router.nearest(target, &candidates, 4, &mut out);
+                assert_eq!(out, expected);
+            }
+        }
+    }
+
+    #[test]
+    fn times_to_gives_every_candidates_time_in_order() {
+        let n = 25;
+        for mut router in grid_routers(n) {
+            let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(17);
+            let mut out = Vec::new();
+            for _ in 0..50 {
+                let target = rng.random_range(0..n * n);
+                let candidates: Vec<Candidate> = (0..9)
+                    .map(|key| Candidate {
+                        key: 100 - key,
+                        node: rng.random_range(0..n * n),
+                        lead_s: f64::from(rng.random_range(0..5u32)) * 7.0,
+                    })
+                    .collect();
+                router.times_to(target, &candidates, &mut out);
+                let expected: Vec<f64> = candidates
+                    .iter()
+                    .map(|c| c.lead_s + manhattan_s(n, c.node, target))
+                    .collect();
                 assert_eq!(out, expected);
             }
         }

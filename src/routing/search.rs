@@ -359,6 +359,32 @@ impl Router {
         out: &mut Vec<Reached>,
     ) {
         out.clear();
+        self.search_backwards(target, candidates, |drive_s, length_m, here| {
+            if out.len() == k && out[k - 1].travel_s < drive_s {
+                return true;
+            }
+            for i in here {
+                let c = &candidates[i];
+                let r = Reached {
+                    key: c.key,
+                    travel_s: drive_s + c.lead_s,
+                    length_m,
+                };
+                insert_ranked(out, k, r);
+            }
+            false
+        });
+    }
+
+    /// Searches backwards from `target`, settling nodes in order of their time to it, and
+    /// calls `settled(drive_s, length_m, candidates there)` for each (the indices of the
+    /// candidates standing at the node), until it returns true.
+    fn search_backwards(
+        &mut self,
+        target: NodeId,
+        candidates: &[Candidate],
+        mut settled: impl FnMut(f64, f64, &mut dyn Iterator<Item = usize>) -> bool,
+    ) {
         let stamps = &mut self.candidate_stamp;
         let generation = next_generation(&mut self.candidate_generation, || stamps.fill(0));
         self.candidate_next.clear();
@@ -387,28 +413,19 @@ impl Router {
             true,
             |_| 0,
             |node, ms, length_m| {
-                let t = seconds(ms);
-                if out.len() == k && out[k - 1].travel_s < t {
-                    return true;
-                }
-                if candidate_stamp[node as usize] == generation {
-                    let mut i = candidate_head[node as usize];
-                    while i != NO_NODE {
-                        let c = &candidates[i as usize];
-                        let travel_s = t + c.lead_s;
-                        insert_ranked(
-                            out,
-                            k,
-                            Reached {
-                                key: c.key,
-                                travel_s,
-                                length_m,
-                            },
-                        );
-                        i = candidate_next[i as usize];
-                    }
-                }
-                false
+                let mut i = if candidate_stamp[node as usize] == generation {
+                    candidate_head[node as usize]
+                } else {
+                    NO_NODE
+                };
+                let mut here = std::iter::from_fn(|| {
+                    (i != NO_NODE).then(|| {
+                        let this = i as usize;
+                        i = candidate_next[this];
+                        this
+                    })
+                });
+                settled(seconds(ms), length_m, &mut here)
             },
         );
     }
@@ -594,6 +611,29 @@ impl TravelTimes for Router {
             }
         }
         self.order = order.into_vec();
+    }
+
+    /// By table look-ups, or one backward search that stops once every candidate's node is
+    /// settled.
+    fn times_to(&mut self, target: NodeId, candidates: &[Candidate], out: &mut Vec<f64>) {
+        out.clear();
+        out.resize(candidates.len(), f64::INFINITY);
+        if let Some(row) = self.row(target) {
+            for (time, c) in out.iter_mut().zip(candidates) {
+                if row[c.node as usize] != u32::MAX {
+                    *time = c.lead_s + seconds(row[c.node as usize]);
+                }
+            }
+            return;
+        }
+        let mut left = candidates.len();
+        self.search_backwards(target, candidates, |drive_s, _, here| {
+            for i in here {
+                out[i] = drive_s + candidates[i].lead_s;
+                left -= 1;
+            }
+            left == 0
+        });
     }
 
     fn route(&mut self, from: NodeId, to: NodeId, out: &mut Vec<Waypoint>) {
