@@ -6,6 +6,10 @@
 //!
 //!     cargo bench --bench end_to_end                      # bench-grid-small and default
 //!     cargo bench --bench end_to_end -- bench-grid-city   # any scenarios/<name>.toml
+//!
+//! Each scenario runs `BENCH_RUNS` times (default 3), each run whole, and the last line gives
+//! the best and the median: on a shared virtual machine the speed of the same work varies by a
+//! fifth from one minute to the next.
 
 use common::{cpu_s, peak_rss_mib};
 use patrolsim::results::{
@@ -39,7 +43,8 @@ impl RecordSink for CallsOnly {
     }
 }
 
-fn bench(name: &str, out_dir: &Path) {
+/// Runs `name` end to end once; returns its calls per second of wall time (Parquet table).
+fn bench(name: &str, out_dir: &Path) -> f64 {
     let started = Instant::now();
     let cpu_started = cpu_s().unwrap_or(f64::NAN);
     let scenario = Scenario::load(&Path::new("scenarios").join(format!("{name}.toml")))
@@ -93,6 +98,7 @@ fn bench(name: &str, out_dir: &Path) {
         f(s.all.mean_queue_wait_s),
         s.mean_utilisation,
     );
+    n / parquet
 }
 
 fn main() {
@@ -101,8 +107,19 @@ fn main() {
     // SAFETY: set before any other thread of this process exists.
     unsafe { std::env::set_var("POLARS_MAX_THREADS", "1") };
     let names = common::names_or(&["bench-grid-small", "default"]);
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3)
+        .max(1);
     let out = tempfile::tempdir().expect("temporary folder");
     for name in &names {
-        bench(name, out.path());
+        let mut rates: Vec<f64> = (0..runs).map(|_| bench(name, out.path())).collect();
+        rates.sort_by(f64::total_cmp);
+        println!(
+            "{name:<18} {runs} runs: best {:.0} calls/s, median {:.0} calls/s\n",
+            rates[runs - 1],
+            rates[runs / 2],
+        );
     }
 }
