@@ -127,6 +127,23 @@ mod tests {
             .map(|way| Router::new(Arc::clone(&graph)).answering_by(way))
     }
 
+    /// `count` candidates keyed 0, 1, … at random nodes of the n × n grid, with leads of 0 to 4
+    /// times `lead_step_s`.
+    fn random_candidates(
+        rng: &mut rand_pcg::Pcg64Mcg,
+        n: u32,
+        count: u32,
+        lead_step_s: f64,
+    ) -> Vec<Candidate> {
+        (0..count)
+            .map(|key| Candidate {
+                key,
+                node: rng.random_range(0..n * n),
+                lead_s: f64::from(rng.random_range(0..5u32)) * lead_step_s,
+            })
+            .collect()
+    }
+
     fn manhattan_s(n: u32, a: NodeId, b: NodeId) -> f64 {
         let (ax, ay) = (a % n, a / n);
         let (bx, by) = (b % n, b / n);
@@ -235,13 +252,7 @@ mod tests {
             let mut out = Vec::new();
             for _ in 0..100 {
                 let target = rng.random_range(0..n * n);
-                let candidates: Vec<Candidate> = (0..12)
-                    .map(|key| Candidate {
-                        key,
-                        node: rng.random_range(0..n * n),
-                        lead_s: f64::from(rng.random_range(0..5u32)) * 20.0,
-                    })
-                    .collect();
+                let candidates = random_candidates(&mut rng, n, 12, 20.0);
                 let mut expected: Vec<Reached> = candidates
                     .iter()
                     .map(|c| {
@@ -269,13 +280,9 @@ mod tests {
             let mut out = Vec::new();
             for _ in 0..50 {
                 let target = rng.random_range(0..n * n);
-                let candidates: Vec<Candidate> = (0..9)
-                    .map(|key| Candidate {
-                        key: 100 - key,
-                        node: rng.random_range(0..n * n),
-                        lead_s: f64::from(rng.random_range(0..5u32)) * 7.0,
-                    })
-                    .collect();
+                let mut candidates = random_candidates(&mut rng, n, 9, 7.0);
+                // Keys falling as the order rises: the answer follows the order, not the keys.
+                candidates.iter_mut().for_each(|c| c.key = 100 - c.key);
                 router.times_to(target, &candidates, &mut out);
                 let expected: Vec<f64> = candidates
                     .iter()
