@@ -60,6 +60,7 @@ impl Replication<'_> {
         }
         self.next_call_id += 1;
         let entity = self.world.spawn(incident).id();
+        self.incident_query.update_archetypes(&self.world);
         self.agenda.schedule(dispatch_s, Event::Dispatch(entity));
         self.schedule_next_call(call.call_s);
     }

@@ -6,7 +6,7 @@
 //! The area's sealing ring is only measured: at the dispatch of each priority-1 call and at
 //! sampled times, how long the free crews would take to hold every boundary exit.
 
-use super::components::{Duty, Incident};
+use super::components::Duty;
 use super::{Event, Replication};
 use crate::cordon::{RingRule, zone_exits};
 use crate::map::NodeId;
@@ -34,7 +34,7 @@ impl Replication<'_> {
     pub(super) fn order_cordon(&mut self, call: Entity) {
         let model = self.model;
         let scenario = &model.scenario;
-        let incident = self.world.get::<Incident>(call).expect("call exists");
+        let incident = self.incident(call);
         let r = &incident.record;
         let Some(rule) = &scenario.incident_types[r.incident_type as usize].cordon else {
             return;
@@ -53,11 +53,7 @@ impl Replication<'_> {
             scenario.emergency_speed_factor,
             &self.candidates,
         );
-        self.world
-            .get_mut::<Incident>(call)
-            .expect("call exists")
-            .record
-            .cordon = Some(CordonRecord {
+        self.incident_mut(call).record.cordon = Some(CordonRecord {
             exits: plan.exits,
             crews: plan.posts.len() as u32,
             closed_s: plan.closed_after_s.map(|b| now + b),

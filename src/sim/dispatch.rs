@@ -49,7 +49,7 @@ impl Replication<'_> {
     pub(super) fn on_dispatch(&mut self, call: Entity) {
         // The first unit may come from any layer; reinforcement from the type's backup layers.
         while self.lacking(call) > 0 {
-            let incident = self.world.get::<Incident>(call).expect("call exists");
+            let incident = self.incident(call);
             let target = incident.record.node;
             let first_only = incident.record.units_assigned == 0
                 && self.scenario().incident_types[incident.record.incident_type as usize]
@@ -84,11 +84,7 @@ impl Replication<'_> {
             self.wait(call);
         }
         self.order_cordon(call);
-        let r = &self
-            .world
-            .get::<Incident>(call)
-            .expect("call exists")
-            .record;
+        let r = &self.incident(call).record;
         if r.priority == 1 {
             let call_id = r.call_id;
             self.measure_sealing(Some(call_id));
@@ -97,7 +93,7 @@ impl Replication<'_> {
 
     /// Puts `call` in the queue (once).
     fn wait(&mut self, call: Entity) {
-        let key = WaitingCalls::key(self.world.get::<Incident>(call).expect("call"), call);
+        let key = WaitingCalls::key(self.incident(call), call);
         self.waiting.queue.insert(key);
     }
 
@@ -108,7 +104,7 @@ impl Replication<'_> {
         let Some(from_priority) = self.scenario().preempt_from_priority else {
             return;
         };
-        let incident = self.world.get::<Incident>(call).expect("call exists");
+        let incident = self.incident(call);
         if incident.record.priority != 1 || incident.lacking() == 0 {
             return;
         }
@@ -126,12 +122,7 @@ impl Replication<'_> {
             };
             let index = u.index;
             let layer = self.model.scenario.units[index.0 as usize].layer;
-            let priority = self
-                .world
-                .get::<Incident>(serving)
-                .expect("call exists")
-                .record
-                .priority;
+            let priority = self.incident(serving).record.priority;
             if priority >= from_priority && layers.as_ref().is_none_or(|l| l.contains(&layer)) {
                 self.candidates.push(Candidate {
                     key: index.0,
@@ -158,10 +149,7 @@ impl Replication<'_> {
             a.clear_s = Some(now);
             a.preempted = true;
             self.close_assignment(assignment);
-            let mut incident = self
-                .world
-                .get_mut::<Incident>(serving)
-                .expect("call exists");
+            let mut incident = self.incident_mut(serving);
             incident.arrived -= 1;
             incident.record.units_assigned -= 1;
             incident.record.preempted += 1;
@@ -190,10 +178,7 @@ impl Replication<'_> {
     }
 
     fn lacking(&self, call: Entity) -> u32 {
-        self.world
-            .get::<Incident>(call)
-            .expect("call exists")
-            .lacking()
+        self.incident(call).lacking()
     }
 
     /// If a waiting call may take `unit` (free at `from`), sends it to the first such call and
@@ -203,7 +188,7 @@ impl Replication<'_> {
         let layer = self.scenario().units[index].layer;
         let cards = &self.model.scenario.run_cards;
         let eligible = self.waiting.queue.iter().copied().find(|&(.., call)| {
-            let incident = self.world.get::<Incident>(call).expect("call exists");
+            let incident = self.incident(call);
             let on_card = cards[incident.record.zone as usize]
                 .as_ref()
                 .is_none_or(|card| card.contains(&(index as u32)));
@@ -213,12 +198,7 @@ impl Replication<'_> {
             return false;
         };
         let call = key.3;
-        let target = self
-            .world
-            .get::<Incident>(call)
-            .expect("call exists")
-            .record
-            .node;
+        let target = self.incident(call).record.node;
         let trip = self.router.trip(from, target);
         self.assign(index as u32, call, trip.travel_s, trip.length_m);
         if self.lacking(call) == 0 {
@@ -276,15 +256,16 @@ impl Replication<'_> {
     /// where it leaves.
     fn assign(&mut self, index: u32, call: Entity, travel_s: f64, length_m: f64) {
         let (now, scenario) = (self.now_s(), self.scenario());
-        let mut incident = self.world.get_mut::<Incident>(call).expect("call exists");
+        let mut incident = self.incident_mut(call);
         let counted = incident.counted;
         let r = &mut incident.record;
         r.units_assigned += 1;
         r.first_unit.get_or_insert(index);
         r.first_assigned_s.get_or_insert(now);
+        let call_id = r.call_id;
         let assignment = self.assignments.open(Some(Assignment {
             replication: self.index,
-            call_id: r.call_id,
+            call_id,
             call_counted: counted,
             unit: index,
             assigned_s: now,

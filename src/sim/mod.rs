@@ -33,6 +33,7 @@ use crate::results::{
 use crate::routing::{Anchors, Candidate, Reached, Router, TravelGraph, TravelTimes};
 use crate::scenario::Scenario;
 use agenda::Agenda;
+use bevy_ecs::change_detection::Mut;
 use bevy_ecs::entity::Entity;
 use bevy_ecs::query::QueryState;
 use bevy_ecs::world::World;
@@ -207,6 +208,9 @@ struct Replication<'m> {
     next_call_id: u64,
     /// Every unit's components (see [`Replication::unit_mut`]).
     unit_query: QueryState<UnitData>,
+    /// Every incident (see [`Replication::incident_mut`]); it learns the incidents' archetype
+    /// when the first one is spawned.
+    incident_query: QueryState<&'static mut Incident>,
     /// Scratch buffers for dispatch, reused so the event loop does not allocate.
     candidates: Vec<Candidate>,
     reached: Vec<Reached>,
@@ -262,6 +266,7 @@ impl<'m> Replication<'m> {
             })
             .collect();
         let unit_query = world.query();
+        let incident_query = world.query();
         Replication {
             model,
             router,
@@ -274,6 +279,7 @@ impl<'m> Replication<'m> {
             units,
             next_call_id: 0,
             unit_query,
+            incident_query,
             candidates: Vec::with_capacity(scenario.units.len()),
             reached: Vec::with_capacity(8),
             calls: InOrder::default(),
@@ -292,6 +298,20 @@ impl<'m> Replication<'m> {
     /// The components of `unit`, to change.
     fn unit_mut(&mut self, unit: Entity) -> UnitDataItem<'_, '_> {
         unit_in(&mut self.unit_query, &mut self.world, unit)
+    }
+
+    /// The incident `call`.
+    fn incident(&self, call: Entity) -> &Incident {
+        self.incident_query
+            .get_manual(&self.world, call)
+            .expect("call exists")
+    }
+
+    /// The incident `call`, to change.
+    fn incident_mut(&mut self, call: Entity) -> Mut<'_, Incident> {
+        self.incident_query
+            .get_mut(&mut self.world, call)
+            .expect("call exists")
     }
 
     /// The components of `unit` (units are spawned before the query is made, so its archetype

@@ -1,7 +1,7 @@
 //! Units on the move: arriving at a scene, clearing it, and driving back to their patrol or post
 //! (available on the way), with each unit's time booked to exactly one duty at a time.
 
-use super::components::{Duty, Incident, Rejoin, UnitDataItem};
+use super::components::{Duty, Rejoin, UnitDataItem};
 use super::{Event, Replication, overlap_s, unit_in};
 use crate::results::CallState;
 use crate::routing::{Candidate, Waypoint};
@@ -92,7 +92,7 @@ impl Replication<'_> {
             return;
         }
         self.assignment_mut(assignment).arrival_s = Some(now);
-        let mut incident = self.world.get_mut::<Incident>(call).expect("call exists");
+        let mut incident = self.incident_mut(call);
         incident.arrived += 1;
         let on_scene_s = incident.on_scene_s;
         let (arrived, needed, scene) = (
@@ -145,7 +145,7 @@ impl Replication<'_> {
         self.assignment_mut(assignment).clear_s = Some(now);
         self.close_assignment(assignment);
         let counted_period = now >= self.scenario().warmup_s;
-        let mut incident = self.world.get_mut::<Incident>(call).expect("call exists");
+        let mut incident = self.incident_mut(call);
         incident.cleared += 1;
         let scene = incident.record.node;
         if incident.state() == CallState::Completed {
