@@ -1,10 +1,13 @@
 //! Travel times over the road graph.
 //!
-//! The engine asks three questions, through the [`TravelTimes`] trait: how long from a node to a
-//! node, which of a set of candidates reaches a target first, and which way a unit drives.
-//! [`Router`] answers them by A* search with landmark lower bounds over a compact copy of the
-//! graph whose arc times are whole milliseconds, in reusable buffers, so a query allocates
-//! nothing once the buffers have grown and its times equal plain Dijkstra's bit for bit.
+//! The engine asks four questions, through the [`TravelTimes`] trait: how long from a node to a
+//! node, which of a set of candidates reaches a target first, how long each of them takes, and
+//! which way a unit drives. [`Router`] answers them over a compact copy of the graph whose arc
+//! times are whole milliseconds: by a distance table on small road maps, by look-ups in the
+//! trees of the units' posts ([`Anchors`]), by a landmark descent where the landmark bounds are
+//! exact (the benchmark grid), else by A* search with landmark lower bounds; in reusable
+//! buffers, so a query allocates nothing once the buffers have grown, and every way's times
+//! equal plain Dijkstra's bit for bit.
 //!
 //! Architecture invariant: routing knows nothing of units, incidents or time of day; a candidate
 //! is a key, a node and a lead time.

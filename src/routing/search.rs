@@ -6,6 +6,9 @@
 //! The bounds are consistent (they come from exact distances by the triangle inequality), so a
 //! node's distance is final when it is settled, and integer times make every search, in
 //! whatever order it runs, find bit-identical times: equal to plain Dijkstra's.
+//!
+//! [`Router`] puts the ways together: a distance table, anchors, a landmark descent, or a
+//! search, whichever the graph makes cheapest (see the module documentation of `routing`).
 
 use super::descent::descend;
 use super::graph::seconds;
@@ -109,7 +112,8 @@ pub(super) struct Search {
     labels: Vec<Label>,
     /// Min-heap of (distance plus bound, then the larger distance first, packed; node).
     heap: BinaryHeap<Reverse<(u64, NodeId)>>,
-    /// Min-heap of [`Search::tree`]: distance above node, packed.
+    /// The heap of [`Search::tree`]: nodes by distance (a radix heap, as a tree's distances
+    /// only grow).
     tree_heap: radix_heap::RadixHeapMap<Reverse<u32>, NodeId>,
 }
 
