@@ -98,10 +98,13 @@ impl Anchors {
 
     /// The trip from `from` to `to` by a look-up, if either is an anchor.
     pub(super) fn trip(&self, from: NodeId, to: NodeId) -> Option<Trip> {
-        match (self.row(to, &self.to), self.row(to, &self.to_m)) {
-            (Some(ms), Some(m)) => Some(Trip::of(ms[from as usize], m[from as usize])),
-            _ => self.trip_from(from, to),
-        }
+        self.trip_to(from, to).or_else(|| self.trip_from(from, to))
+    }
+
+    /// The trip from `from` to the anchor `to`, if `to` is an anchor.
+    fn trip_to(&self, from: NodeId, to: NodeId) -> Option<Trip> {
+        let ms = self.row(to, &self.to)?[from as usize];
+        Some(Trip::of(ms, self.row(to, &self.to_m)?[from as usize]))
     }
 
     /// The trip from the anchor `from` to `to`, if `from` is an anchor.

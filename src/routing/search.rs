@@ -56,6 +56,17 @@ struct Table {
     ms: Vec<u32>,
 }
 
+impl Table {
+    /// An empty table over `n` nodes. Zeroed memory comes from the system untouched: rows cost
+    /// when first used.
+    fn new(n: usize) -> Self {
+        Table {
+            done: vec![false; n],
+            ms: vec![0; n * n],
+        }
+    }
+}
+
 /// Walks a fastest way from `from` to `to` down the times to `to` in `row`, taking at each node
 /// its first arc that keeps on a fastest way (arc times are at least 1 ms, so it ends), and
 /// calls `visit(node, ms from start, metres from start)` at each node, both ends included.
@@ -293,11 +304,7 @@ impl Router {
             anchors,
             descend,
             search: Search::new(n),
-            table: table.then(|| Table {
-                done: vec![false; n],
-                // Zeroed memory comes from the system untouched: rows cost when first used.
-                ms: vec![0; n * n],
-            }),
+            table: table.then(|| Table::new(n)),
             picked: Vec::new(),
             candidate_generation: 0,
             candidate_stamp: vec![0; n],
@@ -318,10 +325,7 @@ impl Router {
         let n = self.graph.node_count();
         Router {
             descend: way == Way::Descent,
-            table: (way == Way::Table).then(|| Table {
-                done: vec![false; n],
-                ms: vec![0; n * n],
-            }),
+            table: (way == Way::Table).then(|| Table::new(n)),
             ..self
         }
     }
@@ -580,27 +584,27 @@ impl TravelTimes for Router {
                 break;
             }
             let c = candidates[i as usize];
-            let trip = match self.anchors.trip_from(c.node, target) {
+            let looked_up = self
+                .anchors
+                .trip_from(c.node, target)
+                .or_else(|| self.descent(c.node, target));
+            let trip = match looked_up {
                 Some(trip) => trip,
-                None => match self.descent(c.node, target) {
-                    Some(trip) => trip,
-                    None if searches == k + SPARE_SEARCHES => {
-                        // The bounds are weak here (a real road map): one backward search is
-                        // faster.
-                        self.order = order.into_vec();
-                        return self.nearest_by_reverse_search(target, candidates, k, out);
+                None if searches == k + SPARE_SEARCHES => {
+                    // The bounds are weak here (a real road map): one backward search is faster.
+                    self.order = order.into_vec();
+                    return self.nearest_by_reverse_search(target, candidates, k, out);
+                }
+                None => {
+                    searches += 1;
+                    let trip = self.trip_to_target(c.node, target);
+                    if trip.travel_s.is_finite() {
+                        let bound = self.graph.landmarks.bound(c.node, &self.target_marks);
+                        self.bounds_sum_ms += u64::from(bound);
+                        self.exact_sum_ms += (trip.travel_s * 1000.0).round() as u64;
                     }
-                    None => {
-                        searches += 1;
-                        let trip = self.trip_to_target(c.node, target);
-                        if trip.travel_s.is_finite() {
-                            let bound = self.graph.landmarks.bound(c.node, &self.target_marks);
-                            self.bounds_sum_ms += u64::from(bound);
-                            self.exact_sum_ms += (trip.travel_s * 1000.0).round() as u64;
-                        }
-                        trip
-                    }
-                },
+                    trip
+                }
             };
             if trip.travel_s.is_finite() {
                 insert_ranked(
