@@ -181,10 +181,12 @@ enum Command {
     Analyze {
         /// Scenario (.toml) or map file; the built-in default scenario when absent.
         input: Option<PathBuf>,
-        /// CSV with a `node` column: the posts, one crew each; default: the map's posts.
+        /// CSV with a `node` column of node ids (the map's own: CSV `id`, OpenStreetMap node
+        /// id): the posts, one crew each; default: the map's posts.
         #[arg(long)]
         posts: Option<PathBuf>,
-        /// CSV with a `node` column: the exits to hold; default: the map's checkpoints.
+        /// CSV with a `node` column of node ids: the exits to hold; default: the map's
+        /// checkpoints.
         #[arg(long)]
         exits: Option<PathBuf>,
         /// Driving speed as a multiple of free-flow speed; default: the scenario's emergency

@@ -60,7 +60,7 @@ fn blockade_is_the_exact_min_max_not_greedy() {
     assert_eq!(
         blockade,
         format!(
-            "exit,post,post_node,travel_s\n{},1,{},140\n{},0,0,100\n",
+            "exit,post_node,travel_s\n{},{},140\n{},0,100\n",
             node(3, 0),
             node(10, 0),
             node(0, 5)
@@ -109,7 +109,7 @@ fn bad_node_lists_are_clear_errors() {
         &out,
         &[
             "posts.csv: line 3: node = \"2500\"",
-            "no such node (the map has 2500 nodes)",
+            "no node of map `grid-50x50` has that id",
         ],
     );
     std::fs::write(tmp.path().join("bad.csv"), "id\n1\n").unwrap();

@@ -339,7 +339,7 @@ fn bad_cordon_values_name_file_key_and_value() {
         ),
         (
             "ring = \"listed\"\nexits = [81]",
-            "cordon.toml: incident_types[0].cordon.exits[0] = 81: no such node (the map has 81 nodes)",
+            "cordon.toml: incident_types[0].cordon.exits[0] = 81: no node of map `grid-9x9` has that id",
         ),
         (
             "ring = \"listed\"",

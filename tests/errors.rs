@@ -64,9 +64,9 @@ on_scene = { distribution = "fixed", mean_min = 20 }
 [units_per_post]
 per_post = 1
 "#;
-const NODES: &str = "id,x_m,y_m\na,0,0\nb,300,0\nc,300,400\n";
-const EDGES: &str = "from,to\na,b\nb,c\nc,a\n";
-const POSTS: &str = "name,kind,node\nkiosk,kiosk,a\n";
+const NODES: &str = "id,x_m,y_m\n1,0,0\n2,300,0\n3,300,400\n";
+const EDGES: &str = "from,to\n1,2\n2,3\n3,1\n";
+const POSTS: &str = "name,kind,node\nkiosk,kiosk,1\n";
 
 /// The CSV scenario with the tables given (`None`: the good one).
 fn csv_map(
@@ -435,11 +435,34 @@ fn rows() -> Vec<Row> {
             code: 2,
             error: "empty-shard: no such folder",
         },
+        // Node lists and listed exits: ids of the map's source data.
+        Row {
+            area: "node ids",
+            case: "`analyze --posts` naming a node id the map lacks",
+            files: json_map("", "")
+                .into_iter()
+                .chain([file("p.csv", "node\n0\n3\n")])
+                .collect(),
+            args: &["analyze", "m.json", "--posts", "p.csv"],
+            code: 2,
+            error: "p.csv: line 3: node = \"3\": no node of map `tri` has that id",
+        },
+        Row {
+            area: "node ids",
+            case: "a listed sealing exit at a node id the map lacks",
+            files: scenario(
+                "[units_per_post]",
+                "[sealing]\nring = \"listed\"\nexits = [0, 144]\n\n[units_per_post]",
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: sealing.exits[1] = 144: no node of map `grid-12x12` has that id",
+        },
         // CSV maps.
         Row {
             area: "CSV map",
             case: "a coordinate that is not a number",
-            files: csv_map(Some("id,x_m,y_m\na,0,0\nb,east,0\nc,300,400\n"), None, None),
+            files: csv_map(Some("id,x_m,y_m\n1,0,0\n2,east,0\n3,300,400\n"), None, None),
             args: &["check", "s.toml"],
             code: 2,
             error: "s.toml: map: nodes.csv: line 3: x_m = \"east\": not a number",
@@ -447,31 +470,43 @@ fn rows() -> Vec<Row> {
         Row {
             area: "CSV map",
             case: "a node table without coordinates",
-            files: csv_map(Some("id,zone\na,z\nb,z\nc,z\n"), None, None),
+            files: csv_map(Some("id,zone\n1,z\n2,z\n3,z\n"), None, None),
             args: &["check", "s.toml"],
             code: 2,
-            error: "s.toml: map: nodes.csv: line 2: node \"a\": give x_m and y_m, or lat and lon",
+            error: "s.toml: map: nodes.csv: line 2: node 1: give x_m and y_m, or lat and lon",
+        },
+        Row {
+            area: "CSV map",
+            case: "a node id that is not a whole number",
+            files: csv_map(
+                Some("id,x_m,y_m\nA1,0,0\nA2,300,0\nA3,300,400\n"),
+                None,
+                None,
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map: nodes.csv: line 2: id = \"A1\": node ids are whole numbers",
         },
         Row {
             area: "CSV map",
             case: "a node id used twice",
-            files: csv_map(Some("id,x_m,y_m\na,0,0\na,300,0\nc,300,400\n"), None, None),
+            files: csv_map(Some("id,x_m,y_m\n1,0,0\n1,300,0\n3,300,400\n"), None, None),
             args: &["check", "s.toml"],
             code: 2,
-            error: "s.toml: map: nodes.csv: line 3: node id \"a\" used twice",
+            error: "s.toml: map: nodes.csv: line 3: node id 1 used twice",
         },
         Row {
             area: "CSV map",
             case: "an edge to a node that does not exist",
-            files: csv_map(None, Some("from,to\na,b\nb,c\nc,x\n"), None),
+            files: csv_map(None, Some("from,to\n1,2\n2,3\n3,0\n"), None),
             args: &["check", "s.toml"],
             code: 2,
-            error: "s.toml: map: edges.csv: line 4: to = \"x\": no node has that id",
+            error: "s.toml: map: edges.csv: line 4: to = \"0\": no node has that id",
         },
         Row {
             area: "CSV map",
             case: "a negative edge length",
-            files: csv_map(None, Some("from,to,length_m\na,b,-5\nb,c,\nc,a,\n"), None),
+            files: csv_map(None, Some("from,to,length_m\n1,2,-5\n2,3,\n3,1,\n"), None),
             args: &["check", "s.toml"],
             code: 2,
             error: "s.toml: map: edges.csv: line 2: length_m = -5: must be >= 0",
@@ -479,7 +514,7 @@ fn rows() -> Vec<Row> {
         Row {
             area: "CSV map",
             case: "a zero speed",
-            files: csv_map(None, Some("from,to,speed_kmh\na,b,0\nb,c,\nc,a,\n"), None),
+            files: csv_map(None, Some("from,to,speed_kmh\n1,2,0\n2,3,\n3,1,\n"), None),
             args: &["check", "s.toml"],
             code: 2,
             error: "s.toml: map: edges.csv: line 2: speed_kmh = 0: must be > 0",
@@ -487,10 +522,10 @@ fn rows() -> Vec<Row> {
         Row {
             area: "CSV map",
             case: "a disconnected map (a one-way edge leaves no way back)",
-            files: csv_map(None, Some("from,to,oneway\na,b,\nb,c,yes\n"), None),
+            files: csv_map(None, Some("from,to,oneway\n1,2,\n2,3,yes\n"), None),
             args: &["check", "s.toml"],
             code: 2,
-            error: "s.toml: map: nodes.csv: invalid map: road graph is not strongly connected: 1 of 3 nodes cannot reach or be reached from node 0 (first: node 2)",
+            error: "s.toml: map: nodes.csv: invalid map: road graph is not strongly connected: 1 of 3 nodes cannot reach or be reached from node 1 (first: node 3)",
         },
         Row {
             area: "CSV map",
@@ -507,7 +542,7 @@ fn rows() -> Vec<Row> {
         Row {
             area: "CSV map",
             case: "an unknown post kind",
-            files: csv_map(None, None, Some("name,kind,node\nkiosk,castle,a\n")),
+            files: csv_map(None, None, Some("name,kind,node\nkiosk,castle,1\n")),
             args: &["check", "s.toml"],
             code: 2,
             error: "s.toml: map: posts.csv: line 2: kind = \"castle\": unknown variant `castle`, expected one of `kiosk`, `service_station`, `police_station`, `hq`",
@@ -515,7 +550,7 @@ fn rows() -> Vec<Row> {
         Row {
             area: "CSV map",
             case: "an unclosed quote",
-            files: csv_map(None, None, Some("name,kind,node\n\"kiosk,kiosk,a\n")),
+            files: csv_map(None, None, Some("name,kind,node\n\"kiosk,kiosk,1\n")),
             args: &["check", "s.toml"],
             code: 2,
             error: "s.toml: map: posts.csv: line 2: a quoted field is not closed",
@@ -592,11 +627,19 @@ fn rows() -> Vec<Row> {
         },
         Row {
             area: "map file",
-            case: "a JSON map with a post off the map (node 7 of 3)",
+            case: "a JSON map with a post at a node id the map lacks (node 7; nodes without ids are 0, 1, 2)",
             files: json_map("\"node\":0", "\"node\":7"),
             args: &["map", "info", "m.json"],
             code: 2,
-            error: "m.json: invalid map: post `P0` is at node 7, but the map has only 3 nodes",
+            error: "m.json: invalid map: post `P0` is at node 7, but no node has that id",
+        },
+        Row {
+            area: "map file",
+            case: "a JSON map where two nodes have one id",
+            files: json_map("{\"x_m\":100.0", "{\"id\":0,\"x_m\":100.0"),
+            args: &["map", "info", "m.json"],
+            code: 2,
+            error: "m.json: invalid map: two nodes have the id 0",
         },
         Row {
             area: "map file",
@@ -624,6 +667,17 @@ fn rows() -> Vec<Row> {
             args: &["map", "info", "m.pmap"],
             code: 2,
             error: "m.pmap: not a usable binary map file: it does not start with [80, 83, 73, 77, 77, 65, 80, 0]",
+        },
+        Row {
+            area: "map file",
+            case: "a binary map of an older format (version 1 kept no node ids)",
+            files: vec![file(
+                "m.pmap",
+                "PSIMMAP\0\u{1}\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+            )],
+            args: &["map", "info", "m.pmap"],
+            code: 2,
+            error: "m.pmap: not a usable binary map file: format version 1; this patrolsim reads version 2 (write the map again from its source)",
         },
         Row {
             area: "map file",
@@ -815,6 +869,14 @@ fn rows() -> Vec<Row> {
             args: &["calibrate", "h.csv", "--map", "m.json"],
             code: 2,
             error: "h.csv: no usable calls in 2 rows; first bad row: line 2: time: \"yesterday\": matches none of the time formats [\"%Y-%m-%dT%H:%M:%S%z\", \"%Y-%m-%d %H:%M:%S\"]",
+        },
+        Row {
+            area: "history",
+            case: "a call at a node id the map lacks, under `--strict`",
+            files: calibration("time,type,node\n2024-01-01T10:00:00+0000,violent,3\n", ""),
+            args: &["calibrate", "h.csv", "--map", "m.json", "--strict"],
+            code: 2,
+            error: "h.csv: line 2: node: \"3\": no node of map `tri` has that id",
         },
         Row {
             area: "history",

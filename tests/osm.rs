@@ -345,8 +345,14 @@ fn the_cache_is_used_while_source_and_options_match_and_rebuilt_otherwise() {
         cache: Some(cache.clone()),
         ..LoadOptions::default()
     };
+    // A cache of an older format (version 1 kept no node ids) is rebuilt, never misread.
+    let mut old = b"PSIMMAP\0".to_vec();
+    old.extend(1u32.to_le_bytes());
+    old.extend([0; 16]);
+    std::fs::write(&cache, &old).unwrap();
     let first = load_map(&source, &options).unwrap();
     let (cached, key) = patrolsim::map::read_binary_map(&cache).unwrap();
+    assert!(cached.graph.node_weights().eq(first.graph.node_weights()));
     assert_eq!(segments(&cached), segments(&first));
     // A planted map under the same key is what the next load returns: the cache is read.
     let mut planted = first.clone();
@@ -517,4 +523,126 @@ fn damaged_files_never_panic() {
             }
         }
     }
+}
+
+/// Every `<node id=".." lat=".." lon="..">` of an OSM XML text, found by a plain text scan (not
+/// by patrolsim's importer): id → (lat, lon).
+fn xml_node_positions(xml: &str) -> std::collections::HashMap<i64, (f64, f64)> {
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        let len = tag[start..].find('"')?;
+        Some(tag[start..start + len].to_string())
+    };
+    xml.split("<node ")
+        .skip(1)
+        .filter_map(|rest| {
+            let tag = format!(" {}", &rest[..rest.find('>')?]);
+            let number = |name| attr(&tag, name)?.parse::<f64>().ok();
+            Some((
+                attr(&tag, "id")?.parse().ok()?,
+                (number("lat")?, number("lon")?),
+            ))
+        })
+        .collect()
+}
+
+/// The planner's node ids on an OpenStreetMap map are OSM node ids: posts given to `analyze` by
+/// OSM id, and the node columns of its coverage table and of a run's calls table, are ids of
+/// the source file whose position there is the node's position in the map.
+#[test]
+fn output_node_columns_hold_osm_node_ids() {
+    use std::io::Read;
+    let source = extract("monaco.osm.gz");
+    let mut xml = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(&source).unwrap())
+        .read_to_string(&mut xml)
+        .unwrap();
+    let osm = xml_node_positions(&xml);
+    assert_eq!(osm.len(), EXTRACTS[0].osm_nodes);
+    let map = import("monaco.osm.gz").map;
+    let origin = map.origin.unwrap();
+    // The map's node `id` is where the source file puts OSM node `id` (to 1e-7 degrees).
+    let check = |id: i64| {
+        let (lat, lon) = osm[&id];
+        let n = map.node(map.node_by_source_id(id).unwrap());
+        let (map_lat, map_lon) = origin.unproject(n.x_m, n.y_m);
+        assert!(
+            (map_lat - lat).abs() < 1e-7 && (map_lon - lon).abs() < 1e-7,
+            "node {id}: source ({lat}, {lon}), map ({map_lat}, {map_lon})"
+        );
+    };
+    // Posts at the casino and the rail station, by their OSM ids.
+    let posts = [
+        map.source_id(node_at(&map, 43.7393, 7.4277)),
+        map.source_id(node_at(&map, 43.7386, 7.4197)),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("posts.csv"),
+        format!("name,node\ncasino,{}\nstation,{}\n", posts[0], posts[1]),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_patrolsim"))
+            .args(args)
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let source = source.display().to_string();
+    run(&["analyze", &source, "--posts", "posts.csv", "-o", "out"]);
+    let coverage = std::fs::read_to_string(tmp.path().join("out/coverage.csv")).unwrap();
+    let mut rows = 0;
+    for line in coverage.lines().skip(1) {
+        let fields: Vec<&str> = line.split(',').collect();
+        check(fields[0].parse().unwrap());
+        let nearest: i64 = fields[2].parse().unwrap();
+        assert!(posts.contains(&nearest), "{line}");
+        rows += 1;
+    }
+    assert_eq!(rows, map.node_count());
+    let time_at = |id: i64| {
+        coverage
+            .lines()
+            .find(|l| l.starts_with(&format!("{id},")))
+            .unwrap()
+            .split(',')
+            .nth(3)
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        (time_at(posts[0]), time_at(posts[1])),
+        ("0".into(), "0".into())
+    );
+    // A run's calls, on the scenario's copy of the same map.
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/osm-monaco.toml");
+    run(&[
+        "run",
+        scenario,
+        "-o",
+        "run",
+        "--replications",
+        "1",
+        "--no-report",
+    ]);
+    let calls = std::fs::read_to_string(tmp.path().join("run/calls.csv")).unwrap();
+    let mut lines = calls.lines();
+    let column = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .position(|c| c == "node")
+        .unwrap();
+    let mut calls = 0;
+    for line in lines {
+        check(line.split(',').nth(column).unwrap().parse().unwrap());
+        calls += 1;
+    }
+    assert!(calls > 1000, "{calls} calls");
 }

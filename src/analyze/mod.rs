@@ -8,7 +8,7 @@
 
 use crate::atomic_file;
 use crate::cordon::{BottleneckSolver, CannotClose, crew_times};
-use crate::map::{NodeId, RoadMap};
+use crate::map::{NodeId, RoadMap, SourceId};
 use crate::routing::{Candidate, Router, TravelGraph};
 use serde::Serialize;
 use std::io::Write;
@@ -40,8 +40,9 @@ pub enum AnalyzeError {
     },
 }
 
-/// Reads a CSV list of nodes: a header with a `node` column, then one row per node (other
-/// columns are ignored). Every node must exist in `map`; none may repeat.
+/// Reads a CSV list of nodes: a header with a `node` column, then one row per node, named by
+/// its id in the map's source data (other columns are ignored). Every node must exist in
+/// `map`; none may repeat.
 pub fn read_node_list(path: &Path, map: &RoadMap) -> Result<Vec<NodeId>, AnalyzeError> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| AnalyzeError::Read {
@@ -74,17 +75,14 @@ pub fn read_node_list(path: &Path, map: &RoadMap) -> Result<Vec<NodeId>, Analyze
     let mut nodes = Vec::new();
     for (i, line) in lines {
         let value = line.split(',').nth(column).unwrap_or("").trim();
-        let node: NodeId = value
-            .parse()
-            .map_err(|_| invalid(i + 1, "node", value, "not a node id".into()))?;
-        if node as usize >= map.node_count() {
-            return Err(invalid(
+        let node = map.parse_node(value).ok_or_else(|| {
+            invalid(
                 i + 1,
                 "node",
                 value,
-                format!("no such node (the map has {} nodes)", map.node_count()),
-            ));
-        }
+                format!("no node of map `{}` has that id", map.name),
+            )
+        })?;
         if nodes.contains(&node) {
             return Err(invalid(i + 1, "node", value, "listed twice".into()));
         }
@@ -107,13 +105,11 @@ pub struct ZoneCoverage {
     pub max_s: f64,
 }
 
-/// One row of the blockade table.
+/// One row of the blockade table: an exit and the post that holds it, by source id.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BlockadePost {
-    pub exit: NodeId,
-    /// Index into the posts.
-    pub post: usize,
-    pub post_node: NodeId,
+    pub exit: SourceId,
+    pub post_node: SourceId,
     pub travel_s: f64,
 }
 
@@ -134,7 +130,8 @@ pub struct Analysis {
     pub map: String,
     pub speed_factor: f64,
     pub threshold_s: f64,
-    pub posts: Vec<NodeId>,
+    /// The posts' nodes, by source id.
+    pub posts: Vec<SourceId>,
     /// Per node: travel time from the nearest post, seconds.
     #[serde(skip)]
     pub node_time_s: Vec<f64>,
@@ -196,12 +193,12 @@ pub fn analyze(
         })
         .collect();
     let all = coverage("all", &mut (0..n));
-    let blockade = exits.map(|exits| blockade(&mut router, posts, exits));
+    let blockade = exits.map(|exits| blockade(&mut router, map, posts, exits));
     Analysis {
         map: map.name.clone(),
         speed_factor,
         threshold_s,
-        posts: posts.to_vec(),
+        posts: posts.iter().map(|&p| map.source_id(p)).collect(),
         node_time_s,
         node_post,
         zones,
@@ -211,7 +208,7 @@ pub fn analyze(
 }
 
 /// The min-max assignment of posts to `exits`, one post per exit.
-fn blockade(router: &mut Router, posts: &[NodeId], exits: &[NodeId]) -> Blockade {
+fn blockade(router: &mut Router, map: &RoadMap, posts: &[NodeId], exits: &[NodeId]) -> Blockade {
     let crews: Vec<Candidate> = posts
         .iter()
         .enumerate()
@@ -235,9 +232,8 @@ fn blockade(router: &mut Router, posts: &[NodeId], exits: &[NodeId]) -> Blockade
                 .iter()
                 .enumerate()
                 .map(|(e, &p)| BlockadePost {
-                    exit: exits[e],
-                    post: p as usize,
-                    post_node: posts[p as usize],
+                    exit: map.source_id(exits[e]),
+                    post_node: map.source_id(posts[p as usize]),
                     travel_s: times[p as usize * exits.len() + e],
                 })
                 .collect(),
@@ -282,14 +278,12 @@ pub fn analysis_text(a: &Analysis) -> String {
                 let mut table = Table::new();
                 table.load_preset(UTF8_FULL_CONDENSED).set_header(vec![
                     "exit node",
-                    "post",
                     "post node",
                     "travel s",
                 ]);
                 for p in &b.posts {
                     table.add_row(vec![
                         p.exit.to_string(),
-                        p.post.to_string(),
                         p.post_node.to_string(),
                         format!("{:.0}", p.travel_s),
                     ]);
@@ -307,17 +301,20 @@ pub fn analysis_text(a: &Analysis) -> String {
     out
 }
 
-/// Writes `coverage.csv` (one row per node), `coverage_zones.csv`, `blockade.csv` (when exits
-/// were given) and `analysis.json` into `dir`, each atomically.
+/// Writes `coverage.csv` (one row per node: its id, zone, the node of its nearest post, the
+/// time), `coverage_zones.csv`, `blockade.csv` (when exits were given) and `analysis.json` into
+/// `dir`, each atomically. Nodes are named by their source ids.
 pub fn write_analysis(a: &Analysis, map: &RoadMap, dir: &Path) -> anyhow::Result<()> {
     atomic_file::write(&dir.join("coverage.csv"), |w| {
         writeln!(w, "node,zone,nearest_post,time_s,beyond_threshold")?;
         for (v, &t) in a.node_time_s.iter().enumerate() {
+            let node = map.node(v as NodeId);
             writeln!(
                 w,
-                "{v},{},{},{t},{}",
-                map.zones[map.node(v as NodeId).zone as usize].name,
-                a.node_post[v],
+                "{},{},{},{t},{}",
+                node.source_id,
+                map.zones[node.zone as usize].name,
+                a.posts[a.node_post[v]],
                 t > a.threshold_s
             )?;
         }
@@ -332,9 +329,9 @@ pub fn write_analysis(a: &Analysis, map: &RoadMap, dir: &Path) -> anyhow::Result
     })?;
     if let Some(b) = &a.blockade {
         atomic_file::write(&dir.join("blockade.csv"), |w| {
-            writeln!(w, "exit,post,post_node,travel_s")?;
+            writeln!(w, "exit,post_node,travel_s")?;
             for p in &b.posts {
-                writeln!(w, "{},{},{},{}", p.exit, p.post, p.post_node, p.travel_s)?;
+                writeln!(w, "{},{},{}", p.exit, p.post_node, p.travel_s)?;
             }
             Ok(())
         })?;
@@ -374,8 +371,8 @@ mod tests {
         assert_eq!(a.all.max_s, 120.0);
         let b = a.blockade.unwrap();
         assert_eq!(b.bottleneck_s, Some(60.0));
-        assert_eq!(b.posts[0].post, 0);
-        assert_eq!(b.posts[1].post, 1);
+        assert_eq!(b.posts[0].post_node, 0);
+        assert_eq!(b.posts[1].post_node, 48);
         // Three exits, two posts: a clear "cannot close".
         let a = analyze(&map, &posts, Some(&[3, 4, 5]), 1.0, 100.0);
         let b = a.blockade.as_ref().unwrap();

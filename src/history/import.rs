@@ -527,21 +527,13 @@ impl Rows<'_> {
         };
         let (point, column) = match c.position {
             Position::Node(i) => {
-                let node = record[i]
-                    .parse::<NodeId>()
-                    .ok()
-                    .filter(|&n| (n as usize) < self.map.node_count())
-                    .ok_or_else(|| {
-                        bad(
-                            i,
-                            BadKind::Position,
-                            format!(
-                                "not a node of map `{}` (0 to {})",
-                                self.map.name,
-                                self.map.node_count() - 1
-                            ),
-                        )
-                    })?;
+                let node = self.map.parse_node(&record[i]).ok_or_else(|| {
+                    bad(
+                        i,
+                        BadKind::Position,
+                        format!("no node of map `{}` has that id", self.map.name),
+                    )
+                })?;
                 (Ok(node), i)
             }
             Position::LatLon(lat, lon) => {

@@ -52,7 +52,7 @@ pub struct HistorySpec {
     /// x and y columns, metres in the map's plane.
     pub x_column: Option<String>,
     pub y_column: Option<String>,
-    /// Column with a node index of the map.
+    /// Column with a node's id (its id in the map's source data).
     pub node_column: Option<String>,
     /// Column with the call's type.
     #[serde(default = "default_type_column")]

@@ -6,17 +6,18 @@
 //! configuration) of the map with the key of the source it was imported from. A truncated or
 //! damaged file fails the checksum and is reported, never half-read.
 
-use super::file::add_graph;
-use super::{Checkpoint, GeoOrigin, KeyPoint, NodeId, Post, RoadMap, RoadNode, RoadSegment, Zone};
+use super::RoadMap;
+use super::record::MapRecord;
 use crate::atomic_file;
 use anyhow::{Context, bail, ensure};
-use petgraph::visit::EdgeRef;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::Path;
 
 const MAGIC: &[u8; 8] = b"PSIMMAP\0";
-const VERSION: u32 = 1;
+/// Version 2: nodes keep their source ids (version 1 files had none, and are rebuilt or refused,
+/// never read as if their indices were ids).
+pub const BINARY_MAP_VERSION: u32 = 2;
 const HEADER_BYTES: usize = 8 + 4 + 8 + 8;
 /// Largest payload read, bytes (a guard against absurd lengths in a damaged file).
 const MAX_PAYLOAD_BYTES: usize = 1 << 31;
@@ -31,15 +32,7 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
 #[derive(Serialize, Deserialize)]
 struct BinaryMap {
     source_key: Option<u64>,
-    name: String,
-    attribution: Option<String>,
-    origin: Option<GeoOrigin>,
-    zones: Vec<Zone>,
-    nodes: Vec<RoadNode>,
-    segments: Vec<(NodeId, NodeId, RoadSegment)>,
-    posts: Vec<Post>,
-    key_points: Vec<KeyPoint>,
-    checkpoints: Vec<Checkpoint>,
+    map: MapRecord,
 }
 
 fn config() -> impl bincode::config::Config {
@@ -51,36 +44,24 @@ fn config() -> impl bincode::config::Config {
 pub fn write_binary_map(map: &RoadMap, source_key: Option<u64>, path: &Path) -> anyhow::Result<()> {
     let file = BinaryMap {
         source_key,
-        name: map.name.clone(),
-        attribution: map.attribution.clone(),
-        origin: map.origin,
-        zones: map.zones.clone(),
-        nodes: map.graph.node_weights().copied().collect(),
-        segments: map
-            .graph
-            .edge_references()
-            .map(|e| {
-                (
-                    e.source().index() as NodeId,
-                    e.target().index() as NodeId,
-                    *e.weight(),
-                )
-            })
-            .collect(),
-        posts: map.posts.clone(),
-        key_points: map.key_points.clone(),
-        checkpoints: map.checkpoints.clone(),
+        map: MapRecord::of(map),
     };
     let payload = bincode::serde::encode_to_vec(&file, config())
         .with_context(|| format!("{}: cannot encode the map", path.display()))?;
     atomic_file::write(path, |w| {
         w.write_all(MAGIC)?;
-        w.write_all(&VERSION.to_le_bytes())?;
+        w.write_all(&BINARY_MAP_VERSION.to_le_bytes())?;
         w.write_all(&(payload.len() as u64).to_le_bytes())?;
         w.write_all(&fnv1a64(&payload).to_le_bytes())?;
         w.write_all(&payload)?;
         Ok(())
     })
+}
+
+/// The format version of a binary map file's bytes, if they start like one.
+pub fn binary_map_version(bytes: &[u8]) -> Option<u32> {
+    let version = bytes.get(8..12).filter(|_| is_binary_map(bytes))?;
+    Some(u32::from_le_bytes(version.try_into().expect("4 bytes")))
 }
 
 /// Whether `bytes` start like a binary map file.
@@ -101,8 +82,11 @@ fn decode(bytes: &[u8]) -> anyhow::Result<(RoadMap, Option<u64>)> {
     ensure!(bytes.len() >= HEADER_BYTES, "truncated header");
     let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
     let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
-    if version != VERSION {
-        bail!("format version {version}; this patrolsim reads version {VERSION}");
+    if version != BINARY_MAP_VERSION {
+        bail!(
+            "format version {version}; this patrolsim reads version {BINARY_MAP_VERSION} \
+             (write the map again from its source)"
+        );
     }
     let (length, checksum) = (word(12), word(20));
     let payload = &bytes[HEADER_BYTES..];
@@ -113,22 +97,14 @@ fn decode(bytes: &[u8]) -> anyhow::Result<(RoadMap, Option<u64>)> {
     );
     ensure!(fnv1a64(payload) == checksum, "checksum mismatch: damaged");
     let (file, _): (BinaryMap, usize) = bincode::serde::decode_from_slice(payload, config())?;
-    let mut map = RoadMap::new(file.name);
-    map.attribution = file.attribution;
-    map.origin = file.origin;
-    map.zones = file.zones;
-    map.posts = file.posts;
-    map.key_points = file.key_points;
-    map.checkpoints = file.checkpoints;
-    add_graph(&mut map, &file.nodes, file.segments.into_iter())?;
-    map.validate()?;
-    Ok((map, file.source_key))
+    Ok((file.map.into_map()?, file.source_key))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::map::{GridSpec, grid_map};
+    use petgraph::visit::EdgeRef;
 
     fn grid() -> RoadMap {
         grid_map(&GridSpec {

@@ -1,7 +1,7 @@
 //! CSV maps: a node table and an edge table, with optional tables of posts, key points and
 //! checkpoints, for road networks that come from a planner's own GIS.
 //!
-//! - nodes: `id` (any label), then `x_m` and `y_m` (metres) or `lat` and `lon` (degrees,
+//! - nodes: `id` (a whole number: the node's id wherever the planner names or reads it), then `x_m` and `y_m` (metres) or `lat` and `lon` (degrees,
 //!   projected like OpenStreetMap data); optional `zone` (a name) and `weight` (the node's
 //!   share of the residents, any scale).
 //! - edges: `from`, `to` (node ids); optional `length_m` (straight line when absent),
@@ -17,12 +17,13 @@
 //! road length (half of each segment's length to each end) when no weights are given.
 
 use super::{
-    Checkpoint, GeoOrigin, KeyPoint, NodeId, Post, PostKind, RoadClass, RoadMap, RoadSegment, Zone,
+    Checkpoint, GeoOrigin, KeyPoint, NodeId, Post, PostKind, RoadClass, RoadMap, RoadSegment,
+    SourceId, Zone,
 };
 use anyhow::{Context, bail, ensure};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Where a CSV map's tables are, as a scenario's `[map.csv]` section gives them.
@@ -242,11 +243,14 @@ pub fn read_csv_map(spec: &CsvMapSpec, base_dir: &Path) -> anyhow::Result<RoadMa
     let mut map = RoadMap::new(name.clone());
     map.origin = origin;
     map.attribution = spec.attribution.clone();
-    let mut ids: HashMap<String, NodeId> = HashMap::new();
+    let mut ids: HashSet<SourceId> = HashSet::new();
     let mut zone_index: HashMap<String, u32> = HashMap::new();
     let mut weights: Vec<Option<f64>> = Vec::new();
     for row in nodes.rows() {
-        let id = row.required("id")?;
+        let id_text = row.required("id")?;
+        let id: SourceId = id_text.parse().map_err(|_| {
+            anyhow::anyhow!("{}: id = {id_text:?}: node ids are whole numbers", row.at())
+        })?;
         let (x, y) = row.position(origin)?.with_context(|| {
             format!(
                 "{}: node {id:?}: give x_m and y_m, or lat and lon",
@@ -267,21 +271,20 @@ pub fn read_csv_map(spec: &CsvMapSpec, base_dir: &Path) -> anyhow::Result<RoadMa
             ensure!(w >= 0.0, "{}: weight = {w}: must be >= 0", row.at());
         }
         weights.push(weight);
-        let node = map.add_node(x, y, zone);
-        if ids.insert(id.to_string(), node).is_some() {
-            bail!("{}: node id {id:?} used twice", row.at());
+        if !ids.insert(id) {
+            bail!("{}: node id {id} used twice", row.at());
         }
+        map.add_node_with_source_id(id, x, y, zone);
     }
-    let node_of = |row: &Row, column: &str| -> anyhow::Result<NodeId> {
+    let node_of = |map: &RoadMap, row: &Row, column: &str| -> anyhow::Result<NodeId> {
         let id = row.required(column)?;
-        ids.get(id)
-            .copied()
+        map.parse_node(id)
             .with_context(|| format!("{}: {column} = {id:?}: no node has that id", row.at()))
     };
     // Road length attached to each node, for sharing the population when there are no weights.
     let mut road_m = vec![0.0; map.node_count()];
     for row in edges.rows() {
-        let (a, b) = (node_of(&row, "from")?, node_of(&row, "to")?);
+        let (a, b) = (node_of(&map, &row, "from")?, node_of(&map, &row, "to")?);
         let class = row.named("class")?.unwrap_or(RoadClass::Residential);
         let length_m = row
             .number("length_m")?
@@ -334,7 +337,7 @@ pub fn read_csv_map(spec: &CsvMapSpec, base_dir: &Path) -> anyhow::Result<RoadMa
     // Places: at a node, or at a position snapped to the nearest node.
     let snap = |row: &Row| -> anyhow::Result<NodeId> {
         if row.text("node").is_some() {
-            return node_of(row, "node");
+            return node_of(&map, row, "node");
         }
         let (x, y) = row
             .position(origin)?
@@ -412,15 +415,23 @@ mod tests {
         read_csv_map(&s, dir.path())
     }
 
-    const NODES: &str = "id,x_m,y_m,zone\na,0,0,west\nb,300,0,west\nc,300,400,east\n";
+    const NODES: &str = "id,x_m,y_m,zone\n10,0,0,west\n20,300,0,west\n35,300,400,east\n";
     const EDGES: &str = "from,to,length_m,class,speed_kmh,oneway\n\
-                         a,b,,primary,,\nb,c,450,,36,yes\nc,a,,,,true\n";
+                         10,20,,primary,,\n20,35,450,,36,yes\n35,10,,,,true\n";
 
     #[test]
     fn a_triangle_with_defaults_and_zones() {
         let map = read(&[("nodes.csv", NODES), ("edges.csv", EDGES)], |_| {}).unwrap();
         assert_eq!(map.name, "nodes");
         assert_eq!(map.node_count(), 3);
+        let ids: Vec<_> = (0..3).map(|n| map.source_id(n)).collect();
+        assert_eq!(
+            ids,
+            [10, 20, 35],
+            "the nodes keep their ids, in table order"
+        );
+        assert_eq!(map.node_by_source_id(35), Some(2));
+        assert_eq!(map.node_by_source_id(3), None);
         assert_eq!(
             map.graph.edge_count(),
             4,
@@ -498,7 +509,7 @@ mod tests {
             format!("{:#}", read(files, spec).unwrap_err())
         };
         let e = err(
-            &[("nodes.csv", NODES), ("edges.csv", "from,to\na,z\n")],
+            &[("nodes.csv", NODES), ("edges.csv", "from,to\n10,z\n")],
             |_| {},
         );
         assert!(
@@ -508,26 +519,26 @@ mod tests {
         let e = err(
             &[
                 ("nodes.csv", NODES),
-                ("edges.csv", "from,to,oneway\na,b,maybe\n"),
+                ("edges.csv", "from,to,oneway\n10,20,maybe\n"),
             ],
             |_| {},
         );
         assert!(e.contains("line 2: oneway = \"maybe\""), "{e}");
         let e = err(
-            &[("nodes.csv", NODES), ("edges.csv", "from,to\na,b,c\n")],
+            &[("nodes.csv", NODES), ("edges.csv", "from,to\n10,20,35\n")],
             |_| {},
         );
         assert!(e.contains("line 2: 3 fields where the header has 2"), "{e}");
         let e = err(
             &[
-                ("nodes.csv", "id,x_m,y_m\na,0,zero\n"),
+                ("nodes.csv", "id,x_m,y_m\n10,0,zero\n"),
                 ("edges.csv", EDGES),
             ],
             |_| {},
         );
         assert!(e.contains("nodes.csv") && e.contains("zero"), "{e}");
         let e = err(
-            &[("nodes.csv", "id,x_m\na,0\n"), ("edges.csv", EDGES)],
+            &[("nodes.csv", "id,x_m\n10,0\n"), ("edges.csv", EDGES)],
             |_| {},
         );
         assert!(
@@ -547,8 +558,22 @@ mod tests {
             e.contains("posts.csv: line 2: \"far\" is 922 m from the nearest node"),
             "{e}"
         );
-        let oneway_only = "from,to,oneway\na,b,yes\nb,c,yes\n";
+        let oneway_only = "from,to,oneway\n10,20,yes\n20,35,yes\n";
         let e = err(&[("nodes.csv", NODES), ("edges.csv", oneway_only)], |_| {});
-        assert!(e.contains("not strongly connected"), "{e}");
+        assert!(
+            e.contains("cannot reach or be reached from node 10 (first: node 20)"),
+            "{e}"
+        );
+        let e = err(
+            &[
+                ("nodes.csv", "id,x_m,y_m\nnorth,0,0\n"),
+                ("edges.csv", EDGES),
+            ],
+            |_| {},
+        );
+        assert!(
+            e.contains("nodes.csv: line 2: id = \"north\": node ids are whole numbers"),
+            "{e}"
+        );
     }
 }

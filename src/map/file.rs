@@ -1,66 +1,15 @@
 //! The map file: a JSON rendering of a [`RoadMap`], so a generated or imported map can be kept
 //! under `maps/`, inspected and loaded again.
 
-use super::{
-    Checkpoint, GeoOrigin, KeyPoint, MapError, NodeId, Post, RoadMap, RoadNode, RoadSegment, Zone,
-};
+use super::RoadMap;
+use super::record::MapRecord;
 use crate::atomic_file;
-use petgraph::visit::EdgeRef;
-use serde::{Deserialize, Serialize};
 use std::path::Path;
-
-/// One directed segment in the file.
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SegmentRecord {
-    from: NodeId,
-    to: NodeId,
-    #[serde(flatten)]
-    segment: RoadSegment,
-}
-
-/// The file's layout.
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MapFile {
-    name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    attribution: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    origin: Option<GeoOrigin>,
-    zones: Vec<Zone>,
-    nodes: Vec<RoadNode>,
-    segments: Vec<SegmentRecord>,
-    #[serde(default)]
-    posts: Vec<Post>,
-    #[serde(default)]
-    key_points: Vec<KeyPoint>,
-    #[serde(default)]
-    checkpoints: Vec<Checkpoint>,
-}
 
 /// Writes `map` as a JSON map file (atomically: a reader never sees half a file).
 pub fn write_map_file(map: &RoadMap, path: &Path) -> anyhow::Result<()> {
-    let file = MapFile {
-        name: map.name.clone(),
-        attribution: map.attribution.clone(),
-        origin: map.origin,
-        zones: map.zones.clone(),
-        nodes: map.graph.node_weights().copied().collect(),
-        segments: map
-            .graph
-            .edge_references()
-            .map(|e| SegmentRecord {
-                from: e.source().index() as NodeId,
-                to: e.target().index() as NodeId,
-                segment: *e.weight(),
-            })
-            .collect(),
-        posts: map.posts.clone(),
-        key_points: map.key_points.clone(),
-        checkpoints: map.checkpoints.clone(),
-    };
-    atomic_file::write(path, |w| Ok(serde_json::to_writer(w, &file)?))
+    let record = MapRecord::of(map);
+    atomic_file::write(path, |w| Ok(serde_json::to_writer(w, &record)?))
 }
 
 /// Reads and validates a JSON map file. Errors name the file.
@@ -68,53 +17,18 @@ pub fn read_map_file(path: &Path) -> anyhow::Result<RoadMap> {
     use anyhow::Context;
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read map file", path.display()))?;
-    let file: MapFile = serde_json::from_str(&text)
+    let record: MapRecord = serde_json::from_str(&text)
         .with_context(|| format!("{}: not a patrolsim map file", path.display()))?;
-    let mut map = RoadMap::new(file.name);
-    map.attribution = file.attribution;
-    map.origin = file.origin;
-    map.zones = file.zones;
-    map.posts = file.posts;
-    map.key_points = file.key_points;
-    map.checkpoints = file.checkpoints;
-    let segments = file.segments.iter().map(|s| (s.from, s.to, s.segment));
-    add_graph(&mut map, &file.nodes, segments)
-        .and_then(|()| map.validate())
-        .with_context(|| format!("{}: invalid map", path.display()))?;
-    Ok(map)
-}
-
-/// Adds `nodes` and `segments` (from, to, segment) to `map`, checking that every segment's ends
-/// are among the nodes. For map file readers.
-pub(super) fn add_graph(
-    map: &mut RoadMap,
-    nodes: &[RoadNode],
-    segments: impl Iterator<Item = (NodeId, NodeId, RoadSegment)>,
-) -> Result<(), MapError> {
-    map.graph.reserve_nodes(nodes.len());
-    for n in nodes {
-        map.add_node(n.x_m, n.y_m, n.zone);
-    }
-    for (from, to, segment) in segments {
-        for end in [from, to] {
-            if end as usize >= nodes.len() {
-                return Err(MapError::OffMap {
-                    what: "segment end",
-                    name: format!("{from} -> {to}"),
-                    node: end.into(),
-                    nodes: nodes.len(),
-                });
-            }
-        }
-        map.add_segment(from, to, segment);
-    }
-    Ok(())
+    record
+        .into_map()
+        .with_context(|| format!("{}: invalid map", path.display()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::map::{GridSpec, grid_map};
+    use petgraph::visit::EdgeRef;
 
     #[test]
     fn round_trip_keeps_the_map() {
@@ -140,19 +54,59 @@ mod tests {
     }
 
     #[test]
+    fn nodes_keep_their_source_ids_and_the_file_names_nodes_by_them() {
+        let mut map = RoadMap::new("ids");
+        map.zones.push(crate::map::Zone {
+            name: "z".into(),
+            population: 1,
+        });
+        for (id, x) in [(10, 0.0), (-3, 300.0), (35, 600.0)] {
+            map.add_node_with_source_id(id, x, 0.0, 0);
+        }
+        map.add_street(0, 1, crate::map::RoadClass::Primary);
+        map.add_street(1, 2, crate::map::RoadClass::Primary);
+        map.posts.push(crate::map::Post {
+            name: "K".into(),
+            kind: crate::map::PostKind::Kiosk,
+            node: 2,
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ids.json");
+        write_map_file(&map, &path).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(json["nodes"][1]["id"], -3);
+        assert_eq!(
+            (&json["segments"][0]["from"], &json["segments"][0]["to"]),
+            (&10.into(), &(-3).into())
+        );
+        assert_eq!(json["posts"][0]["node"], 35);
+        let back = read_map_file(&path).unwrap();
+        assert!(back.graph.node_weights().eq(map.graph.node_weights()));
+        assert_eq!(back.node_by_source_id(-3), Some(1));
+        assert_eq!(back.posts, map.posts);
+    }
+
+    #[test]
     fn post_off_the_map_is_named() {
-        let mut map = grid_map(&GridSpec {
+        let map = grid_map(&GridSpec {
             n: 3,
             posts_per_side: 1,
             spacing_m: 200.0,
             speed_kmh: 36.0,
         });
-        map.posts[0].node = 99;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bad.json");
         write_map_file(&map, &path).unwrap();
+        let mut json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        json["posts"][0]["node"] = 99.into();
+        std::fs::write(&path, json.to_string()).unwrap();
         let err = format!("{:#}", read_map_file(&path).unwrap_err());
         assert!(err.contains("bad.json"), "{err}");
-        assert!(err.contains("post `P0` is at node 99"), "{err}");
+        assert!(
+            err.contains("post `P0` is at node 99, but no node has that id"),
+            "{err}"
+        );
     }
 }

@@ -38,7 +38,8 @@ pub fn map_geojson(map: &RoadMap) -> Value {
             "type": "Feature",
             "geometry": {"type": "LineString", "coordinates": [point(a), point(b)]},
             "properties": {
-                "layer": "road", "from": a, "to": b, "class": s.class.name(),
+                "layer": "road", "from": map.source_id(a), "to": map.source_id(b),
+                "class": s.class.name(),
                 "speed_kmh": s.speed_kmh, "length_m": s.length_m, "oneway": s.oneway,
             },
         }));
@@ -61,7 +62,8 @@ pub fn map_geojson(map: &RoadMap) -> Value {
         features.push(json!({
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": point(node)},
-            "properties": {"layer": layer, "name": name, "kind": kind, "node": node,
+            "properties": {"layer": layer, "name": name, "kind": kind,
+                           "node": map.source_id(node),
                            "zone": map.zones[map.node(node).zone as usize].name},
         }));
     }

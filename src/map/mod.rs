@@ -14,9 +14,12 @@ mod info;
 mod load;
 mod new_area;
 pub mod osm;
+mod record;
 mod zones;
 
-pub use binary::{fnv1a64, read_binary_map, write_binary_map};
+pub use binary::{
+    BINARY_MAP_VERSION, binary_map_version, fnv1a64, read_binary_map, write_binary_map,
+};
 pub(crate) use csv::split_line;
 pub use csv::{CsvMapSpec, read_csv_map};
 pub use file::{read_map_file, write_map_file};
@@ -29,13 +32,24 @@ pub use zones::{ZonesReport, apply_geojson_zones};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::OnceLock;
 use thiserror::Error;
 
-/// Index of a road node (an intersection or a shape point).
+/// Index of a road node (an intersection or a shape point) in the graph: 0 to n − 1, in the
+/// order the nodes were added. Internal to the library: whatever a planner reads or writes
+/// names a node by its [`SourceId`] ([`RoadMap::source_id`], [`RoadMap::node_by_source_id`]).
 pub type NodeId = u32;
 
-/// A road node with planar coordinates in metres and the zone it belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// A node's id in the data the map was built from: the `id` of a CSV node table, the
+/// OpenStreetMap node id, or, for a generated map, its index. Every node id in a planner's
+/// input (node lists, listed exits, call histories, places given by node) and in every output
+/// (tables, JSON, charts, GeoJSON, map files) is a source id.
+pub type SourceId = i64;
+
+/// A road node with planar coordinates in metres, the zone it belongs to and its id in the
+/// source data.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RoadNode {
     /// East coordinate, metres.
     pub x_m: f64,
@@ -43,6 +57,8 @@ pub struct RoadNode {
     pub y_m: f64,
     /// Index into [`RoadMap::zones`].
     pub zone: u32,
+    /// The node's id in the source data.
+    pub source_id: SourceId,
 }
 
 /// Road class, in OpenStreetMap's terms; decides the default free-flow speed.
@@ -248,6 +264,8 @@ pub struct RoadMap {
     pub posts: Vec<Post>,
     pub key_points: Vec<KeyPoint>,
     pub checkpoints: Vec<Checkpoint>,
+    /// The node of each source id, built on first look-up (and forgotten when a node is added).
+    by_source_id: OnceLock<HashMap<SourceId, NodeId>>,
 }
 
 /// A map that breaks one of the rules of [`RoadMap::validate`].
@@ -255,31 +273,50 @@ pub struct RoadMap {
 pub enum MapError {
     #[error("map has no road nodes")]
     Empty,
-    #[error("{what} `{name}` is at node {node}, but the map has only {nodes} nodes")]
+    #[error("{what} `{name}` is at node index {node}, but the map has only {nodes} nodes")]
     OffMap {
         what: &'static str,
         name: String,
         node: u64,
         nodes: usize,
     },
+    #[error("{what} `{name}` is at node {id}, but no node has that id")]
+    UnknownNode {
+        what: &'static str,
+        name: String,
+        id: SourceId,
+    },
+    #[error("two nodes have the id {0}")]
+    DuplicateSourceId(SourceId),
     #[error("node {node} has zone {zone}, but the map has only {zones} zones")]
     NoSuchZone {
-        node: usize,
+        node: SourceId,
         zone: u32,
         zones: usize,
     },
     #[error("segment {from} -> {to} has length_m = {length_m}: must be finite and >= 0")]
-    BadLength { from: u32, to: u32, length_m: f64 },
+    BadLength {
+        from: SourceId,
+        to: SourceId,
+        length_m: f64,
+    },
     #[error("segment {from} -> {to} has speed_kmh = {speed_kmh}: must be finite and > 0")]
-    BadSpeed { from: u32, to: u32, speed_kmh: f64 },
+    BadSpeed {
+        from: SourceId,
+        to: SourceId,
+        speed_kmh: f64,
+    },
     #[error(
         "road graph is not strongly connected: {unreachable} of {nodes} nodes cannot reach or be \
-         reached from node 0 (first: node {first})"
+         reached from node {home} (first: node {first})"
     )]
     Disconnected {
         unreachable: usize,
         nodes: usize,
-        first: usize,
+        /// The first node's source id.
+        home: SourceId,
+        /// The source id of the first node (in map order) that is not in its component.
+        first: SourceId,
     },
     #[error("two posts are named `{0}`")]
     DuplicatePost(String),
@@ -297,6 +334,7 @@ impl RoadMap {
             posts: Vec::new(),
             key_points: Vec::new(),
             checkpoints: Vec::new(),
+            by_source_id: OnceLock::new(),
         }
     }
 
@@ -310,9 +348,73 @@ impl RoadMap {
         &self.graph[NodeIndex::new(id as usize)]
     }
 
-    /// Adds a node and returns its id.
+    /// Adds a node whose source id is its index (a generated map's node) and returns it.
     pub fn add_node(&mut self, x_m: f64, y_m: f64, zone: u32) -> NodeId {
-        self.graph.add_node(RoadNode { x_m, y_m, zone }).index() as NodeId
+        let id = self.node_count() as SourceId;
+        self.add_node_with_source_id(id, x_m, y_m, zone)
+    }
+
+    /// Adds a node with its id in the source data and returns its index. [`RoadMap::validate`]
+    /// refuses a map where two nodes share a source id.
+    pub fn add_node_with_source_id(
+        &mut self,
+        source_id: SourceId,
+        x_m: f64,
+        y_m: f64,
+        zone: u32,
+    ) -> NodeId {
+        self.by_source_id.take();
+        let node = RoadNode {
+            x_m,
+            y_m,
+            zone,
+            source_id,
+        };
+        self.graph.add_node(node).index() as NodeId
+    }
+
+    /// The id of `node` in the source data: what to print wherever a planner reads a node.
+    pub fn source_id(&self, node: NodeId) -> SourceId {
+        self.node(node).source_id
+    }
+
+    /// The node whose id in the source data is `id`, if any: how to read a node a planner
+    /// names. (When two nodes share an id, which the map's validation refuses, the last wins.)
+    pub fn node_by_source_id(&self, id: SourceId) -> Option<NodeId> {
+        self.source_index().get(&id).copied()
+    }
+
+    /// The node of each source id, built on first use.
+    fn source_index(&self) -> &HashMap<SourceId, NodeId> {
+        self.by_source_id.get_or_init(|| {
+            self.graph
+                .node_weights()
+                .enumerate()
+                .map(|(i, n)| (n.source_id, i as NodeId))
+                .collect()
+        })
+    }
+
+    /// The node named by `text`, a source id as written in a file (surrounding spaces allowed);
+    /// `None` when the text is no whole number or no node has that id.
+    pub fn parse_node(&self, text: &str) -> Option<NodeId> {
+        text.trim()
+            .parse::<SourceId>()
+            .ok()
+            .and_then(|id| self.node_by_source_id(id))
+    }
+
+    /// Every node has its own source id.
+    fn check_source_ids(&self) -> Result<(), MapError> {
+        if self.source_index().len() < self.node_count() {
+            let mut seen = std::collections::HashSet::new();
+            for n in self.graph.node_weights() {
+                if !seen.insert(n.source_id) {
+                    return Err(MapError::DuplicateSourceId(n.source_id));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Adds a two-way street (two segments) with the class's default speed and the straight-line
@@ -387,10 +489,11 @@ impl RoadMap {
         if nodes == 0 {
             return Err(MapError::Empty);
         }
-        for (i, n) in self.graph.node_weights().enumerate() {
+        self.check_source_ids()?;
+        for n in self.graph.node_weights() {
             if n.zone as usize >= self.zones.len() {
                 return Err(MapError::NoSuchZone {
-                    node: i,
+                    node: n.source_id,
                     zone: n.zone,
                     zones: self.zones.len(),
                 });
@@ -432,7 +535,7 @@ impl RoadMap {
                 .edge_endpoints(e)
                 .expect("edge index from the graph");
             let s = &self.graph[e];
-            let (from, to) = (a.index() as u32, b.index() as u32);
+            let (from, to) = (self.graph[a].source_id, self.graph[b].source_id);
             if !(s.length_m.is_finite() && s.length_m >= 0.0) {
                 return Err(MapError::BadLength {
                     from,
@@ -460,7 +563,8 @@ impl RoadMap {
             return Err(MapError::Disconnected {
                 unreachable: nodes - home.len(),
                 nodes,
-                first,
+                home: self.source_id(0),
+                first: self.source_id(first as NodeId),
             });
         }
         Ok(())

@@ -3,7 +3,7 @@
 //! colour scale and a scale bar.
 
 use super::charts::{GREY, Mark, PALETTE, Style, err, frame};
-use crate::map::{PostKind, read_binary_map};
+use crate::map::{BINARY_MAP_VERSION, PostKind, binary_map_version, read_binary_map};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -32,11 +32,24 @@ pub struct MapFigures {
 }
 
 impl MapFigures {
-    /// Reads the run's map copy and the calls' responses per node; none for a run folder
-    /// written before runs kept their map.
+    /// Reads the run's map copy and the calls' responses per node (the calls name their nodes
+    /// by source id, as the map does); none for a run folder written before runs kept their
+    /// map, or whose map is of an older format (said on stderr).
     pub fn read(dir: &Path, calls: &DataFrame) -> anyhow::Result<Option<MapFigures>> {
         let path = dir.join(crate::experiment::MAP_FILE);
         if !path.exists() {
+            return Ok(None);
+        }
+        if let Some(v) = std::fs::read(&path)
+            .ok()
+            .and_then(|bytes| binary_map_version(&bytes))
+            .filter(|&v| v < BINARY_MAP_VERSION)
+        {
+            eprintln!(
+                "note: {}: map format version {v}, from an older patrolsim: the report has no \
+                 map chart (run the scenario again for one)",
+                path.display()
+            );
             return Ok(None);
         }
         let (map, _) = read_binary_map(&path)?;
@@ -53,12 +66,13 @@ impl MapFigures {
         roads.sort_unstable();
         roads.dedup();
         let mut sums = vec![(0.0, 0u32); nodes.len()];
-        let at = calls.column("node")?.u32()?;
+        let at = calls.column("node")?.cast(&DataType::Int64)?;
         let responses = calls.column("response_s")?.f64()?;
-        for (node, r) in at.iter().zip(responses.iter()) {
-            if let (Some(n), Some(r)) = (node, r)
-                && let Some(s) = sums.get_mut(n as usize)
+        for (node, r) in at.i64()?.iter().zip(responses.iter()) {
+            if let (Some(id), Some(r)) = (node, r)
+                && let Some(n) = map.node_by_source_id(id)
             {
+                let s = &mut sums[n as usize];
                 s.0 += r / 60.0;
                 s.1 += 1;
             }

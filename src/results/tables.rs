@@ -33,7 +33,7 @@ pub fn calls_table(scenario: &Scenario, calls: &[CallRecord]) -> PolarsResult<Da
         incident_type: &str = scenario.incident_types[c.incident_type as usize].name.as_str(),
         priority: u32 = u32::from(c.priority),
         call_s: f64 = c.call_s,
-        node: u32 = c.node,
+        node: i64 = map.source_id(c.node),
         zone: &str = map.zones[c.zone as usize].name.as_str(),
         units_needed: u32 = c.units_needed,
         units_assigned: u32 = c.units_assigned,

@@ -4,7 +4,7 @@
 use super::file::{CordonSection, SealingSection};
 use super::{Checker, ScenarioError, positive};
 use crate::cordon::{CordonRule, RingRule, exits_of};
-use crate::map::{NodeId, RoadMap};
+use crate::map::{NodeId, RoadMap, SourceId};
 
 /// The area's sealing ring, checked.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,9 +38,11 @@ pub(super) fn check_cordon(
             "exits are given only with ring = \"listed\"",
         ));
     }
-    if let Some(nodes) = &c.exits {
-        check_nodes(check, &key("exits"), nodes, map)?;
-    }
+    let listed = c
+        .exits
+        .as_deref()
+        .map(|ids| listed_nodes(check, &key("exits"), ids, map))
+        .transpose()?;
     let ring = match c.ring.as_str() {
         "reach" => {
             if let Some(m) = c.reach_min {
@@ -59,11 +61,11 @@ pub(super) fn check_cordon(
         }
         "zone" => RingRule::Zone,
         "listed" => {
-            let exits = c.exits.clone().unwrap_or_default();
+            let exits = listed.unwrap_or_default();
             check.that(
                 !exits.is_empty(),
                 key("exits"),
-                &exits,
+                c.exits.as_deref().unwrap_or_default(),
                 "ring = \"listed\" needs at least one exit node",
             )?;
             RingRule::Listed(exits)
@@ -102,28 +104,31 @@ pub(super) fn check_cordon(
     })
 }
 
-/// Every node of `nodes` (at `key`) exists in `map`, once.
-fn check_nodes(
+/// The nodes of the source ids `ids` (at `key`): each must be a node of `map`, listed once.
+fn listed_nodes(
     check: &Checker,
     key: &str,
-    nodes: &[u32],
+    ids: &[SourceId],
     map: &RoadMap,
-) -> Result<(), ScenarioError> {
-    for (j, &n) in nodes.iter().enumerate() {
+) -> Result<Vec<NodeId>, ScenarioError> {
+    let mut nodes = Vec::with_capacity(ids.len());
+    for (j, &id) in ids.iter().enumerate() {
+        let node = map.node_by_source_id(id).ok_or_else(|| {
+            check.invalid(
+                format!("{key}[{j}]"),
+                id,
+                &format!("no node of map `{}` has that id", map.name),
+            )
+        })?;
         check.that(
-            (n as usize) < map.node_count(),
+            !nodes.contains(&node),
             format!("{key}[{j}]"),
-            n,
-            &format!("no such node (the map has {} nodes)", map.node_count()),
-        )?;
-        check.that(
-            !nodes[..j].contains(&n),
-            format!("{key}[{j}]"),
-            n,
+            id,
             "exit listed twice",
         )?;
+        nodes.push(node);
     }
-    Ok(())
+    Ok(nodes)
 }
 
 /// The checked `[sealing]` section.
@@ -193,15 +198,14 @@ pub(super) fn check_sealing(
             exits
         }
         "listed" => {
-            let exits = s.exits.clone().unwrap_or_default();
+            let ids = s.exits.clone().unwrap_or_default();
             check.that(
-                !exits.is_empty(),
+                !ids.is_empty(),
                 "sealing.exits",
-                &exits,
+                &ids,
                 "ring = \"listed\" needs at least one exit node",
             )?;
-            check_nodes(check, "sealing.exits", &exits, map)?;
-            exits
+            listed_nodes(check, "sealing.exits", &ids, map)?
         }
         other => {
             return Err(check.invalid(

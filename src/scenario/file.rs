@@ -60,8 +60,8 @@ pub struct SealingSection {
     pub ring: String,
     /// `zones`: the zones that make the area.
     pub zones: Option<Vec<String>>,
-    /// `listed`: the exits' node ids.
-    pub exits: Option<Vec<u32>>,
+    /// `listed`: the exits' node ids (the map's source ids).
+    pub exits: Option<Vec<crate::map::SourceId>>,
     /// Minutes between measurements at sampled times (from the end of the warm-up).
     #[serde(default = "default_sample_every_min")]
     pub sample_every_min: f64,
@@ -285,8 +285,8 @@ pub struct CordonSection {
     /// `reach` searched: the widest radius tried, whole minutes.
     #[serde(default = "default_search_max_min")]
     pub search_max_min: u32,
-    /// `listed`: the exits' node ids.
-    pub exits: Option<Vec<u32>>,
+    /// `listed`: the exits' node ids (the map's source ids).
+    pub exits: Option<Vec<crate::map::SourceId>>,
     /// The suspect's speed as a multiple of the roads' free-flow speed.
     #[serde(default = "one")]
     pub suspect_speed_factor: f64,

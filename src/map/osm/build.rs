@@ -25,6 +25,8 @@ struct Piece {
 #[derive(Default)]
 struct Pieces {
     index: HashMap<i64, u32>,
+    /// OpenStreetMap id of each graph node.
+    ids: Vec<i64>,
     /// Position of each graph node, 1e-7 degrees.
     positions: Vec<(i32, i32)>,
     pieces: Vec<Piece>,
@@ -32,8 +34,9 @@ struct Pieces {
 
 impl Pieces {
     fn node(&mut self, id: i64, at: (i32, i32)) -> u32 {
-        let positions = &mut self.positions;
+        let (ids, positions) = (&mut self.ids, &mut self.positions);
         *self.index.entry(id).or_insert_with(|| {
+            ids.push(id);
             positions.push(at);
             (positions.len() - 1) as u32
         })
@@ -136,7 +139,10 @@ pub(super) fn build_map(
         run.clear();
     }
     let Pieces {
-        positions, pieces, ..
+        ids,
+        positions,
+        pieces,
+        ..
     } = pieces;
     if pieces.is_empty() {
         let file = file.to_string();
@@ -200,7 +206,7 @@ pub(super) fn build_map(
     for &old in &members {
         let (lat, lon) = positions[old as usize];
         let (x_m, y_m) = origin.project(f64::from(lat) * 1e-7, f64::from(lon) * 1e-7);
-        map.add_node(x_m, y_m, 0);
+        map.add_node_with_source_id(ids[old as usize], x_m, y_m, 0);
     }
     for p in &pieces {
         let (Some(a), Some(b)) = (kept[p.a as usize], kept[p.b as usize]) else {
