@@ -4,7 +4,7 @@
 use patrolsim::experiment::{
     Experiment, PairResult, Shard, Sweep, SweepError, gather, run_search, run_sweep, write_sweep,
 };
-mod common;
+use crate::common;
 
 use common::{assert_bad_input, assert_same_tables, data, patrolsim};
 use std::path::{Path, PathBuf};

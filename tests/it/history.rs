@@ -2,7 +2,7 @@
 //! CC0 1.0; see shared/data/PROVENANCE.md), replay through a scenario, calibration and its
 //! round trip.
 
-mod common;
+use crate::common;
 
 use patrolsim::history::{BadKind, Calibration, HistorySpec, import_history};
 use patrolsim::map::{GeoOrigin, GridSpec, RoadMap, grid_map, write_map};

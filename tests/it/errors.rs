@@ -7,7 +7,7 @@
 //! differs; `PATROLSIM_BLESS=1 cargo test --release --test errors` rewrites it. To add a row,
 //! add it to [`rows`] and bless.
 
-mod common;
+use crate::common;
 
 use common::patrolsim;
 use std::collections::BTreeSet;
@@ -29,7 +29,7 @@ struct Row {
     error: &'static str,
 }
 
-const TINY: &str = include_str!("data/tiny-grid.toml");
+const TINY: &str = include_str!("../data/tiny-grid.toml");
 
 /// The tiny grid scenario with `from` replaced by `to`, as `s.toml`.
 fn scenario(from: &str, to: &str) -> Vec<(&'static str, Vec<u8>)> {
@@ -103,7 +103,7 @@ fn json_map(from: &str, to: &str) -> Vec<(&'static str, Vec<u8>)> {
 
 /// The tiny sweep over the tiny grid, with `from` replaced by `to`.
 fn sweep(from: &str, to: &str) -> Vec<(&'static str, Vec<u8>)> {
-    let text = include_str!("data/tiny-sweep.toml");
+    let text = include_str!("../data/tiny-sweep.toml");
     assert!(
         text.contains(from),
         "test bug: {from:?} not in tiny-sweep.toml"
@@ -405,7 +405,7 @@ fn rows() -> Vec<Row> {
             case: "the base scenario does not exist",
             files: vec![file(
                 "w.toml",
-                &include_str!("data/tiny-sweep.toml").replace("tiny-grid.toml", "gone.toml"),
+                &include_str!("../data/tiny-sweep.toml").replace("tiny-grid.toml", "gone.toml"),
             )],
             args: &["sweep", "w.toml"],
             code: 2,

@@ -1,7 +1,7 @@
 //! End-to-end runs of the `patrolsim` binary: the default run, `check`, and bad input, which
 //! must give one clear line naming the file, key and value, exit code 2, and no output.
 
-mod common;
+use crate::common;
 
 use common::{assert_bad_input, patrolsim};
 use std::path::Path;
