@@ -10,7 +10,7 @@ use patrolsim::map::{LoadOptions, RoadMap, load_map, write_binary_map};
 use patrolsim::routing::{Router, TravelGraph, TravelTimes};
 use petgraph::visit::EdgeRef;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 fn import_with(path: &Path, contract_chains: bool) -> OsmImport {
