@@ -117,7 +117,7 @@ fn listed_nodes(
             check.invalid(
                 format!("{key}[{j}]"),
                 id,
-                &format!("no node of map `{}` has that id", map.name),
+                format!("no node of map `{}` has that id", map.name),
             )
         })?;
         check.that(

@@ -549,7 +549,7 @@ fn xml_node_positions(xml: &str) -> std::collections::HashMap<i64, (f64, f64)> {
 #[test]
 fn output_node_columns_hold_osm_node_ids() {
     use std::io::Read;
-    let source = extract("monaco.osm.gz");
+    let source = map_file("monaco.osm.gz");
     let mut xml = String::new();
     flate2::read::GzDecoder::new(std::fs::File::open(&source).unwrap())
         .read_to_string(&mut xml)
