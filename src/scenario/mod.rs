@@ -835,7 +835,10 @@ fn check_dispatch_policy(
         check.invalid(
             "dispatch.policy",
             format!("{name:?}"),
-            &format!("no such policy (there are {})", crate::dispatch::policy_names()),
+            format!(
+                "no such policy (there are {})",
+                crate::dispatch::policy_names()
+            ),
         )
     })?;
     check.that(

@@ -60,8 +60,12 @@ impl Replication<'_> {
             let layers = self.layers_for(incident).map(<[Layer]>::to_vec);
             let view = call_view(incident, wanted);
             self.collect_candidates(layers.as_deref());
-            self.policy
-                .choose(&view, &self.candidates, &mut *self.router, &mut self.reached);
+            self.policy.choose(
+                &view,
+                &self.candidates,
+                &mut *self.router,
+                &mut self.reached,
+            );
             if self.reached.is_empty() {
                 break;
             }
