@@ -1,8 +1,8 @@
 //! Routing on real maps: import, preparation and query times of the router ([`Router`]: a
 //! distance table filled a row at a time on maps of up to 4,096 nodes, else A* with landmark
 //! bounds, over whole-millisecond arc times) against petgraph's `dijkstra` on the same arc
-//! times, on OpenStreetMap extracts in ../shared/data/osm/ (© OpenStreetMap contributors,
-//! ODbL 1.0). Trips are timed twice: cold (a table builds its rows) and warm.
+//! times, on the OpenStreetMap extracts in maps/ (© OpenStreetMap contributors, ODbL 1.0; see
+//! tests/data/PROVENANCE.md). Trips are timed twice: cold (a table builds its rows) and warm.
 //!
 //!     cargo bench --bench routing                      # andorra and heidelberg
 //!     cargo bench --bench routing -- baltimore.osm.pbf # any extract there
@@ -18,8 +18,7 @@ use std::time::Instant;
 const PAIRS: usize = 2000;
 
 fn bench(name: &str) {
-    let path =
-        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/osm/")).join(name);
+    let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/maps/")).join(name);
     let started = Instant::now();
     let map = import_osm(&path, &OsmOptions::default())
         .unwrap_or_else(|e| panic!("{e}"))

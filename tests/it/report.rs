@@ -3,7 +3,7 @@
 //! also rendered in headless Chromium and the screenshot must show the page; then a missing
 //! browser is a failure, not a skip.
 
-mod common;
+use crate::common;
 
 use common::{data, patrolsim};
 use std::path::Path;

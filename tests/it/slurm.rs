@@ -5,7 +5,7 @@
 //! Runs only when `PATROLSIM_SLURM=1` (CI sets it after starting `../shared/slurm`); then a
 //! missing or broken cluster is a failure, not a skip.
 
-mod common;
+use crate::common;
 
 use common::{assert_same_tables, data};
 use std::path::Path;

@@ -1,8 +1,8 @@
-//! Call history: import of the real Seattle file (../shared/data/incidents, City of Seattle,
-//! CC0 1.0; see shared/data/PROVENANCE.md), replay through a scenario, calibration and its
-//! round trip.
+//! Call history: import of a cut of the real Seattle file (tests/data/seattle-911-mva-cut.csv,
+//! City of Seattle, CC0 1.0; see tests/data/PROVENANCE.md), replay through a scenario,
+//! calibration and its round trip.
 
-mod common;
+use crate::common;
 
 use patrolsim::history::{BadKind, Calibration, HistorySpec, import_history};
 use patrolsim::map::{GeoOrigin, GridSpec, RoadMap, grid_map, write_map};
@@ -11,10 +11,7 @@ use patrolsim::sim::{DemandModel, Model, Streams};
 use std::path::{Path, PathBuf};
 
 fn seattle_csv() -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/data/incidents/seattle-fire-911-mva.csv"
-    ))
+    common::data("seattle-911-mva-cut.csv")
 }
 
 fn seattle_spec() -> HistorySpec {
@@ -56,29 +53,26 @@ fn seattle_rows_are_calls_or_reported_bad_rows() {
     .unwrap();
     let r = &h.report;
     println!("{}", r.text(&h.file));
-    // PROVENANCE.md: 13,771 data rows; 25 ISO rows, all with hour 24.
-    assert_eq!(r.rows, 13_771);
+    // tests/data/PROVENANCE.md, counted by scripts/seattle-cut-counts.py: 3,000 data rows, of
+    // them 12 ISO rows all with hour 24, 87 midnight calls written "12:xx PM", 6 without a
+    // position, and no other bad row.
+    assert_eq!(r.rows, 3_000);
     assert_eq!(h.calls.len() + r.bad.len(), r.rows);
-    let hour24: Vec<_> = r.bad.iter().filter(|b| b.kind == BadKind::Hour24).collect();
-    assert_eq!(hour24.len(), 25);
-    assert!(hour24.iter().all(|b| b.value.contains("T24:")));
-    let midnight: Vec<_> = r
-        .bad
-        .iter()
-        .filter(|b| b.kind == BadKind::MidnightPm)
-        .collect();
-    assert!(!midnight.is_empty());
+    let of_kind = |kind| r.bad.iter().filter(move |b| b.kind == kind);
+    assert_eq!(of_kind(BadKind::Hour24).count(), 12);
+    assert!(of_kind(BadKind::Hour24).all(|b| b.value.contains("T24:")));
+    assert_eq!(of_kind(BadKind::MidnightPm).count(), 87);
     assert!(
-        midnight
-            .iter()
-            .all(|b| b.value.contains(" 12:") && b.value.contains("PM"))
+        of_kind(BadKind::MidnightPm).all(|b| b.value.contains(" 12:") && b.value.contains("PM"))
     );
+    assert_eq!(of_kind(BadKind::Position).count(), 6);
+    assert_eq!((h.calls.len(), r.bad.len()), (2_895, 105));
     // Every bad row is reported with its line (header = line 1), in line order, once.
-    assert!(r.bad.iter().all(|b| (2..=13_772).contains(&b.line)));
+    assert!(r.bad.iter().all(|b| (2..=3_001).contains(&b.line)));
     assert!(r.bad.windows(2).all(|w| w[0].line < w[1].line));
     let calls_lines: std::collections::HashSet<usize> = h.calls.iter().map(|c| c.line).collect();
     assert!(r.bad.iter().all(|b| !calls_lines.contains(&b.line)));
-    // PROVENANCE.md: four types, all kept.
+    // Four types, all kept.
     assert_eq!(h.type_names.len(), 4);
     let text = r.text("seattle.csv");
     assert!(text.contains("seattle.csv: line "), "{text}");
@@ -350,7 +344,8 @@ fn calibrate_on_seattle_end_to_end_and_strict_fails_on_the_first_bad_row() {
         )
     };
     let out = run(&["--strict"]);
-    common::assert_bad_input(&out, &["seattle-fire-911-mva.csv: line ", ": Datetime: "]);
+    // The first bad row met while reading is the hour-24 row at line 146.
+    common::assert_bad_input(&out, &["seattle-911-mva-cut.csv: line 146: Datetime: "]);
     assert!(!out_dir.join("demand.toml").exists());
 
     let out = run(&[]);
@@ -372,7 +367,7 @@ fn calibrate_on_seattle_end_to_end_and_strict_fails_on_the_first_bad_row() {
     )
     .unwrap();
     assert!(stdout.contains(&format!(
-        "13771 rows: {} calls, {} bad rows skipped",
+        "3000 rows: {} calls, {} bad rows skipped",
         h.calls.len(),
         h.report.bad.len()
     )));

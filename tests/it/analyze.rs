@@ -1,7 +1,7 @@
 //! `patrolsim analyze` end to end on the SPEC grid-small map (50 × 50, 20 s a street): a
 //! blockade where greedy nearest-first fails, too many exits, and bad node lists.
 
-mod common;
+use crate::common;
 
 use common::{assert_bad_input, patrolsim};
 use std::path::Path;

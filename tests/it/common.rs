@@ -33,6 +33,14 @@ pub fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// A file of `maps/`: the OpenStreetMap extracts (© OpenStreetMap contributors, ODbL 1.0; see
+/// `tests/data/PROVENANCE.md`).
+pub fn map_file(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("maps")
+        .join(name)
+}
+
 /// The files a finished sweep (or merge) writes.
 pub const SWEEP_TABLES: [&str; 5] = [
     "replications.parquet",

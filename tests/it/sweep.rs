@@ -1,10 +1,10 @@
 //! Sweeps: common random numbers, identical tables for any thread count, shard and merge, a
 //! sweep killed part-way and started again, the search, and bad sweep files.
 
+use crate::common;
 use patrolsim::experiment::{
     Experiment, PairResult, Shard, Sweep, SweepError, gather, run_search, run_sweep, write_sweep,
 };
-mod common;
 
 use common::{assert_bad_input, assert_same_tables, data, patrolsim};
 use std::path::{Path, PathBuf};

@@ -1,20 +1,17 @@
-//! OpenStreetMap import on the real extracts in ../shared/data/osm/ (© OpenStreetMap
-//! contributors, ODbL 1.0; see shared/data/PROVENANCE.md): counts against the extracts'
+//! OpenStreetMap import on the real extracts in maps/ (© OpenStreetMap contributors, ODbL 1.0;
+//! see tests/data/PROVENANCE.md): counts against the extracts'
 //! provenance figures, connectivity, plausible travel times between known places, XML and PBF of
 //! the same data giving the same map, contraction keeping travel times, the map cache, and clear
 //! errors for bad files.
 
+use crate::common::map_file;
 use patrolsim::map::osm::{OSM_ATTRIBUTION, OsmFormat, OsmImport, OsmOptions, import_osm};
 use patrolsim::map::{LoadOptions, RoadMap, load_map, write_binary_map};
 use patrolsim::routing::{Router, TravelGraph, TravelTimes};
 use petgraph::visit::EdgeRef;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
-
-fn extract(name: &str) -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/osm/")).join(name)
-}
 
 fn import_with(path: &Path, contract_chains: bool) -> OsmImport {
     let options = OsmOptions {
@@ -25,7 +22,7 @@ fn import_with(path: &Path, contract_chains: bool) -> OsmImport {
 }
 
 fn import(name: &str) -> OsmImport {
-    import_with(&extract(name), true)
+    import_with(&map_file(name), true)
 }
 
 /// What an extract's provenance says, and what the import keeps of it.
@@ -274,7 +271,7 @@ fn segments(map: &RoadMap) -> Vec<(usize, usize, patrolsim::map::RoadSegment)> {
 fn xml_plain_and_gzip_give_the_same_map_as_pbf() {
     let pbf = import("andorra.osm.pbf").map;
     let dir = tempfile::tempdir().unwrap();
-    let xml = pbf_as_xml(&extract("andorra.osm.pbf"));
+    let xml = pbf_as_xml(&map_file("andorra.osm.pbf"));
     let plain = dir.path().join("andorra.osm");
     let gz = dir.path().join("andorra.osm.gz");
     std::fs::write(&plain, &xml).unwrap();
@@ -292,8 +289,8 @@ fn xml_plain_and_gzip_give_the_same_map_as_pbf() {
 #[test]
 fn contracting_chains_keeps_lengths_and_travel_times() {
     for name in ["monaco.osm.gz", "andorra.osm.pbf"] {
-        let small = import_with(&extract(name), true);
-        let full = import_with(&extract(name), false);
+        let small = import_with(&map_file(name), true);
+        let full = import_with(&map_file(name), false);
         assert!(full.map.node_count() > 2 * small.map.node_count(), "{name}");
         let rel = |a: f64, b: f64| (a - b).abs() / a.max(b);
         assert!(
@@ -339,7 +336,7 @@ fn contracting_chains_keeps_lengths_and_travel_times() {
 fn the_cache_is_used_while_source_and_options_match_and_rebuilt_otherwise() {
     let dir = tempfile::tempdir().unwrap();
     let source = dir.path().join("monaco.osm.gz");
-    std::fs::copy(extract("monaco.osm.gz"), &source).unwrap();
+    std::fs::copy(map_file("monaco.osm.gz"), &source).unwrap();
     let cache = dir.path().join("monaco.pmap");
     let mut options = LoadOptions {
         cache: Some(cache.clone()),
@@ -369,7 +366,7 @@ fn the_cache_is_used_while_source_and_options_match_and_rebuilt_otherwise() {
     .unwrap();
     std::fs::write(
         &source,
-        gzip(&pbf_as_xml(&extract("andorra.osm.pbf")).into_bytes()),
+        gzip(&pbf_as_xml(&map_file("andorra.osm.pbf")).into_bytes()),
     )
     .unwrap();
     let other = load_map(&source, &options).unwrap();
@@ -396,7 +393,7 @@ fn error_for(name: &str, bytes: &[u8]) -> String {
 
 #[test]
 fn bad_files_give_clear_errors() {
-    let pbf = std::fs::read(extract("andorra.osm.pbf")).unwrap();
+    let pbf = std::fs::read(map_file("andorra.osm.pbf")).unwrap();
     let err = error_for("cut.osm.pbf", &pbf[..pbf.len() * 3 / 5]);
     assert!(err.contains("not a valid OSM PBF file"), "{err}");
     let mut damaged = pbf.clone();
@@ -405,10 +402,10 @@ fn bad_files_give_clear_errors() {
     }
     let err = error_for("damaged.osm.pbf", &damaged);
     assert!(err.contains("OSM PBF"), "{err}");
-    let gz = std::fs::read(extract("monaco.osm.gz")).unwrap();
+    let gz = std::fs::read(map_file("monaco.osm.gz")).unwrap();
     let err = error_for("cut.osm.gz", &gz[..gz.len() / 2]);
     assert!(err.contains("not valid OSM XML"), "{err}");
-    let xml = pbf_as_xml(&extract("andorra.osm.pbf"));
+    let xml = pbf_as_xml(&map_file("andorra.osm.pbf"));
     let cut = xml[..xml.len() / 2].rfind('\n').unwrap();
     let err = error_for("cut.osm", &xml.as_bytes()[..cut]);
     assert!(
@@ -499,7 +496,7 @@ fn damaged_files_never_panic() {
     let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(17);
     let dir = tempfile::tempdir().unwrap();
     for name in ["andorra.osm.pbf", "monaco.osm.gz"] {
-        let original = std::fs::read(extract(name)).unwrap();
+        let original = std::fs::read(map_file(name)).unwrap();
         for trial in 0..40 {
             let mut bytes = original.clone();
             if trial % 4 == 0 {

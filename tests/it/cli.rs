@@ -1,7 +1,7 @@
 //! End-to-end runs of the `patrolsim` binary: the default run, `check`, and bad input, which
 //! must give one clear line naming the file, key and value, exit code 2, and no output.
 
-mod common;
+use crate::common;
 
 use common::{assert_bad_input, patrolsim};
 use std::path::Path;
@@ -281,15 +281,12 @@ fn bad_osm_file_in_a_scenario_is_named() {
 #[test]
 fn map_import_info_and_geojson_export() {
     let tmp = tempfile::tempdir().unwrap();
-    let monaco = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/data/osm/monaco.osm.gz"
-    );
+    let monaco = common::map_file("monaco.osm.gz").display().to_string();
     let out = patrolsim(
         &[
             "map",
             "import",
-            monaco,
+            &monaco,
             "-o",
             "monaco.pmap",
             "--population",
@@ -438,15 +435,12 @@ fn map_import_with_geojson_zones() {
         rect(7.42, 7.45)
     );
     std::fs::write(tmp.path().join("zones.geojson"), zones).unwrap();
-    let monaco = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/data/osm/monaco.osm.gz"
-    );
+    let monaco = common::map_file("monaco.osm.gz").display().to_string();
     let out = patrolsim(
         &[
             "map",
             "import",
-            monaco,
+            &monaco,
             "-o",
             "m.pmap",
             "--zones",
@@ -496,12 +490,9 @@ fn osm_scenario_writes_and_reuses_its_cache() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/osm-monaco.toml"),
     )
     .unwrap();
-    let monaco = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/data/osm/monaco.osm.gz"
-    );
+    let monaco = common::map_file("monaco.osm.gz").display().to_string();
     let scenario = shipped
-        .replacen("../../shared/data/osm/monaco.osm.gz", monaco, 1)
+        .replacen("../maps/monaco.osm.gz", &monaco, 1)
         .replacen(
             "population = 38000",
             "population = 38000\ncache = \"cache/monaco.pmap\"",

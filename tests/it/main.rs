@@ -1,0 +1,21 @@
+//! The integration tests, one crate so that the library, polars and bevy_ecs are linked once:
+//! one module per subject, and `common` for the helpers they share.
+
+mod common;
+
+mod analyze;
+mod cli;
+mod cordon;
+mod determinism;
+mod erlang_c;
+mod errors;
+mod force;
+mod fuzz_regressions;
+mod hand_cases;
+mod history;
+mod invariants;
+mod osm;
+mod properties;
+mod report;
+mod slurm;
+mod sweep;
