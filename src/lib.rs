@@ -9,6 +9,7 @@ pub mod analyze;
 pub mod atomic_file;
 pub mod bad_input;
 pub mod cordon;
+pub mod dispatch;
 pub mod experiment;
 pub mod history;
 pub mod map;

@@ -175,29 +175,29 @@ impl MapRecord {
                 },
             ));
         }
-        let mut posts = Vec::with_capacity(self.posts.len());
-        for p in self.posts {
-            let node = node("post", &p.name, p.node)?;
-            posts.push(Post {
+        let posts = self.posts.into_iter().map(|p| {
+            Ok(Post {
+                node: node("post", &p.name, p.node)?,
                 name: p.name,
                 kind: p.kind,
-                node,
-            });
-        }
-        let mut key_points = Vec::with_capacity(self.key_points.len());
-        for k in self.key_points {
-            let node = node("key point", &k.name, k.node)?;
-            key_points.push(KeyPoint {
+            })
+        });
+        let posts = posts.collect::<Result<Vec<_>, MapError>>()?;
+        let key_points = self.key_points.into_iter().map(|k| {
+            Ok(KeyPoint {
+                node: node("key point", &k.name, k.node)?,
                 name: k.name,
                 kind: k.kind,
-                node,
-            });
-        }
-        let mut checkpoints = Vec::with_capacity(self.checkpoints.len());
-        for c in self.checkpoints {
-            let node = node("checkpoint", &c.name, c.node)?;
-            checkpoints.push(Checkpoint { name: c.name, node });
-        }
+            })
+        });
+        let key_points = key_points.collect::<Result<Vec<_>, MapError>>()?;
+        let checkpoints = self.checkpoints.into_iter().map(|c| {
+            Ok(Checkpoint {
+                node: node("checkpoint", &c.name, c.node)?,
+                name: c.name,
+            })
+        });
+        let checkpoints = checkpoints.collect::<Result<Vec<_>, MapError>>()?;
         map.graph.reserve_edges(segments.len());
         for (from, to, segment) in segments {
             map.add_segment(from, to, segment);

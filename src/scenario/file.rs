@@ -197,6 +197,9 @@ pub struct DispatchSection {
     /// is the on-scene draw, and a unit that clears is back at its post at once.
     #[serde(default)]
     pub service_includes_travel: bool,
+    /// The dispatch policy by name (`crate::dispatch::POLICIES`); absent: `run_cards` when
+    /// run cards are given, else `nearest`.
+    pub policy: Option<String>,
 }
 
 /// One zone's run card.
@@ -216,6 +219,7 @@ impl Default for DispatchSection {
             preempt_from_priority: None,
             run_cards: Vec::new(),
             service_includes_travel: false,
+            policy: None,
         }
     }
 }

@@ -158,6 +158,8 @@ pub struct Scenario {
     pub run_cards: Vec<Option<Vec<u32>>>,
     /// Busy time is the on-scene draw, travel included; units are back at their post at once.
     pub service_includes_travel: bool,
+    /// Who chooses the crews (`[dispatch] policy`).
+    pub dispatch_policy: &'static crate::dispatch::Registration,
     /// Calls per hour for each hour of the day.
     pub hourly_calls: [f64; 24],
     pub placement: CallPlacement,
@@ -326,6 +328,7 @@ impl Scenario {
             }
         }
         let run_cards = check_run_cards(&check, &file.dispatch.run_cards, &map, &units)?;
+        let dispatch_policy = check_dispatch_policy(&check, &file.dispatch)?;
         let (shifts, staffing) = force.map_or((Vec::new(), Vec::new()), |f| (f.shifts, f.staffing));
         let sealing = file
             .sealing
@@ -349,6 +352,7 @@ impl Scenario {
             preempt_from_priority: file.dispatch.preempt_from_priority,
             run_cards,
             service_includes_travel: file.dispatch.service_includes_travel,
+            dispatch_policy,
             hourly_calls,
             placement: file.demand.placement,
             incident_types,
@@ -815,6 +819,39 @@ fn listed_unit(map: &RoadMap, name: String, post: usize, crew_size: u32, layer: 
         zones: vec![map.node(p.node).zone],
         window: None,
     }
+}
+
+/// The dispatch policy the scenario names (or the default), which must be registered and have
+/// what it needs.
+fn check_dispatch_policy(
+    check: &Checker,
+    d: &DispatchSection,
+) -> Result<&'static crate::dispatch::Registration, ScenarioError> {
+    let has_cards = !d.run_cards.is_empty();
+    let Some(name) = &d.policy else {
+        return Ok(crate::dispatch::default_policy(has_cards));
+    };
+    let policy = crate::dispatch::policy(name).ok_or_else(|| {
+        check.invalid(
+            "dispatch.policy",
+            format!("{name:?}"),
+            format!(
+                "no such policy (there are {})",
+                crate::dispatch::policy_names()
+            ),
+        )
+    })?;
+    check.that(
+        policy.needs_run_cards == has_cards,
+        "dispatch.policy",
+        name,
+        if has_cards {
+            "run cards are given: use policy = \"run_cards\" (or give none)"
+        } else {
+            "needs dispatch.run_cards"
+        },
+    )?;
+    Ok(policy)
 }
 
 /// Run cards by zone index, with unit names resolved to indices.

@@ -53,10 +53,10 @@ impl Replication<'_> {
             cleared: 0,
             counted: call.call_s >= scenario.warmup_s,
         };
-        let call_id = self.calls.open(None);
+        let call_id = self.books.calls.open(None);
         debug_assert_eq!(call_id, self.next_call_id, "one slot per call");
         if !incident.counted {
-            self.close_call(call_id, None);
+            self.books.close_call(call_id, None);
         }
         self.next_call_id += 1;
         let entity = self.world.spawn(incident).id();

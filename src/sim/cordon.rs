@@ -72,7 +72,7 @@ impl Replication<'_> {
                 },
             );
             let (held_s, released_s) = (now + post.travel_s, now + post.travel_s + rule.holding_s);
-            self.cordon_crews.push(CordonCrewRecord {
+            self.books.cordon_crews.push(CordonCrewRecord {
                 replication: self.index,
                 call_id,
                 unit: index,
@@ -114,7 +114,7 @@ impl Replication<'_> {
         let sealed_after_s =
             self.cordons
                 .hold_all(&mut *self.router, &self.candidates, &sealing.exits);
-        self.sealings.push(SealingRecord {
+        self.books.sealings.push(SealingRecord {
             replication: self.index,
             time_s: self.now_s(),
             call_id,

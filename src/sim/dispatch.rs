@@ -1,12 +1,14 @@
-//! The 110 command centre: after the dispatch delay, send the available units that reach the
-//! scene first (ties to the lowest unit index); reinforcement may be restricted to some layers.
-//! When too few are free, the call waits in a queue ordered by priority, then call time; a unit
-//! that frees up takes the first waiting call it may serve.
+//! The 110 command centre's engine: after the dispatch delay, the scenario's dispatch policy
+//! ([`crate::dispatch`]) chooses among the available units (reinforcement only from the type's
+//! backup layers), and the engine books and schedules what it chose. When too few are free, the
+//! call waits in a queue ordered by priority, then call time; a unit that frees up takes the
+//! first waiting call the policy lets it serve.
 
 use super::components::{Duty, Incident, UnitDataItem};
 use super::{Event, Replication};
+use crate::dispatch::{BusyCrew, CallView};
 use crate::results::Assignment;
-use crate::routing::{Candidate, Reached, Waypoint};
+use crate::routing::{Candidate, Waypoint};
 use crate::scenario::{Layer, ReturnPosition, Scenario};
 use bevy_ecs::entity::Entity;
 use std::collections::BTreeSet;
@@ -50,24 +52,20 @@ impl Replication<'_> {
         // The first unit may come from any layer; reinforcement from the type's backup layers.
         while self.lacking(call) > 0 {
             let incident = self.incident(call);
-            let target = incident.record.node;
             let first_only = incident.record.units_assigned == 0
                 && self.scenario().incident_types[incident.record.incident_type as usize]
                     .backup_layers
                     .is_some();
             let wanted = if first_only { 1 } else { incident.lacking() };
             let layers = self.layers_for(incident).map(<[Layer]>::to_vec);
-            let zone = incident.record.zone as usize;
+            let view = call_view(incident, wanted);
             self.collect_candidates(layers.as_deref());
-            match &self.model.scenario.run_cards[zone] {
-                Some(card) => self.rank_by_card(card, target, wanted as usize),
-                None => self.router.nearest(
-                    target,
-                    &self.candidates,
-                    wanted as usize,
-                    &mut self.reached,
-                ),
-            }
+            self.policy.choose(
+                &view,
+                &self.candidates,
+                &mut *self.router,
+                &mut self.reached,
+            );
             if self.reached.is_empty() {
                 break;
             }
@@ -97,20 +95,16 @@ impl Replication<'_> {
         self.waiting.queue.insert(key);
     }
 
-    /// A priority-1 call still short of units takes units working scenes of calls of the
-    /// scenario's pre-emptible priority or lower urgency, nearest first; those calls go back to
-    /// the queue.
+    /// A call still short of units takes units working other scenes, if the policy lets it
+    /// and chooses some; their calls go back to the queue.
     fn preempt_for(&mut self, call: Entity) {
-        let Some(from_priority) = self.scenario().preempt_from_priority else {
-            return;
-        };
         let incident = self.incident(call);
-        if incident.record.priority != 1 || incident.lacking() == 0 {
+        let view = call_view(incident, incident.lacking());
+        if view.wanted == 0 || !self.policy.may_preempt(&view) {
             return;
         }
-        let (target, wanted) = (incident.record.node, incident.lacking());
         let layers = self.layers_for(incident).map(<[Layer]>::to_vec);
-        self.candidates.clear();
+        self.busy.clear();
         for u in self.unit_query.iter_manual(&self.world) {
             let Duty::OnScene {
                 call: serving,
@@ -122,17 +116,19 @@ impl Replication<'_> {
             };
             let index = u.index;
             let layer = self.model.scenario.units[index.0 as usize].layer;
-            let priority = self.incident(serving).record.priority;
-            if priority >= from_priority && layers.as_ref().is_none_or(|l| l.contains(&layer)) {
-                self.candidates.push(Candidate {
-                    key: index.0,
-                    node: scene,
-                    lead_s: 0.0,
+            if layers.as_ref().is_none_or(|l| l.contains(&layer)) {
+                self.busy.push(BusyCrew {
+                    crew: Candidate {
+                        key: index.0,
+                        node: scene,
+                        lead_s: 0.0,
+                    },
+                    serving_priority: self.incident(serving).record.priority,
                 });
             }
         }
-        self.router
-            .nearest(target, &self.candidates, wanted as usize, &mut self.reached);
+        self.policy
+            .preempt(&view, &self.busy, &mut *self.router, &mut self.reached);
         for i in 0..self.reached.len() {
             let r = self.reached[i];
             let unit = self.units[r.key as usize];
@@ -145,35 +141,16 @@ impl Replication<'_> {
                 unreachable!("candidates are on scene");
             };
             let now = self.now_s();
-            let a = self.assignment_mut(assignment);
+            let a = self.books.assignment_mut(assignment);
             a.clear_s = Some(now);
             a.preempted = true;
-            self.close_assignment(assignment);
+            self.books.close_assignment(assignment);
             let mut incident = self.incident_mut(serving);
             incident.arrived -= 1;
             incident.record.units_assigned -= 1;
             incident.record.preempted += 1;
             self.wait(serving);
             self.assign(r.key, call, r.travel_s, r.length_m);
-        }
-    }
-
-    /// Fills `self.reached` with the first `wanted` candidates in the order of the run card,
-    /// each with its travel time to `target`.
-    fn rank_by_card(&mut self, card: &[u32], target: u32, wanted: usize) {
-        self.reached.clear();
-        for &unit in card {
-            if self.reached.len() == wanted {
-                break;
-            }
-            if let Some(c) = self.candidates.iter().find(|c| c.key == unit) {
-                let trip = self.router.trip(c.node, target);
-                self.reached.push(Reached {
-                    key: unit,
-                    travel_s: c.lead_s + trip.travel_s,
-                    length_m: trip.length_m,
-                });
-            }
         }
     }
 
@@ -186,13 +163,11 @@ impl Replication<'_> {
     pub(super) fn take_waiting_call(&mut self, unit: Entity, from: u32) -> bool {
         let index = self.unit(unit).index.0 as usize;
         let layer = self.scenario().units[index].layer;
-        let cards = &self.model.scenario.run_cards;
         let eligible = self.waiting.queue.iter().copied().find(|&(.., call)| {
             let incident = self.incident(call);
-            let on_card = cards[incident.record.zone as usize]
-                .as_ref()
-                .is_none_or(|card| card.contains(&(index as u32)));
-            on_card && self.layers_for(incident).is_none_or(|l| l.contains(&layer))
+            self.policy
+                .may_take(&call_view(incident, incident.lacking()), index as u32)
+                && self.layers_for(incident).is_none_or(|l| l.contains(&layer))
         });
         let Some(key) = eligible else {
             return false;
@@ -263,7 +238,7 @@ impl Replication<'_> {
         r.first_unit.get_or_insert(index);
         r.first_assigned_s.get_or_insert(now);
         let call_id = r.call_id;
-        let assignment = self.assignments.open(Some(Assignment {
+        let assignment = self.books.assignments.open(Some(Assignment {
             replication: self.index,
             call_id,
             call_counted: counted,
@@ -293,6 +268,17 @@ impl Replication<'_> {
                 assignment,
             },
         );
+    }
+}
+
+/// What the policy sees of `incident`, wanting `wanted` more units.
+fn call_view(incident: &Incident, wanted: u32) -> CallView {
+    let r = &incident.record;
+    CallView {
+        node: r.node,
+        zone: r.zone,
+        priority: r.priority,
+        wanted: wanted as usize,
     }
 }
 

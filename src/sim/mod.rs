@@ -26,6 +26,7 @@ pub use patrol::PatrolCycle;
 pub use streams::{Purpose, Stream, Streams, stream};
 
 use crate::cordon::CordonPlanner;
+use crate::dispatch::{BusyCrew, DispatchPolicy, PolicyInputs};
 use crate::map::NodeId;
 use crate::results::{
     Assignment, CallRecord, CordonCrewRecord, RecordSink, ReplicationOutput, SealingRecord,
@@ -211,9 +212,19 @@ struct Replication<'m> {
     /// Every incident (see [`Replication::incident_mut`]); it learns the incidents' archetype
     /// when the first one is spawned.
     incident_query: QueryState<&'static mut Incident>,
+    /// Chooses the crews; the replication books and schedules what it chooses.
+    policy: Box<dyn DispatchPolicy>,
     /// Scratch buffers for dispatch, reused so the event loop does not allocate.
     candidates: Vec<Candidate>,
+    busy: Vec<BusyCrew>,
     reached: Vec<Reached>,
+    books: Books<'m>,
+    /// Plans cordons (its own search for the suspect's times).
+    cordons: CordonPlanner,
+}
+
+/// A replication's records until they are final, and where they go then.
+struct Books<'m> {
     /// Call records by call id (warm-up calls leave none), until they are final.
     calls: InOrder<CallRecord>,
     /// Assignments by number, until they are final.
@@ -222,8 +233,6 @@ struct Replication<'m> {
     cordon_crews: Vec<CordonCrewRecord>,
     /// Where final records go.
     sink: &'m mut dyn RecordSink,
-    /// Plans cordons (its own search for the suspect's times).
-    cordons: CordonPlanner,
 }
 
 impl<'m> Replication<'m> {
@@ -280,13 +289,23 @@ impl<'m> Replication<'m> {
             next_call_id: 0,
             unit_query,
             incident_query,
+            policy: crate::dispatch::build(
+                scenario.dispatch_policy,
+                &PolicyInputs {
+                    run_cards: &scenario.run_cards,
+                    preempt_from_priority: scenario.preempt_from_priority,
+                },
+            ),
             candidates: Vec::with_capacity(scenario.units.len()),
+            busy: Vec::with_capacity(scenario.units.len()),
             reached: Vec::with_capacity(8),
-            calls: InOrder::default(),
-            assignments: InOrder::default(),
-            sealings: Vec::new(),
-            cordon_crews: Vec::new(),
-            sink,
+            books: Books {
+                calls: InOrder::default(),
+                assignments: InOrder::default(),
+                sealings: Vec::new(),
+                cordon_crews: Vec::new(),
+                sink,
+            },
             cordons: CordonPlanner::new(Arc::clone(&model.graph)),
         }
     }
@@ -367,12 +386,13 @@ impl<'m> Replication<'m> {
                 let mut record = incident.record.clone();
                 record.state = incident.state();
                 let call_id = record.call_id;
-                *self.calls.get_mut(call_id) = Some(record);
+                *self.books.calls.get_mut(call_id) = Some(record);
             }
         }
-        let sink = &mut *self.sink;
-        self.calls.drain(|c| sink.call(c));
-        self.assignments.drain(|a| sink.assignment(a));
+        let books = &mut self.books;
+        let sink = &mut *books.sink;
+        books.calls.drain(|c| sink.call(c));
+        books.assignments.drain(|a| sink.assignment(a));
         let units = std::mem::take(&mut self.units);
         let units = units
             .into_iter()
@@ -381,13 +401,16 @@ impl<'m> Replication<'m> {
                 self.unit(unit).ledger.0.clone()
             })
             .collect();
-        self.sink.finish(
+        let books = &mut self.books;
+        books.sink.finish(
             units,
-            std::mem::take(&mut self.sealings),
-            std::mem::take(&mut self.cordon_crews),
+            std::mem::take(&mut books.sealings),
+            std::mem::take(&mut books.cordon_crews),
         );
     }
+}
 
+impl Books<'_> {
     /// Records call `call_id` as final (`record`, or none for a warm-up call) and hands on
     /// every call record that is now final in call-id order.
     fn close_call(&mut self, call_id: u64, record: Option<CallRecord>) {

@@ -91,7 +91,7 @@ impl Replication<'_> {
         if current != assignment {
             return;
         }
-        self.assignment_mut(assignment).arrival_s = Some(now);
+        self.books.assignment_mut(assignment).arrival_s = Some(now);
         let mut incident = self.incident_mut(call);
         incident.arrived += 1;
         let on_scene_s = incident.on_scene_s;
@@ -119,7 +119,7 @@ impl Replication<'_> {
         );
         // Under the hypercube's assumption the on-scene draw is the whole busy time.
         let clear_s = if self.scenario().service_includes_travel {
-            now.max(self.assignment_mut(assignment).assigned_s + on_scene_s)
+            now.max(self.books.assignment_mut(assignment).assigned_s + on_scene_s)
         } else {
             now + on_scene_s
         };
@@ -142,8 +142,8 @@ impl Replication<'_> {
         if !matches!(state.duty, Duty::OnScene { assignment: a, .. } if a == assignment) {
             return;
         }
-        self.assignment_mut(assignment).clear_s = Some(now);
-        self.close_assignment(assignment);
+        self.books.assignment_mut(assignment).clear_s = Some(now);
+        self.books.close_assignment(assignment);
         let counted_period = now >= self.scenario().warmup_s;
         let mut incident = self.incident_mut(call);
         incident.cleared += 1;
@@ -156,7 +156,7 @@ impl Replication<'_> {
             self.world.despawn(call);
             if counted {
                 let call_id = record.call_id;
-                self.close_call(call_id, Some(record));
+                self.books.close_call(call_id, Some(record));
             }
         }
         if counted_period {

@@ -580,11 +580,7 @@ fn output_node_columns_hold_osm_node_ids() {
     )
     .unwrap();
     let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_patrolsim"))
-            .args(args)
-            .current_dir(tmp.path())
-            .output()
-            .unwrap();
+        let out = crate::common::patrolsim(args, tmp.path());
         assert!(
             out.status.success(),
             "{}",
