@@ -6,7 +6,7 @@ use patrolsim::analyze::{AnalyzeError, analysis_text, analyze, read_node_list, w
 use patrolsim::atomic_file::check_output_dir;
 use patrolsim::bad_input::{BadInput, bad_input};
 use patrolsim::experiment::{
-    Experiment, PairResult, Shard, Sweep, SweepError, gather, layers_text, points_text, run_search,
+    Experiment, Method, PairResult, Shard, Sweep, SweepError, gather, layers_text, points_text, run_search,
     run_streamed, run_sweep, search_text, staffing_text, summary_text, write_search, write_sweep,
 };
 use patrolsim::history::{HistoryError, HistorySpec, calibrate};
@@ -105,11 +105,18 @@ enum Command {
         lang: Lang,
     },
     /// Find the least value of a numeric key at which a promise holds (bisection, same calls
-    /// for every value).
-    #[command(after_help = "Example:\n  patrolsim search scenarios/search-example.toml")]
+    /// for every value), and check the values run against the bisection's assumption that
+    /// compliance never falls as the key rises.
+    #[command(after_help = "Examples:\n  patrolsim search scenarios/search-example.toml\n  \
+        patrolsim search scenarios/search-example.toml --scan   # every value, low to high")]
     Search {
         /// Experiment file (TOML) with a [search] section.
         file: PathBuf,
+        /// Run every value from search.low to search.high in steps of search.tolerance instead
+        /// of bisecting, and answer the least value from which every larger value meets the
+        /// target (for keys that may not be monotone).
+        #[arg(long)]
+        scan: bool,
         /// Output folder; default: the file's output_dir, else outputs/<file stem>.
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -490,6 +497,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Search {
             file,
+            scan,
             output,
             threads,
         } => {
@@ -497,7 +505,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let experiment = Experiment::load(&file)?;
             let dir = output.unwrap_or_else(|| experiment.output_dir.clone());
             check_output_dir(&dir)?;
-            let outcome = run_search(&experiment)?;
+            let method = if scan {
+                Method::Scan
+            } else {
+                Method::Bisection
+            };
+            let outcome = run_search(&experiment, method)?;
             write_search(&experiment, &outcome, &dir)?;
             print!("{}", search_text(&experiment, &outcome));
             println!("table in {}", dir.display());

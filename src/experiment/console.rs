@@ -1,6 +1,6 @@
 //! The readable summaries printed at the end of a run, a sweep and a search.
 
-use super::{Experiment, MeanCi, PointFigures, SearchOutcome, Sweep};
+use super::{Experiment, MeanCi, Method, PointFigures, Promise, SearchOutcome, Sweep};
 use crate::results::UnitRecord;
 use crate::results::{CallFigures, Summary};
 use crate::scenario::{Layer, Scenario};
@@ -205,13 +205,15 @@ pub fn points_text(sweep: &Sweep, figures: &[PointFigures]) -> String {
     )
 }
 
-/// The values a search ran and its answer, as text.
+/// The values a search ran and its answer, as text: a table of the values run, the answer with
+/// the target, the confidence rule and the replications, and the monotonicity warning if any.
 pub fn search_text(experiment: &Experiment, outcome: &SearchOutcome) -> String {
     let key = &experiment
         .search_key
         .as_ref()
         .expect("a search has a key")
         .text;
+    let s = experiment.file.search.as_ref().expect("a search has a section");
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED).set_header(vec![
         "order",
@@ -223,13 +225,48 @@ pub fn search_text(experiment: &Experiment, outcome: &SearchOutcome) -> String {
         table.add_row(vec![
             (i + 1).to_string(),
             e.value.to_string(),
-            interval(e.share.as_ref(), pct),
+            interval(Some(&e.share), pct),
             if e.meets { "yes" } else { "no" }.to_string(),
         ]);
     }
-    let answer = match &outcome.answer {
-        Some(v) => format!("least {key} meeting the target: {v}"),
-        None => format!("the target is not met even at the highest {key}"),
+    let promise = match s.promise {
+        Promise::OnScene5min => "a unit on scene within 5 min",
+        Promise::Reinforcement10min => "every required unit on scene within 10 min",
     };
-    format!("{table}\n{answer}\n")
+    let calls = s
+        .priority
+        .map_or("calls".to_string(), |p| format!("priority-{p} calls"));
+    let replications = outcome.evaluations.first().map_or(0, |e| e.replications);
+    let target = format!(
+        "target: {promise} for >= {} of {calls}, met where the lower end of the 95 % interval \
+         across {replications} replications (the same calls at every value) reaches it",
+        pct(Some(s.at_least))
+    );
+    let how = match outcome.method {
+        Method::Bisection => "least",
+        Method::Scan => "least (scan: every larger value run meets the target)",
+    };
+    let answer = match &outcome.answer {
+        Some(v) => format!("{how} {key} meeting the target: {v} ({target})"),
+        None => format!("the target is not met even at the highest {key} ({target})"),
+    };
+    let mut text = format!("{table}\n{answer}\n");
+    for c in &outcome.contradictions {
+        let (a, b) = (&outcome.evaluations[c.lower], &outcome.evaluations[c.higher]);
+        text.push_str(&format!(
+            "{key} = {} does better than {} ({} vs {}; paired difference {:+.1} points, 95 % \
+             interval {:+.1} to {:+.1})\n",
+            a.value,
+            b.value,
+            pct(Some(a.share.mean)),
+            pct(Some(b.share.mean)),
+            100.0 * c.difference.mean,
+            100.0 * c.difference.low.unwrap_or(f64::NAN),
+            100.0 * c.difference.high.unwrap_or(f64::NAN),
+        ));
+    }
+    if let Some(warning) = outcome.warning() {
+        text.push_str(&format!("warning: {warning}\n"));
+    }
+    text
 }

@@ -18,7 +18,10 @@ mod sweep;
 
 pub use console::{layers_text, points_text, search_text, staffing_text, summary_text};
 pub use plan::{AxisSection, Experiment, ExperimentFile, KeyPath, Point, Promise, SearchSection};
-pub use search::{Evaluation, SearchOutcome, run_search, write_search};
+pub use search::{
+    Contradiction, Evaluation, Method, SearchOutcome, contradictions, least_from_which_all_meet,
+    run_search, write_search,
+};
 pub use stats::{MeanCi, t_quantile};
 pub use stream::{StreamedRun, run_streamed};
 pub use sweep::{

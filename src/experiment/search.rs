@@ -9,10 +9,11 @@ use super::plan::{Experiment, Promise, SearchSection};
 use super::stats::MeanCi;
 use super::sweep::{axis_column, summarise_replication};
 use crate::atomic_file;
-use crate::results::{CallFigures, Summary, write_table};
+use crate::results::{CallFigures, Summary, write_parquet};
 use crate::scenario::ScenarioError;
 use polars::prelude::*;
 use rayon::prelude::*;
+use std::io::Write;
 use std::path::Path;
 
 /// One value the search ran.
@@ -22,8 +23,11 @@ pub struct Evaluation {
     pub replications: u32,
     /// Mean counted calls of the target's group per replication.
     pub mean_calls: f64,
-    /// The target share across replications; none if no call of the group came.
-    pub share: Option<MeanCi>,
+    /// The target share across replications.
+    pub share: MeanCi,
+    /// The target share in each replication, in replication order; none where no call of the
+    /// group came.
+    pub shares: Vec<Option<f64>>,
     /// Whether the lower end of the 95 % interval reaches the target.
     pub meets: bool,
 }
@@ -35,6 +39,10 @@ pub struct SearchOutcome {
     pub answer: Option<toml::Value>,
     /// Every value run, in the order it was run.
     pub evaluations: Vec<Evaluation>,
+    /// How the values were chosen.
+    pub method: Method,
+    /// The pairs of values run that contradict monotonicity; empty when none do.
+    pub contradictions: Vec<Contradiction>,
 }
 
 /// The key's range: integers bisect on integers, anything else on numbers.
@@ -147,9 +155,109 @@ fn group(summary: &Summary, priority: Option<u8>) -> Option<&CallFigures> {
     }
 }
 
-/// Runs the search of `experiment`'s `[search]` section. Bad settings, or a value the scenario
-/// refuses, are a [`ScenarioError`].
-pub fn run_search(experiment: &Experiment) -> Result<SearchOutcome, ScenarioError> {
+/// How the values to run are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Bisection between `low` and `high`: few values, right when compliance never falls as the
+    /// key rises.
+    Bisection,
+    /// Every value from `low` to `high` in steps of the tolerance (`high` included): for keys
+    /// that may not be monotone. The answer is the least value from which every larger value
+    /// run meets the target.
+    Scan,
+}
+
+/// Two values run whose results contradict monotonicity: the lower value's share is above the
+/// higher value's beyond the 95 % interval of their paired difference.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Contradiction {
+    /// Index in [`SearchOutcome::evaluations`] of the lower value.
+    pub lower: usize,
+    /// Index of the higher value.
+    pub higher: usize,
+    /// The lower value's share minus the higher value's, paired by replication (the same calls),
+    /// with its 95 % interval; its lower end is above zero.
+    pub difference: MeanCi,
+}
+
+/// The key's value as a number (checked numeric before any value is run).
+fn numeric(v: &toml::Value) -> f64 {
+    v.as_float()
+        .or(v.as_integer().map(|i| i as f64))
+        .expect("search values are numbers")
+}
+
+/// Every pair of values run that contradicts monotonicity (compliance never falls as the key
+/// rises), lower value first, in the order of the lower then the higher value. Two values are
+/// compared replication by replication (every value runs the same replications, so the same
+/// calls): the pair contradicts when the 95 % interval of the mean paired difference, the lower
+/// value's share minus the higher value's, lies wholly above zero.
+pub fn contradictions(evaluations: &[Evaluation]) -> Vec<Contradiction> {
+    let mut order: Vec<usize> = (0..evaluations.len()).collect();
+    order.sort_by(|&a, &b| numeric(&evaluations[a].value).total_cmp(&numeric(&evaluations[b].value)));
+    let mut found = Vec::new();
+    for (i, &lower) in order.iter().enumerate() {
+        for &higher in &order[i + 1..] {
+            let (a, b) = (&evaluations[lower], &evaluations[higher]);
+            if numeric(&a.value) == numeric(&b.value) {
+                continue;
+            }
+            let paired: Vec<f64> = a
+                .shares
+                .iter()
+                .zip(&b.shares)
+                .filter_map(|(x, y)| Some((*x)? - (*y)?))
+                .collect();
+            if let Some(difference) = MeanCi::of(&paired)
+                && difference.low.is_some_and(|low| low > 0.0)
+            {
+                found.push(Contradiction {
+                    lower,
+                    higher,
+                    difference,
+                });
+            }
+        }
+    }
+    found
+}
+
+/// The least value run from which every larger value run meets the target; none if the
+/// highest value run does not.
+pub fn least_from_which_all_meet(evaluations: &[Evaluation]) -> Option<toml::Value> {
+    let mut by_value: Vec<&Evaluation> = evaluations.iter().collect();
+    by_value.sort_by(|a, b| numeric(&a.value).total_cmp(&numeric(&b.value)));
+    by_value
+        .iter()
+        .rev()
+        .take_while(|e| e.meets)
+        .last()
+        .map(|e| e.value.clone())
+}
+
+/// The values a scan runs: `low`, `low + step`, … below `high`, then `high`.
+fn grid(range: Range, step: f64) -> Vec<toml::Value> {
+    match range {
+        Range::Integer(lo, hi) => {
+            let step = (step.round() as i64).max(1);
+            let mut values: Vec<toml::Value> = (lo..hi).step_by(step as usize).map(Into::into).collect();
+            values.push(hi.into());
+            values
+        }
+        Range::Number(lo, hi) => {
+            // Values closer to `high` than a thousandth of a step are `high` itself.
+            let count = ((hi - lo) / step - 1e-3).ceil().max(0.0) as u64;
+            let mut values: Vec<toml::Value> =
+                (0..count).map(|i| (lo + i as f64 * step).into()).collect();
+            values.push(hi.into());
+            values
+        }
+    }
+}
+
+/// Runs the search of `experiment`'s `[search]` section by `method`. Bad settings, a value the
+/// scenario refuses, or a target group with no calls are a [`ScenarioError`].
+pub fn run_search(experiment: &Experiment, method: Method) -> Result<SearchOutcome, ScenarioError> {
     let Some(s) = &experiment.file.search else {
         return Err(ScenarioError::Invalid {
             file: experiment.label.clone(),
@@ -183,56 +291,131 @@ pub fn run_search(experiment: &Experiment) -> Result<SearchOutcome, ScenarioErro
             .into_par_iter()
             .map(|r| summarise_replication(&point, r))
             .collect();
-        let groups: Vec<&CallFigures> = summaries
+        let groups: Vec<Option<&CallFigures>> =
+            summaries.iter().map(|m| group(m, s.priority)).collect();
+        let shares: Vec<Option<f64>> = groups
             .iter()
-            .filter_map(|m| group(m, s.priority))
-            .collect();
-        let shares: Vec<f64> = groups
-            .iter()
-            .filter_map(|f| match s.promise {
-                Promise::OnScene5min => f.on_scene_5min_share,
-                Promise::Reinforcement10min => f.reinforcement_10min_share,
+            .map(|f| match s.promise {
+                Promise::OnScene5min => f?.on_scene_5min_share,
+                Promise::Reinforcement10min => f?.reinforcement_10min_share,
             })
             .collect();
-        let share = MeanCi::of(&shares);
-        let meets = share
-            .and_then(|c| c.low)
-            .is_some_and(|low| low >= s.at_least);
-        let calls: f64 = groups.iter().map(|f| f.calls as f64).sum();
+        let Some(share) = MeanCi::of(&shares.iter().flatten().copied().collect::<Vec<_>>())
+        else {
+            return Err(no_such_calls(experiment, s, replications, &value));
+        };
+        let meets = share.low.is_some_and(|low| low >= s.at_least);
+        let calls: f64 = groups.iter().flatten().map(|f| f.calls as f64).sum();
         evaluations.push(Evaluation {
             value,
             replications,
             mean_calls: calls / f64::from(replications),
             share,
+            shares,
             meets,
         });
         Ok(meets)
     };
-    if !evaluate(high)? {
-        return Ok(SearchOutcome {
-            answer: None,
-            evaluations,
-        });
-    }
-    if evaluate(low.clone())? {
-        return Ok(SearchOutcome {
-            answer: Some(low),
-            evaluations,
-        });
-    }
-    // The answer is above the range's low end (fails) and at most its high end (meets).
-    while range.width() > tolerance {
-        let meets = evaluate(range.middle())?;
-        range = range.keep(meets);
-    }
+    let answer = match method {
+        Method::Scan => {
+            for value in grid(range, tolerance) {
+                evaluate(value)?;
+            }
+            least_from_which_all_meet(&evaluations)
+        }
+        Method::Bisection => {
+            if !evaluate(high)? {
+                None
+            } else if evaluate(low.clone())? {
+                Some(low)
+            } else {
+                // The answer is above the range's low end (fails) and at most its high end
+                // (meets).
+                while range.width() > tolerance {
+                    let meets = evaluate(range.middle())?;
+                    range = range.keep(meets);
+                }
+                Some(range.ends().1)
+            }
+        }
+    };
     Ok(SearchOutcome {
-        answer: Some(range.ends().1),
+        answer,
+        contradictions: contradictions(&evaluations),
         evaluations,
+        method,
     })
 }
 
+/// The error for a target group that had no calls at `value`: nothing to search.
+fn no_such_calls(
+    experiment: &Experiment,
+    s: &SearchSection,
+    replications: u32,
+    value: &toml::Value,
+) -> ScenarioError {
+    let key = &experiment.search_key.as_ref().expect("checked with search").text;
+    let of_priority = s.priority.map_or(String::new(), |p| format!(" of priority {p}"));
+    let at = format!("in the {replications} replications at {key} = {value}: nothing to search");
+    let (field, shown, rule) = match s.promise {
+        Promise::Reinforcement10min => (
+            "promise",
+            "\"reinforcement_10min\"".to_string(),
+            format!("no call{of_priority} needed more than one unit {at}"),
+        ),
+        Promise::OnScene5min => match s.priority {
+            Some(p) => ("priority", p.to_string(), format!("no call{of_priority} came {at}")),
+            None => ("promise", "\"on_scene_5min\"".to_string(), format!("no call came {at}")),
+        },
+    };
+    ScenarioError::Invalid {
+        file: experiment.label.clone(),
+        key: format!("search.{field}"),
+        value: shown,
+        rule,
+    }
+}
+
+impl SearchOutcome {
+    /// The warning when the values run contradict monotonicity, naming every contradicting
+    /// pair; none when they do not.
+    pub fn warning(&self) -> Option<String> {
+        if self.contradictions.is_empty() {
+            return None;
+        }
+        let pairs: Vec<String> = self
+            .contradictions
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} and {}",
+                    self.evaluations[c.lower].value, self.evaluations[c.higher].value
+                )
+            })
+            .collect();
+        Some(format!(
+            "not monotone between {}: the answer may be wrong",
+            pairs.join(", ")
+        ))
+    }
+
+    /// For each value run, the values it contradicts monotonicity with.
+    fn contradicted_by(&self, index: usize) -> Vec<&toml::Value> {
+        self.contradictions
+            .iter()
+            .filter_map(|c| match (c.lower == index, c.higher == index) {
+                (true, _) => Some(&self.evaluations[c.higher].value),
+                (_, true) => Some(&self.evaluations[c.lower].value),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 /// Writes the evaluated values as `search.parquet` and `search.csv` (one row per value run, in
-/// order) and the experiment file as `experiment.toml` into `dir`.
+/// order; a column `not_monotone_with` names the values each contradicts monotonicity with, and
+/// when there are such, the CSV ends with the warning line) and the experiment file as
+/// `experiment.toml` into `dir`.
 pub fn write_search(
     experiment: &Experiment,
     outcome: &SearchOutcome,
@@ -243,12 +426,21 @@ pub fn write_search(
     let share = |name: &str, f: fn(&MeanCi) -> Option<f64>| {
         Column::new(
             name.into(),
-            evals
-                .iter()
-                .map(|e| e.share.as_ref().and_then(f))
-                .collect::<Vec<_>>(),
+            evals.iter().map(|e| f(&e.share)).collect::<Vec<_>>(),
         )
     };
+    let not_monotone_with: Vec<Option<String>> = (0..evals.len())
+        .map(|i| {
+            let values = outcome.contradicted_by(i);
+            (!values.is_empty()).then(|| {
+                values
+                    .iter()
+                    .map(|v| v.to_string())
+                    .collect::<Vec<_>>()
+                    .join(";")
+            })
+        })
+        .collect();
     let mut df = DataFrame::new_infer_height(vec![
         Column::new("order".into(), (1..=evals.len() as u32).collect::<Vec<_>>()),
         axis_column(&key.text, evals.iter().map(|e| &e.value).collect()),
@@ -267,7 +459,165 @@ pub fn write_search(
             "meets".into(),
             evals.iter().map(|e| e.meets).collect::<Vec<_>>(),
         ),
+        Column::new("not_monotone_with".into(), not_monotone_with),
     ])?;
-    write_table(&mut df, dir, "search")?;
+    write_parquet(&mut df, dir, "search")?;
+    atomic_file::write(&dir.join("search.csv"), |w| {
+        CsvWriter::new(&mut *w).finish(&mut df)?;
+        if let Some(warning) = outcome.warning() {
+            writeln!(w, "{warning}")?;
+        }
+        Ok(())
+    })?;
     atomic_file::write_str(&dir.join("experiment.toml"), &experiment.text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An evaluation of `value` with these per-replication shares, meeting a target of 90 %.
+    fn evaluation(value: i64, shares: &[f64]) -> Evaluation {
+        let share = MeanCi::of(shares).unwrap();
+        Evaluation {
+            value: value.into(),
+            replications: shares.len() as u32,
+            mean_calls: 100.0,
+            share,
+            shares: shares.iter().map(|s| Some(*s)).collect(),
+            meets: share.low.unwrap() >= 0.9,
+        }
+    }
+
+    fn pairs(evaluations: &[Evaluation]) -> Vec<(i64, i64)> {
+        contradictions(evaluations)
+            .iter()
+            .map(|c| {
+                let v = |i: usize| evaluations[i].value.as_integer().unwrap();
+                (v(c.lower), v(c.higher))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_lower_value_doing_better_beyond_the_interval_is_flagged() {
+        // The sequence: 16 does better than 27 in every replication (paired differences
+        // 1.5, 1.5, 2.5, 2 points: mean 1.875, 95 % interval about 1.1 to 2.6 points).
+        let run = [
+            evaluation(50, &[0.93, 0.92, 0.94, 0.93]),
+            evaluation(27, &[0.915, 0.905, 0.915, 0.90]),
+            evaluation(16, &[0.93, 0.92, 0.94, 0.92]),
+            evaluation(13, &[0.90, 0.89, 0.91, 0.90]),
+            evaluation(10, &[0.80, 0.82, 0.81, 0.79]),
+        ];
+        assert_eq!(pairs(&run), vec![(16, 27)]);
+        let c = contradictions(&run)[0];
+        assert!((c.difference.mean - 0.01875).abs() < 1e-12);
+        assert!(c.difference.low.unwrap() > 0.0);
+        let outcome = SearchOutcome {
+            answer: Some(13.into()),
+            evaluations: run.to_vec(),
+            method: Method::Bisection,
+            contradictions: contradictions(&run),
+        };
+        assert_eq!(
+            outcome.warning().as_deref(),
+            Some("not monotone between 16 and 27: the answer may be wrong")
+        );
+        assert_eq!(outcome.contradicted_by(1), vec![&toml::Value::from(16)]);
+        assert_eq!(outcome.contradicted_by(2), vec![&toml::Value::from(27)]);
+        assert!(outcome.contradicted_by(0).is_empty());
+    }
+
+    #[test]
+    fn a_monotone_run_is_not_flagged() {
+        // Rising shares; and a lower value ahead in the mean only by noise (paired differences
+        // +2, -2, +2, -1 points: mean +0.25, 95 % interval about -3 to +3.5 points).
+        let rising = [
+            evaluation(10, &[0.80, 0.82, 0.81, 0.79]),
+            evaluation(20, &[0.90, 0.91, 0.89, 0.90]),
+            evaluation(30, &[0.95, 0.94, 0.96, 0.95]),
+        ];
+        assert!(pairs(&rising).is_empty());
+        let noisy = [
+            evaluation(16, &[0.94, 0.90, 0.94, 0.91]),
+            evaluation(27, &[0.92, 0.92, 0.92, 0.92]),
+        ];
+        assert!(noisy[0].share.mean > noisy[1].share.mean);
+        assert!(pairs(&noisy).is_empty());
+        let outcome = SearchOutcome {
+            answer: Some(20.into()),
+            evaluations: rising.to_vec(),
+            method: Method::Bisection,
+            contradictions: contradictions(&rising),
+        };
+        assert_eq!(outcome.warning(), None);
+    }
+
+    #[test]
+    fn the_comparison_is_paired_by_replication() {
+        // Replications differ a lot (busy and quiet weeks), so the two values' own intervals
+        // overlap widely; but with the same calls 16 is a point ahead of 27 in every one.
+        let run = [
+            evaluation(16, &[0.95, 0.85, 0.90, 0.80]),
+            evaluation(27, &[0.94, 0.84, 0.89, 0.79]),
+        ];
+        assert!(run[0].share.low.unwrap() < run[1].share.high.unwrap());
+        assert_eq!(pairs(&run), vec![(16, 27)]);
+        // A replication with no call of the group is left out of the pairs, not counted as 0.
+        let mut gap = run.to_vec();
+        gap[1].shares[3] = None;
+        assert_eq!(pairs(&gap), vec![(16, 27)]);
+    }
+
+    #[test]
+    fn the_scan_answer_is_the_least_value_from_which_all_larger_meet() {
+        let meets = |flags: &[bool]| -> Vec<Evaluation> {
+            flags
+                .iter()
+                .enumerate()
+                .map(|(i, &m)| {
+                    let mut e = evaluation(i as i64 + 1, &[0.5, 0.5]);
+                    e.meets = m;
+                    e
+                })
+                .collect()
+        };
+        let answer = |flags: &[bool]| {
+            least_from_which_all_meet(&meets(flags)).map(|v| v.as_integer().unwrap())
+        };
+        // 2 meets but 3 does not: the answer is 4, not 2.
+        assert_eq!(answer(&[false, true, false, true, true]), Some(4));
+        assert_eq!(answer(&[true, true, true]), Some(1));
+        assert_eq!(answer(&[true, true, false]), None);
+        // The order values were run in does not matter.
+        let mut shuffled = meets(&[false, true, false, true, true]);
+        shuffled.reverse();
+        shuffled.swap(0, 2);
+        assert_eq!(
+            least_from_which_all_meet(&shuffled).and_then(|v| v.as_integer()),
+            Some(4)
+        );
+    }
+
+    #[test]
+    fn the_scan_grid_steps_by_the_tolerance_and_ends_at_high() {
+        let ints = |lo, hi, step| -> Vec<i64> {
+            grid(Range::Integer(lo, hi), step)
+                .iter()
+                .map(|v| v.as_integer().unwrap())
+                .collect()
+        };
+        assert_eq!(ints(5, 50, 5.0), vec![5, 10, 15, 20, 25, 30, 35, 40, 45, 50]);
+        assert_eq!(ints(1, 10, 4.0), vec![1, 5, 9, 10]);
+        assert_eq!(ints(1, 3, 1.0), vec![1, 2, 3]);
+        let floats = |lo, hi, step| -> Vec<f64> {
+            grid(Range::Number(lo, hi), step)
+                .iter()
+                .map(|v| v.as_float().unwrap())
+                .collect()
+        };
+        assert_eq!(floats(0.0, 1.0, 0.25), vec![0.0, 0.25, 0.5, 0.75, 1.0]);
+        assert_eq!(floats(0.0, 1.0, 0.3), vec![0.0, 0.3, 0.6, 0.8999999999999999, 1.0]);
+    }
 }

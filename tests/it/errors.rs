@@ -101,17 +101,26 @@ fn json_map(from: &str, to: &str) -> Vec<(&'static str, Vec<u8>)> {
     vec![("m.json", good.replacen(from, to, 1).into_bytes())]
 }
 
-/// The tiny sweep over the tiny grid, with `from` replaced by `to`.
-fn sweep(from: &str, to: &str) -> Vec<(&'static str, Vec<u8>)> {
-    let text = include_str!("../data/tiny-sweep.toml");
-    assert!(
-        text.contains(from),
-        "test bug: {from:?} not in tiny-sweep.toml"
-    );
+/// An experiment file over the tiny grid (its text `text`, named `name` in messages) with `from`
+/// replaced by `to`, as `w.toml` beside `tiny-grid.toml`.
+fn experiment(text: &str, name: &str, from: &str, to: &str) -> Vec<(&'static str, Vec<u8>)> {
+    assert!(text.contains(from), "test bug: {from:?} not in {name}");
     vec![
         file("tiny-grid.toml", TINY),
         ("w.toml", text.replacen(from, to, 1).into_bytes()),
     ]
+}
+
+/// The tiny sweep over the tiny grid, with `from` replaced by `to`.
+fn sweep(from: &str, to: &str) -> Vec<(&'static str, Vec<u8>)> {
+    let text = include_str!("../data/tiny-sweep.toml");
+    experiment(text, "tiny-sweep.toml", from, to)
+}
+
+/// The tiny search over the tiny grid, with `from` replaced by `to`.
+fn search(from: &str, to: &str) -> Vec<(&'static str, Vec<u8>)> {
+    let text = include_str!("../data/tiny-search.toml");
+    experiment(text, "tiny-search.toml", from, to)
 }
 
 /// The bytes of an OpenStreetMap extract in `maps/`.
@@ -448,6 +457,25 @@ fn rows() -> Vec<Row> {
             args: &["merge", "w.toml", "empty-shard"],
             code: 2,
             error: "empty-shard: no such folder",
+        },
+        Row {
+            area: "search",
+            case: "a search for a priority no call has",
+            files: search("priority = 1", "priority = 3"),
+            args: &["search", "w.toml"],
+            code: 2,
+            error: "w.toml: search.priority = 3: no call of priority 3 came in the 4 replications at units_per_post.per_post = 9: nothing to search",
+        },
+        Row {
+            area: "search",
+            case: "a search of the reinforcement promise where no call needs reinforcement",
+            files: search(
+                "promise = \"on_scene_5min\"\npriority = 1",
+                "promise = \"reinforcement_10min\"\npriority = 2",
+            ),
+            args: &["search", "w.toml"],
+            code: 2,
+            error: "w.toml: search.promise = \"reinforcement_10min\": no call of priority 2 needed more than one unit in the 4 replications at units_per_post.per_post = 9: nothing to search",
         },
         // Node lists and listed exits: ids of the map's source data.
         Row {

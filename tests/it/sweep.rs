@@ -3,7 +3,8 @@
 
 use crate::common;
 use patrolsim::experiment::{
-    Experiment, PairResult, Shard, Sweep, SweepError, gather, run_search, run_sweep, write_sweep,
+    Experiment, Method, PairResult, Shard, Sweep, SweepError, gather, run_search, run_sweep,
+    write_sweep,
 };
 
 use common::{assert_bad_input, assert_same_tables, data, patrolsim};
@@ -184,7 +185,7 @@ fn tables_have_one_row_per_pair_and_group_and_per_point() {
 #[test]
 fn search_finds_the_least_value_meeting_the_target() {
     let experiment = Experiment::load(&data("tiny-search.toml")).unwrap();
-    let outcome = run_search(&experiment).unwrap();
+    let outcome = run_search(&experiment, Method::Bisection).unwrap();
     let answer = outcome.answer.as_ref().unwrap().as_integer().unwrap();
     let meets = |v: i64| {
         outcome
@@ -208,9 +209,67 @@ fn search_finds_the_least_value_meeting_the_target() {
     unique.dedup();
     assert_eq!(unique.len(), values.len());
     for e in &outcome.evaluations {
-        let share = e.share.unwrap();
-        assert_eq!(e.meets, share.low.unwrap() >= 0.8, "{e:?}");
+        assert_eq!(e.meets, e.share.low.unwrap() >= 0.8, "{e:?}");
     }
+}
+
+#[test]
+fn a_scan_runs_every_value_and_answers_the_least_from_which_all_larger_meet() {
+    let experiment = Experiment::load(&data("tiny-search.toml")).unwrap();
+    let scan = run_search(&experiment, Method::Scan).unwrap();
+    let values: Vec<i64> = scan
+        .evaluations
+        .iter()
+        .map(|e| e.value.as_integer().unwrap())
+        .collect();
+    assert_eq!(values, (1..=9).collect::<Vec<_>>());
+    let answer = scan.answer.as_ref().unwrap().as_integer().unwrap();
+    for e in &scan.evaluations {
+        let v = e.value.as_integer().unwrap();
+        if v >= answer {
+            assert!(e.meets, "{v} is above the answer {answer} but fails");
+        }
+    }
+    assert!(answer == 1 || !scan.evaluations[answer as usize - 2].meets);
+    // Every value runs the same replications: the bisection's values give the scan's figures
+    // exactly, and here (meeting from 1 to 9 is monotone) the same answer.
+    let bisection = run_search(&experiment, Method::Bisection).unwrap();
+    for e in &bisection.evaluations {
+        let v = e.value.as_integer().unwrap();
+        assert_eq!(e, &scan.evaluations[v as usize - 1]);
+    }
+    assert_eq!(bisection.answer, scan.answer);
+}
+
+#[test]
+fn a_key_where_compliance_falls_is_flagged_not_monotone() {
+    // The dispatch delay: 0 s, 150 s, 300 s before a unit leaves. Compliance falls as it rises,
+    // against the search's assumption; the run still ends (exit 0) with the warning.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(data("tiny-grid.toml"), tmp.path().join("tiny-grid.toml")).unwrap();
+    let text = std::fs::read_to_string(data("tiny-search.toml")).unwrap();
+    std::fs::write(
+        tmp.path().join("delay.toml"),
+        text.replace("units_per_post.per_post", "dispatch.delay_s")
+            .replace("low = 1\nhigh = 9", "low = 0\nhigh = 300\ntolerance = 150"),
+    )
+    .unwrap();
+    let out = patrolsim(&["search", "delay.toml", "--scan", "-o", "s"], tmp.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let warning = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("warning: "))
+        .unwrap_or_else(|| panic!("no warning in: {stdout}"));
+    assert!(warning.starts_with("not monotone between 0 and 150"), "{warning}");
+    assert!(warning.ends_with(": the answer may be wrong"), "{warning}");
+    let csv = std::fs::read_to_string(tmp.path().join("s/search.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].ends_with(",meets,not_monotone_with"), "{csv}");
+    assert_eq!(lines.last(), Some(&warning), "{csv}");
+    // The row of 0 names the values it contradicts; the table has one row per value.
+    assert_eq!(lines.len(), 1 + 3 + 1, "{csv}");
+    assert!(lines[1].starts_with("1,0,") && lines[1].contains(",150;300"), "{csv}");
 }
 
 fn pair_files(dir: &Path) -> Vec<(String, std::time::SystemTime)> {
@@ -452,15 +511,25 @@ fn search_cli_prints_the_answer_and_writes_the_values_run() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let answer = stdout
+    let line = stdout
         .lines()
         .find_map(|l| l.strip_prefix("least units_per_post.per_post meeting the target: "))
         .unwrap_or_else(|| panic!("no answer in: {stdout}"));
+    // The answer line states the target, the confidence rule and the replications.
+    let (answer, target) = line.split_once(" (target: ").unwrap();
+    assert_eq!(
+        target,
+        "a unit on scene within 5 min for >= 80.0% of priority-1 calls, met where the lower \
+         end of the 95 % interval across 4 replications (the same calls at every value) \
+         reaches it)"
+    );
+    assert!(!stdout.contains("warning"), "{stdout}");
     let csv = std::fs::read_to_string(tmp.path().join("s/search.csv")).unwrap();
     assert!(
         csv.starts_with("order,units_per_post.per_post,replications,"),
         "{csv}"
     );
+    assert!(!csv.contains("not monotone"), "{csv}");
     // The answer is the least value run that meets the target.
     let least_meeting = csv
         .lines()
