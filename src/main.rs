@@ -6,8 +6,9 @@ use patrolsim::analyze::{AnalyzeError, analysis_text, analyze, read_node_list, w
 use patrolsim::atomic_file::check_output_dir;
 use patrolsim::bad_input::{BadInput, bad_input};
 use patrolsim::experiment::{
-    Experiment, Method, PairResult, Shard, Sweep, SweepError, gather, layers_text, points_text, run_search,
-    run_streamed, run_sweep, search_text, staffing_text, summary_text, write_search, write_sweep,
+    Experiment, Method, PairResult, Shard, Sweep, SweepError, gather, layers_text, points_text,
+    run_search, run_streamed, run_sweep, search_text, staffing_text, summary_text, write_search,
+    write_sweep,
 };
 use patrolsim::history::{HistoryError, HistorySpec, calibrate};
 use patrolsim::map::osm::{OSM_ATTRIBUTION, OsmError, OsmOptions, import_osm_bytes, map_name};
@@ -107,8 +108,10 @@ enum Command {
     /// Find the least value of a numeric key at which a promise holds (bisection, same calls
     /// for every value), and check the values run against the bisection's assumption that
     /// compliance never falls as the key rises.
-    #[command(after_help = "Examples:\n  patrolsim search scenarios/search-example.toml\n  \
-        patrolsim search scenarios/search-example.toml --scan   # every value, low to high")]
+    #[command(
+        after_help = "Examples:\n  patrolsim search scenarios/search-example.toml\n  \
+        patrolsim search scenarios/search-example.toml --scan   # every value, low to high"
+    )]
     Search {
         /// Experiment file (TOML) with a [search] section.
         file: PathBuf,

@@ -213,7 +213,11 @@ pub fn search_text(experiment: &Experiment, outcome: &SearchOutcome) -> String {
         .as_ref()
         .expect("a search has a key")
         .text;
-    let s = experiment.file.search.as_ref().expect("a search has a section");
+    let s = experiment
+        .file
+        .search
+        .as_ref()
+        .expect("a search has a section");
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED).set_header(vec![
         "order",
@@ -252,7 +256,10 @@ pub fn search_text(experiment: &Experiment, outcome: &SearchOutcome) -> String {
     };
     let mut text = format!("{table}\n{answer}\n");
     for c in &outcome.contradictions {
-        let (a, b) = (&outcome.evaluations[c.lower], &outcome.evaluations[c.higher]);
+        let (a, b) = (
+            &outcome.evaluations[c.lower],
+            &outcome.evaluations[c.higher],
+        );
         text.push_str(&format!(
             "{key} = {} does better than {} ({} vs {}; paired difference {:+.1} points, 95 % \
              interval {:+.1} to {:+.1})\n",

@@ -194,7 +194,9 @@ fn numeric(v: &toml::Value) -> f64 {
 /// value's share minus the higher value's, lies wholly above zero.
 pub fn contradictions(evaluations: &[Evaluation]) -> Vec<Contradiction> {
     let mut order: Vec<usize> = (0..evaluations.len()).collect();
-    order.sort_by(|&a, &b| numeric(&evaluations[a].value).total_cmp(&numeric(&evaluations[b].value)));
+    order.sort_by(|&a, &b| {
+        numeric(&evaluations[a].value).total_cmp(&numeric(&evaluations[b].value))
+    });
     let mut found = Vec::new();
     for (i, &lower) in order.iter().enumerate() {
         for &higher in &order[i + 1..] {
@@ -240,7 +242,8 @@ fn grid(range: Range, step: f64) -> Vec<toml::Value> {
     match range {
         Range::Integer(lo, hi) => {
             let step = (step.round() as i64).max(1);
-            let mut values: Vec<toml::Value> = (lo..hi).step_by(step as usize).map(Into::into).collect();
+            let mut values: Vec<toml::Value> =
+                (lo..hi).step_by(step as usize).map(Into::into).collect();
             values.push(hi.into());
             values
         }
@@ -295,13 +298,12 @@ pub fn run_search(experiment: &Experiment, method: Method) -> Result<SearchOutco
             summaries.iter().map(|m| group(m, s.priority)).collect();
         let shares: Vec<Option<f64>> = groups
             .iter()
-            .map(|f| match s.promise {
+            .map(|&f| match s.promise {
                 Promise::OnScene5min => f?.on_scene_5min_share,
                 Promise::Reinforcement10min => f?.reinforcement_10min_share,
             })
             .collect();
-        let Some(share) = MeanCi::of(&shares.iter().flatten().copied().collect::<Vec<_>>())
-        else {
+        let Some(share) = MeanCi::of(&shares.iter().flatten().copied().collect::<Vec<_>>()) else {
             return Err(no_such_calls(experiment, s, replications, &value));
         };
         let meets = share.low.is_some_and(|low| low >= s.at_least);
@@ -354,8 +356,14 @@ fn no_such_calls(
     replications: u32,
     value: &toml::Value,
 ) -> ScenarioError {
-    let key = &experiment.search_key.as_ref().expect("checked with search").text;
-    let of_priority = s.priority.map_or(String::new(), |p| format!(" of priority {p}"));
+    let key = &experiment
+        .search_key
+        .as_ref()
+        .expect("checked with search")
+        .text;
+    let of_priority = s
+        .priority
+        .map_or(String::new(), |p| format!(" of priority {p}"));
     let at = format!("in the {replications} replications at {key} = {value}: nothing to search");
     let (field, shown, rule) = match s.promise {
         Promise::Reinforcement10min => (
@@ -364,8 +372,16 @@ fn no_such_calls(
             format!("no call{of_priority} needed more than one unit {at}"),
         ),
         Promise::OnScene5min => match s.priority {
-            Some(p) => ("priority", p.to_string(), format!("no call{of_priority} came {at}")),
-            None => ("promise", "\"on_scene_5min\"".to_string(), format!("no call came {at}")),
+            Some(p) => (
+                "priority",
+                p.to_string(),
+                format!("no call{of_priority} came {at}"),
+            ),
+            None => (
+                "promise",
+                "\"on_scene_5min\"".to_string(),
+                format!("no call came {at}"),
+            ),
         },
     };
     ScenarioError::Invalid {
@@ -608,7 +624,10 @@ mod tests {
                 .map(|v| v.as_integer().unwrap())
                 .collect()
         };
-        assert_eq!(ints(5, 50, 5.0), vec![5, 10, 15, 20, 25, 30, 35, 40, 45, 50]);
+        assert_eq!(
+            ints(5, 50, 5.0),
+            vec![5, 10, 15, 20, 25, 30, 35, 40, 45, 50]
+        );
         assert_eq!(ints(1, 10, 4.0), vec![1, 5, 9, 10]);
         assert_eq!(ints(1, 3, 1.0), vec![1, 2, 3]);
         let floats = |lo, hi, step| -> Vec<f64> {
@@ -618,6 +637,9 @@ mod tests {
                 .collect()
         };
         assert_eq!(floats(0.0, 1.0, 0.25), vec![0.0, 0.25, 0.5, 0.75, 1.0]);
-        assert_eq!(floats(0.0, 1.0, 0.3), vec![0.0, 0.3, 0.6, 0.8999999999999999, 1.0]);
+        assert_eq!(
+            floats(0.0, 1.0, 0.3),
+            vec![0.0, 0.3, 0.6, 0.8999999999999999, 1.0]
+        );
     }
 }

@@ -256,12 +256,19 @@ fn a_key_where_compliance_falls_is_flagged_not_monotone() {
     .unwrap();
     let out = patrolsim(&["search", "delay.toml", "--scan", "-o", "s"], tmp.path());
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let warning = stdout
         .lines()
         .find_map(|l| l.strip_prefix("warning: "))
         .unwrap_or_else(|| panic!("no warning in: {stdout}"));
-    assert!(warning.starts_with("not monotone between 0 and 150"), "{warning}");
+    assert!(
+        warning.starts_with("not monotone between 0 and 150"),
+        "{warning}"
+    );
     assert!(warning.ends_with(": the answer may be wrong"), "{warning}");
     let csv = std::fs::read_to_string(tmp.path().join("s/search.csv")).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
@@ -269,7 +276,10 @@ fn a_key_where_compliance_falls_is_flagged_not_monotone() {
     assert_eq!(lines.last(), Some(&warning), "{csv}");
     // The row of 0 names the values it contradicts; the table has one row per value.
     assert_eq!(lines.len(), 1 + 3 + 1, "{csv}");
-    assert!(lines[1].starts_with("1,0,") && lines[1].contains(",150;300"), "{csv}");
+    assert!(
+        lines[1].starts_with("1,0,") && lines[1].contains(",150;300"),
+        "{csv}"
+    );
 }
 
 fn pair_files(dir: &Path) -> Vec<(String, std::time::SystemTime)> {
@@ -534,7 +544,7 @@ fn search_cli_prints_the_answer_and_writes_the_values_run() {
     let least_meeting = csv
         .lines()
         .skip(1)
-        .filter(|l| l.ends_with(",true"))
+        .filter(|l| l.ends_with(",true,"))
         .map(|l| l.split(',').nth(1).unwrap().parse::<i64>().unwrap())
         .min();
     assert_eq!(least_meeting, Some(answer.parse().unwrap()), "{csv}");
