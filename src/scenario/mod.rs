@@ -176,6 +176,9 @@ pub struct Scenario {
     pub history: Option<Arc<HistoryReplay>>,
     /// The scenario text as read, kept with the results.
     pub source_toml: String,
+    /// The files the scenario was read from, each with what it is (`s.toml's map.file`): no
+    /// output may replace one of them.
+    pub inputs: Vec<(String, PathBuf)>,
 }
 
 impl Scenario {
@@ -187,7 +190,11 @@ impl Scenario {
             source,
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
-        Scenario::from_toml(&text, &label, base)
+        let mut scenario = Scenario::from_toml(&text, &label, base)?;
+        scenario
+            .inputs
+            .insert(0, ("the scenario file".into(), path.to_path_buf()));
+        Ok(scenario)
     }
 
     /// The built-in default scenario.
@@ -210,7 +217,10 @@ impl Scenario {
             *path = base_dir.join(&*path);
         }
         let map = build_map(&file.map, label, base_dir)?;
-        Scenario::compile(file, text, label, map)
+        let inputs = input_files(&file, label, base_dir);
+        let mut scenario = Scenario::compile(file, text, label, map)?;
+        scenario.inputs = inputs;
+        Ok(scenario)
     }
 
     /// Checks every value of a parsed file against `map` and builds the scenario.
@@ -221,12 +231,7 @@ impl Scenario {
         map: RoadMap,
     ) -> Result<Scenario, ScenarioError> {
         let check = Checker { file: label };
-        check.that(
-            !file.name.trim().is_empty(),
-            "name",
-            &file.name,
-            "must not be empty",
-        )?;
+        check_name(&check, &file.name)?;
         check.that(
             file.replications >= 1,
             "replications",
@@ -363,6 +368,7 @@ impl Scenario {
             sealing,
             history,
             source_toml: text.to_string(),
+            inputs: Vec::new(),
         })
     }
 
@@ -400,6 +406,37 @@ impl Scenario {
     }
 }
 
+/// The files `file` names (map sources, cache, zones, history), found from `base_dir`, each
+/// with its key (`s.toml's map.file`).
+fn input_files(file: &ScenarioFile, label: &str, base_dir: &Path) -> Vec<(String, PathBuf)> {
+    let map = &file.map;
+    let csv = map.csv.as_ref();
+    let keyed = [
+        ("map.file", map.file.as_ref()),
+        ("map.cache", map.cache.as_ref()),
+        ("map.zones", map.zones.as_ref()),
+        ("map.csv.nodes", csv.map(|c| &c.nodes)),
+        ("map.csv.edges", csv.map(|c| &c.edges)),
+        ("map.csv.posts", csv.and_then(|c| c.posts.as_ref())),
+        (
+            "map.csv.key_points",
+            csv.and_then(|c| c.key_points.as_ref()),
+        ),
+        (
+            "map.csv.checkpoints",
+            csv.and_then(|c| c.checkpoints.as_ref()),
+        ),
+    ];
+    let history = file.demand.history.as_ref().and_then(|h| h.file.clone());
+    keyed
+        .into_iter()
+        .filter_map(|(key, path)| Some((key, base_dir.join(path?))))
+        // The history's path was already found from the scenario's folder.
+        .chain(history.map(|p| ("demand.history.file", p)))
+        .map(|(key, path)| (format!("{label}'s {key}"), path))
+        .collect()
+}
+
 /// A TOML error in `text` as one line: the file, the line and its text, then what is wrong (the
 /// key is in toml's message).
 pub fn syntax_error(text: &str, label: &str, e: &toml::de::Error) -> ScenarioError {
@@ -421,6 +458,25 @@ pub fn syntax_error(text: &str, label: &str, e: &toml::de::Error) -> ScenarioErr
         file: label.to_string(),
         message: format!("{place}{}", e.message().trim_end()),
     }
+}
+
+/// A scenario's name is a name, not a path: it names the output folder `outputs/<name>`, so it
+/// is at most 100 characters and 255 bytes (a folder name's limit).
+fn check_name(check: &Checker, name: &str) -> Result<(), ScenarioError> {
+    let rule = if name.trim().is_empty() {
+        "must not be empty"
+    } else if name.contains(['/', '\\']) {
+        "is a name, not a path: no / or \\ (set output_dir to choose the output folder)"
+    } else if name == "." || name == ".." {
+        "is a name, not a path: not . or .."
+    } else if name.chars().any(char::is_control) {
+        "must not contain control characters (NUL, newline, tab)"
+    } else if name.chars().count() > 100 || name.len() > 255 {
+        "must be at most 100 characters (and 255 bytes)"
+    } else {
+        return Ok(());
+    };
+    Err(check.invalid("name", format!("{name:?}"), rule))
 }
 
 fn positive(x: f64) -> bool {
@@ -493,6 +549,13 @@ fn build_map(section: &MapSection, label: &str, base_dir: &Path) -> Result<RoadM
     }
     if let Some(cache) = &section.cache {
         check.that(is_osm, "map.cache", cache, osm_only)?;
+        check.that(
+            MapFileKind::of(cache).is_ok_and(|k| k == MapFileKind::Binary),
+            "map.cache",
+            cache,
+            "must name a binary map file ending .pmap (it is written over, so it is never the \
+             map's source)",
+        )?;
     }
     let mut map = if let Some(path) = &section.file {
         let options = LoadOptions {

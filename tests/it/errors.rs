@@ -144,6 +144,54 @@ fn calibration(history: &str, columns: &str) -> Vec<(&'static str, Vec<u8>)> {
     files
 }
 
+/// The tiny grid's map as a binary map file.
+fn tiny_grid_pmap() -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.pmap");
+    let map = patrolsim::map::grid_map(&patrolsim::map::GridSpec {
+        n: 12,
+        posts_per_side: 2,
+        spacing_m: 400.0,
+        speed_kmh: 36.0,
+    });
+    patrolsim::map::write_map(&map, &path, None).unwrap();
+    std::fs::read(path).unwrap()
+}
+
+/// The folder that [`in_use_rows`] run while another process holds it locked.
+const IN_USE: &str = "out";
+
+/// Rows run while the folder [`IN_USE`] (made by the row's files) is held locked, as a
+/// patrolsim command writing there holds it.
+fn in_use_rows() -> Vec<Row> {
+    let busy = || file("out/calls.csv", "");
+    vec![
+        Row {
+            area: "output",
+            case: "a run into a folder another command is writing (held locked)",
+            files: scenario("", "").into_iter().chain([busy()]).collect(),
+            args: &["run", "s.toml", "-o", "out"],
+            code: 2,
+            error: "out: output folder in use by another patrolsim command; wait for it to end or give another folder",
+        },
+        Row {
+            area: "output",
+            case: "a sweep into a folder another command is writing (held locked)",
+            files: sweep("", "").into_iter().chain([busy()]).collect(),
+            args: &["sweep", "w.toml", "-o", "out"],
+            code: 2,
+            error: "out: output folder in use by another patrolsim command; wait for it to end or give another folder",
+        },
+    ]
+}
+
+/// Every row, each with the folder held locked while it runs.
+fn all_rows() -> Vec<(Row, Option<&'static str>)> {
+    let free = rows().into_iter().map(|r| (r, None));
+    free.chain(in_use_rows().into_iter().map(|r| (r, Some(IN_USE))))
+        .collect()
+}
+
 /// The matrix.
 fn rows() -> Vec<Row> {
     vec![
@@ -994,6 +1042,165 @@ fn rows() -> Vec<Row> {
             code: 2,
             error: "cannot open run/calls.parquet: No such file or directory (os error 2)",
         },
+        // Outputs never replace inputs.
+        Row {
+            area: "output",
+            case: "`[map] cache` naming the map's source itself",
+            files: scenario(
+                "[map.grid]\nn = 12\nposts_per_side = 2\nspacing_m = 400\nspeed_kmh = 36\n",
+                "[map]\nfile = \"a.osm\"\ncache = \"a.osm\"\n",
+            )
+            .into_iter()
+            .chain([file("a.osm", "<osm/>")])
+            .collect(),
+            args: &["run", "s.toml"],
+            code: 2,
+            error: "s.toml: map.cache = \"a.osm\": must name a binary map file ending .pmap (it is written over, so it is never the map's source)",
+        },
+        Row {
+            area: "output",
+            case: "a run into the folder holding the scenario's map `map.pmap` (the run writes its own `map.pmap`)",
+            files: scenario(
+                "[map.grid]\nn = 12\nposts_per_side = 2\nspacing_m = 400\nspeed_kmh = 36\n",
+                "[map]\nfile = \"map.pmap\"\n",
+            )
+            .into_iter()
+            .chain([("map.pmap", tiny_grid_pmap())])
+            .collect(),
+            args: &["run", "s.toml", "-o", "."],
+            code: 2,
+            error: "./map.pmap: would replace s.toml's map.file (map.pmap); choose another output",
+        },
+        Row {
+            area: "output",
+            case: "a run into the folder holding the scenario file `scenario.toml`",
+            files: vec![file("scenario.toml", TINY)],
+            args: &["run", "scenario.toml", "-o", "."],
+            code: 2,
+            error: "./scenario.toml: would replace the scenario file (scenario.toml); choose another output",
+        },
+        Row {
+            area: "output",
+            case: "a run into a sweep's output folder",
+            files: scenario("", "")
+                .into_iter()
+                .chain([file("out/pairs/p00000-r00000.json", "{}")])
+                .collect(),
+            args: &["run", "s.toml", "-o", "out"],
+            code: 2,
+            error: "out: holds a sweep's results (pairs/); give a run another folder",
+        },
+        Row {
+            area: "output",
+            case: "`map export` writing the map file it reads",
+            files: json_map("", ""),
+            args: &["map", "export", "m.json", "-o", "m.json"],
+            code: 2,
+            error: "m.json: would replace the map read (m.json); choose another output",
+        },
+        Row {
+            area: "output",
+            case: "`map export` with `-o` and `--geojson` the same file",
+            files: json_map("", ""),
+            args: &[
+                "map",
+                "export",
+                "m.json",
+                "-o",
+                "out.json",
+                "--geojson",
+                "out.json",
+            ],
+            code: 2,
+            error: "out.json: would replace the -o map file (out.json); choose another output",
+        },
+        Row {
+            area: "output",
+            case: "`map import` writing over its `--zones` file",
+            files: vec![file("a.osm", "<osm/>"), file("z.json", "{}")],
+            args: &[
+                "map", "import", "a.osm", "--zones", "z.json", "-o", "z.json",
+            ],
+            code: 2,
+            error: "z.json: would replace --zones (z.json); choose another output",
+        },
+        Row {
+            area: "output",
+            case: "`map import` into OpenStreetMap data (its own source)",
+            files: vec![file("a.osm", "<osm/>")],
+            args: &["map", "import", "a.osm", "-o", "a.osm"],
+            code: 2,
+            error: "a.osm: patrolsim writes .json or .pmap map files, not OpenStreetMap data",
+        },
+        Row {
+            area: "output",
+            case: "`map import` into a file of no map kind",
+            files: vec![file("a.osm", "<osm/>")],
+            args: &["map", "import", "a.osm", "-o", "x.txt"],
+            code: 2,
+            error: "x.txt: unknown kind of map file; the name must end with one of .json, .pmap, .osm.pbf, .pbf, .osm, .osm.gz",
+        },
+        Row {
+            area: "output",
+            case: "`compare` into one of the compared runs",
+            files: vec![file("r1/readme.txt", ""), file("r2/readme.txt", "")],
+            args: &["compare", "r1", "r2", "-o", "r1"],
+            code: 2,
+            error: "r1: would replace a compared run (r1); choose another output",
+        },
+        // A scenario's name names its output folder.
+        Row {
+            area: "scenario",
+            case: "a name that is a path out of `outputs/`",
+            files: scenario("name = \"tiny-grid\"", "name = \"../../escaped\""),
+            args: &["run", "s.toml"],
+            code: 2,
+            error: "s.toml: name = \"../../escaped\": is a name, not a path: no / or \\ (set output_dir to choose the output folder)",
+        },
+        Row {
+            area: "scenario",
+            case: "the name `..`",
+            files: scenario("name = \"tiny-grid\"", "name = \"..\""),
+            args: &["run", "s.toml"],
+            code: 2,
+            error: "s.toml: name = \"..\": is a name, not a path: not . or ..",
+        },
+        Row {
+            area: "scenario",
+            case: "a name with a NUL character",
+            files: scenario("name = \"tiny-grid\"", "name = \"a\\u0000b\""),
+            args: &["run", "s.toml"],
+            code: 2,
+            error: "s.toml: name = \"a\\0b\": must not contain control characters (NUL, newline, tab)",
+        },
+        Row {
+            area: "scenario",
+            case: "a name of 101 characters",
+            files: scenario(
+                "name = \"tiny-grid\"",
+                &format!("name = \"{}\"", "x".repeat(101)),
+            ),
+            args: &["run", "s.toml"],
+            code: 2,
+            error: Box::leak(
+                format!(
+                    "s.toml: name = \"{}\": must be at most 100 characters (and 255 bytes)",
+                    "x".repeat(101)
+                )
+                .into_boxed_str(),
+            ),
+        },
+        Row {
+            area: "sweep",
+            case: "an axis on `replications`",
+            files: sweep(
+                "key = \"units_per_post.per_post\"",
+                "key = \"replications\"",
+            ),
+            args: &["sweep", "w.toml"],
+            code: 2,
+            error: "w.toml: axis[0].key = \"replications\": is not an axis: every point runs the same replications; set the sweep's replications = N",
+        },
     ]
 }
 
@@ -1015,15 +1222,21 @@ fn listing(dir: &Path) -> BTreeSet<PathBuf> {
 
 /// Runs `row` in a fresh folder; returns its exit code and stderr, after checking that it wrote
 /// no file.
-fn run(row: &Row) -> (Option<i32>, String) {
+fn run(row: &Row, locked: Option<&str>) -> (Option<i32>, String) {
     let tmp = tempfile::tempdir().unwrap();
     for (name, bytes) in &row.files {
         let path = tmp.path().join(name);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, bytes).unwrap();
     }
+    let held = locked.map(|dir| {
+        let folder = std::fs::File::open(tmp.path().join(dir)).unwrap();
+        folder.try_lock().unwrap();
+        folder
+    });
     let before = listing(tmp.path());
     let out = patrolsim(row.args, tmp.path());
+    drop(held);
     let after = listing(tmp.path());
     assert_eq!(before, after, "{}: files left behind", row.case);
     (
@@ -1035,8 +1248,8 @@ fn run(row: &Row) -> (Option<i32>, String) {
 #[test]
 fn every_row_fails_with_its_exact_error() {
     let mut wrong = Vec::new();
-    for row in rows() {
-        let (code, stderr) = run(&row);
+    for (row, locked) in all_rows() {
+        let (code, stderr) = run(&row, locked);
         assert!(!stderr.contains("panicked"), "{}: {stderr}", row.case);
         let expected = format!("error: {}\n", row.error);
         if code != Some(row.code) || stderr != expected {
@@ -1053,7 +1266,7 @@ fn every_row_fails_with_its_exact_error() {
 fn table() -> String {
     let mut md = String::from("| # | Input | Bad input | Command | Exit | Error (exact) |\n");
     md.push_str("|---|---|---|---|---|---|\n");
-    for (i, row) in rows().iter().enumerate() {
+    for (i, (row, _)) in all_rows().iter().enumerate() {
         md.push_str(&format!(
             "| {} | {} | {} | `patrolsim {}` | {} | `` {} `` |\n",
             i + 1,
@@ -1090,7 +1303,7 @@ fn rows_are_documented() {
              PATROLSIM_BLESS=1 cargo test --release --test it -- errors::"
         );
     }
-    assert!(rows().len() >= 30);
+    assert!(all_rows().len() >= 30);
 }
 
 /// A tmpfs of 64 KiB mounted for a test, unmounted when dropped.
