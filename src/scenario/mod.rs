@@ -41,6 +41,16 @@ pub const DEFAULT_SCENARIO_LABEL: &str = "scenarios/default.toml (built in)";
 /// The longest run a scenario may ask for, days (and the longest warm-up, in days).
 pub const MAX_DAYS: f64 = 36_500.0;
 
+/// The highest call rate a scenario may ask for, calls an hour (of the whole area, of one hour
+/// of the profile, of one large event): ten times a very large city's busiest hour.
+pub const MAX_CALLS_PER_HOUR: f64 = 10_000.0;
+
+/// The longest mean (or spread) of an on-scene time, minutes: 100 years.
+const MAX_ON_SCENE_MIN: f64 = MAX_DAYS * 24.0 * 60.0;
+
+/// A log-normal on-scene time's largest spread, as a multiple of its mean.
+const MAX_LOGNORMAL_CV: f64 = 1000.0;
+
 /// A scenario that cannot be used, with what is wrong and where.
 #[derive(Debug, Error)]
 pub enum ScenarioError {
@@ -266,6 +276,12 @@ impl Scenario {
             delay,
             "must be >= 0",
         )?;
+        check.that(
+            delay <= 86_400.0,
+            "dispatch.delay_s",
+            delay,
+            "must be <= 86400 (a day)",
+        )?;
         if let Some(p) = file.dispatch.preempt_from_priority {
             check.that(
                 (2..=9).contains(&p),
@@ -331,6 +347,21 @@ impl Scenario {
                     "unit name used twice",
                 ));
             }
+        }
+        // A call needing more crews than the force has could never have them all on scene.
+        if let Some((i, t)) = incident_types
+            .iter()
+            .enumerate()
+            .find(|(_, t)| t.units_needed as usize > units.len())
+        {
+            return Err(check.invalid(
+                format!("incident_types[{i}].units_needed"),
+                t.units_needed,
+                format!(
+                    "the force has {} units in all: a call of this type could never have them all",
+                    units.len()
+                ),
+            ));
         }
         let run_cards = check_run_cards(&check, &file.dispatch.run_cards, &map, &units)?;
         let dispatch_policy = check_dispatch_policy(&check, &file.dispatch)?;
@@ -623,10 +654,21 @@ fn build_map(section: &MapSection, label: &str, base_dir: &Path) -> Result<RoadM
     Ok(map)
 }
 
+/// A call rate is at most [`MAX_CALLS_PER_HOUR`].
+fn check_rate(check: &Checker, key: impl Display, rate: f64) -> Result<(), ScenarioError> {
+    check.that(
+        rate <= MAX_CALLS_PER_HOUR,
+        key,
+        rate,
+        "must be <= 10000 (calls an hour)",
+    )
+}
+
 fn check_demand(check: &Checker, d: &DemandSection) -> Result<[f64; 24], ScenarioError> {
     match (d.calls_per_hour, &d.hourly_profile) {
         (Some(rate), None) => {
             check.that(positive(rate), "demand.calls_per_hour", rate, "must be > 0")?;
+            check_rate(check, "demand.calls_per_hour", rate)?;
             Ok([rate; 24])
         }
         (None, Some(profile)) => {
@@ -643,6 +685,7 @@ fn check_demand(check: &Checker, d: &DemandSection) -> Result<[f64; 24], Scenari
                     r,
                     "must be >= 0",
                 )?;
+                check_rate(check, format_args!("demand.hourly_profile[{h}]"), r)?;
             }
             check.that(
                 profile.iter().any(|&r| r > 0.0),
@@ -749,13 +792,29 @@ fn check_incident_types(
             t.units_needed,
             "must be >= 1",
         )?;
+        let at_most_100_years = |field: &str, minutes: f64| {
+            check.that(
+                minutes <= MAX_ON_SCENE_MIN,
+                key(field),
+                minutes,
+                "must be <= 52560000 (100 years)",
+            )
+        };
         let above_zero = |field: &str, minutes: f64| {
-            check.that(positive(minutes), key(field), minutes, "must be > 0")
+            check.that(positive(minutes), key(field), minutes, "must be > 0")?;
+            at_most_100_years(field, minutes)
         };
         let on_scene = match t.on_scene {
             OnSceneSection::Lognormal { mean_min, sd_min } => {
                 above_zero("on_scene.mean_min", mean_min)?;
                 above_zero("on_scene.sd_min", sd_min)?;
+                // Bounded so that the log-normal's parameters are finite.
+                check.that(
+                    sd_min <= MAX_LOGNORMAL_CV * mean_min,
+                    key("on_scene.sd_min"),
+                    sd_min,
+                    "must be <= 1000 x on_scene.mean_min",
+                )?;
                 OnSceneTime::LogNormal {
                     mean_s: mean_min * 60.0,
                     sd_s: sd_min * 60.0,
@@ -774,6 +833,7 @@ fn check_incident_types(
                     mean_min,
                     "must be >= 0",
                 )?;
+                at_most_100_years("on_scene.mean_min", mean_min)?;
                 OnSceneTime::Fixed {
                     mean_s: mean_min * 60.0,
                 }
@@ -1110,6 +1170,11 @@ fn check_large_events(
             format_args!("{key}.extra_calls_per_hour"),
             e.extra_calls_per_hour,
             "must be >= 0",
+        )?;
+        check_rate(
+            check,
+            format_args!("{key}.extra_calls_per_hour"),
+            e.extra_calls_per_hour,
         )?;
         let (start_s, end_s) = check_window(check, &key, e.start_h, e.hours)?;
         for k in 0..e.dedicated_crews {

@@ -1190,6 +1190,144 @@ fn rows() -> Vec<Row> {
                 .into_boxed_str(),
             ),
         },
+        // Values that overflowed inside the simulation: refused by check, and so by run.
+        Row {
+            area: "scenario",
+            case: "a call rate of 1e308 an hour (the records' reserve overflowed)",
+            files: scenario("calls_per_hour = 3", "calls_per_hour = 1e308"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: demand.calls_per_hour = 1e308: must be <= 10000 (calls an hour)",
+        },
+        Row {
+            area: "scenario",
+            case: "one hour of the profile at 1e308 calls",
+            files: scenario(
+                "calls_per_hour = 3",
+                "hourly_profile = [3, 3, 3, 3, 3, 1e308, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]",
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: demand.hourly_profile[5] = 1e308: must be <= 10000 (calls an hour)",
+        },
+        Row {
+            area: "scenario",
+            case: "a large event with 1e308 extra calls an hour",
+            files: scenario(
+                "[units_per_post]",
+                "[[large_events]]\nname = \"fair\"\nvenue = \"P0\"\nstart_h = 5\nhours = 4\nextra_calls_per_hour = 1e308\n\n[units_per_post]",
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: large_events[0].extra_calls_per_hour = 1e308: must be <= 10000 (calls an hour)",
+        },
+        Row {
+            area: "scenario",
+            case: "a log-normal on-scene spread of 1e308 minutes",
+            files: scenario("sd_min = 20", "sd_min = 1e308"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: incident_types[0].on_scene.sd_min = 1e308: must be <= 52560000 (100 years)",
+        },
+        Row {
+            area: "scenario",
+            case: "a log-normal spread a million times its mean (its parameters overflow)",
+            files: scenario(
+                "mean_min = 40, sd_min = 20",
+                "mean_min = 1e-300, sd_min = 20",
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: incident_types[0].on_scene.sd_min = 20.0: must be <= 1000 x on_scene.mean_min",
+        },
+        // Accepted before without comment, giving wrong results.
+        Row {
+            area: "scenario",
+            case: "a type needing more units than the force has (100 of 4)",
+            files: scenario("units_needed = 2", "units_needed = 100"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: incident_types[0].units_needed = 100: the force has 4 units in all: a call of this type could never have them all",
+        },
+        Row {
+            area: "scenario",
+            case: "a dispatch delay of 1e308 s",
+            files: scenario("delay_s = 60", "delay_s = 1e308"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: dispatch.delay_s = 1e308: must be <= 86400 (a day)",
+        },
+        Row {
+            area: "OSM",
+            case: "a node at latitude 95",
+            files: vec![file(
+                "a.osm",
+                "<?xml version=\"1.0\"?>\n<osm version=\"0.6\">\n<node id=\"1\" lat=\"95\" lon=\"7\"/>\n</osm>\n",
+            )],
+            args: &["map", "import", "a.osm", "-o", "a.pmap"],
+            code: 2,
+            error: "a.osm: node 1: latitude 95 / longitude 7: not on the globe (latitude -90 to 90, longitude -180 to 180)",
+        },
+        Row {
+            area: "OSM",
+            case: "a node id given twice",
+            files: vec![file(
+                "a.osm",
+                "<?xml version=\"1.0\"?>\n<osm version=\"0.6\">\n<node id=\"1\" lat=\"43.7\" lon=\"7\"/>\n<node id=\"1\" lat=\"43.8\" lon=\"7\"/>\n</osm>\n",
+            )],
+            args: &["map", "import", "a.osm", "-o", "a.pmap"],
+            code: 2,
+            error: "a.osm: node 1: given twice in the file",
+        },
+        Row {
+            area: "CSV map",
+            case: "a latitude of 91",
+            files: csv_map(Some("id,lat,lon\n1,43.7,7\n2,91,7\n3,43.8,7.1\n"), None, None),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map: nodes.csv: line 3: lat = 91: must be in -90 to 90 degrees",
+        },
+        Row {
+            area: "CSV map",
+            case: "a longitude of 200",
+            files: csv_map(Some("id,lat,lon\n1,43.7,200\n2,43.7,7\n3,43.8,7.1\n"), None, None),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map: nodes.csv: line 2: lon = 200: must be in -180 to 180 degrees",
+        },
+        Row {
+            area: "map file",
+            case: "two zones with one name",
+            files: json_map(
+                "\"zones\":[{\"name\":\"z\",\"population\":100}]",
+                "\"zones\":[{\"name\":\"z\",\"population\":100},{\"name\":\"z\",\"population\":5}]",
+            ),
+            args: &["map", "info", "m.json"],
+            code: 2,
+            error: "m.json: invalid map: two zones are named `z`",
+        },
+        Row {
+            area: "map file",
+            case: "a zone without a name",
+            files: json_map("{\"name\":\"z\"", "{\"name\":\"\""),
+            args: &["map", "info", "m.json"],
+            code: 2,
+            error: "m.json: invalid map: zone 0 has no name",
+        },
+        Row {
+            area: "scenario",
+            case: "a GeoJSON zone named `outside` (the name of the nodes in no zone)",
+            files: scenario("[map.grid]", "[map]\nzones = \"z.geojson\"\n[map.grid]")
+                .into_iter()
+                .chain([file(
+                    "z.geojson",
+                    "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"outside\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,0]]]}}]}",
+                )])
+                .collect(),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map: z.geojson: feature 0: name = \"outside\": the name of the nodes in no zone; call it otherwise",
+        },
         Row {
             area: "sweep",
             case: "an axis on `replications`",
@@ -1249,14 +1387,32 @@ fn run(row: &Row, locked: Option<&str>) -> (Option<i32>, String) {
 fn every_row_fails_with_its_exact_error() {
     let mut wrong = Vec::new();
     for (row, locked) in all_rows() {
-        let (code, stderr) = run(&row, locked);
-        assert!(!stderr.contains("panicked"), "{}: {stderr}", row.case);
         let expected = format!("error: {}\n", row.error);
-        if code != Some(row.code) || stderr != expected {
-            wrong.push(format!(
-                "{} / {}: exit {code:?}, stderr\n{stderr}",
-                row.area, row.case
-            ));
+        let mut runs = vec![run(&row, locked)];
+        // `check` and `run` read a scenario alike: run refuses what check refuses, the same way.
+        if row.args[0] == "check" {
+            let args: Vec<&str> = ["run"]
+                .into_iter()
+                .chain(row.args[1..].iter().copied())
+                .collect();
+            let as_run = Row {
+                area: row.area,
+                case: row.case,
+                files: row.files.clone(),
+                args: Box::leak(args.into_boxed_slice()),
+                code: row.code,
+                error: row.error,
+            };
+            runs.push(run(&as_run, locked));
+        }
+        for (code, stderr) in runs {
+            assert!(!stderr.contains("panicked"), "{}: {stderr}", row.case);
+            if code != Some(row.code) || stderr != expected {
+                wrong.push(format!(
+                    "{} / {}: exit {code:?}, stderr\n{stderr}",
+                    row.area, row.case
+                ));
+            }
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
