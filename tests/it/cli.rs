@@ -392,11 +392,11 @@ fn csv_map_scenario_checks_and_runs() {
     for (name, text) in files {
         std::fs::write(tmp.path().join(name), text).unwrap();
     }
-    // The default scenario's demand and incident types, one crew per post instead of its force
-    // (whose teams name the new area's zones).
+    // The default scenario's demand and incident types, two crews per post instead of its force
+    // (whose teams name the new area's zones): 4 crews, as many as a type needs.
     let default = patrolsim::scenario::DEFAULT_SCENARIO_TOML;
     let without_force = &default[..default.find("# The force, as the plan").unwrap()];
-    let scenario = format!("{without_force}[units_per_post]\nper_post = 1\n")
+    let scenario = format!("{without_force}[units_per_post]\nper_post = 2\n")
         .replacen(
             "[map.new_area]\nseed = 2016",
             "[map]\nauto_posts = 2\n[map.csv]\nnodes = \"nodes.csv\"\nedges = \"edges.csv\"\npopulation = 5000",
