@@ -1,10 +1,60 @@
 //! Writing output files so that nobody ever sees half of one: everything is written to a
-//! temporary file beside the target and renamed over it only when complete.
+//! temporary file beside the target and renamed over it only when complete. The temporary files
+//! being written are known, so an interrupt (Ctrl-C, SIGTERM) removes them before the process
+//! ends ([`remove_temporaries_on_interrupt`]).
 
 use crate::bad_input::BadInput;
 use anyhow::Context;
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The temporary files being written now, removed if the process is interrupted.
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Whether a file name is one of the temporary names this module writes (`.<name>.<pid>.tmp`,
+/// maybe followed by the target's extension): a file left with such a name by a process that
+/// was killed is garbage.
+pub fn is_temporary(name: &str) -> bool {
+    name.starts_with('.') && (name.ends_with(".tmp") || name.contains(".tmp."))
+}
+
+/// Runs `write`, which creates the temporary file `tmp` and renames or removes it, with `tmp`
+/// known to the interrupt handler meanwhile.
+fn tracked<T>(tmp: &Path, write: impl FnOnce() -> T) -> T {
+    live().push(tmp.to_path_buf());
+    let result = write();
+    let mut files = live();
+    if let Some(i) = files.iter().position(|p| p == tmp) {
+        files.swap_remove(i);
+    }
+    result
+}
+
+/// Installs a handler of SIGINT and SIGTERM that removes the temporary files being written,
+/// then ends the process with the shell's code for the signal (130, 143). Call once, from the
+/// command line's `main`.
+pub fn remove_temporaries_on_interrupt() -> anyhow::Result<()> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])
+        .context("cannot install the interrupt handler")?;
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            // Held until the process ends: no new temporary file is registered meanwhile.
+            let files = live();
+            for path in files.iter() {
+                let _ = std::fs::remove_file(path);
+            }
+            eprintln!("interrupted: removed {} unfinished file(s)", files.len());
+            std::process::exit(128 + signal);
+        }
+    });
+    Ok(())
+}
 
 /// Writes `path` through `fill`; on any error the target is left untouched and the temporary
 /// file is removed.
@@ -54,14 +104,19 @@ fn write_through(
         tmp_name = format!("{tmp_name}.{}", ext.to_string_lossy());
     }
     let tmp = dir.join(tmp_name);
-    let result = fill(&tmp).and_then(|()| {
-        std::fs::rename(&tmp, path)
-            .with_context(|| format!("{}: cannot rename into place", path.display()))
+    let result = tracked(&tmp, || {
+        let result = fill(&tmp).and_then(|()| {
+            std::fs::rename(&tmp, path)
+                .with_context(|| format!("{}: cannot rename into place", path.display()))
+        });
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
     });
     match result {
         Ok(()) => Ok(()),
         Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
             // Within a nested write (a table's Parquet and CSV written together) the error
             // names the file that failed, not every file around it.
             if e.downcast_ref::<WriteFailed>().is_some() {
@@ -102,10 +157,11 @@ pub fn check_output_dir(dir: &Path) -> anyhow::Result<()> {
     }
     let problem = if existing.is_dir() {
         let probe = existing.join(format!(".patrolsim-probe.{}.tmp", std::process::id()));
-        std::fs::write(&probe, b"")
-            .and_then(|()| std::fs::remove_file(&probe))
-            .err()
-            .map(|e| e.to_string())
+        tracked(&probe, || {
+            std::fs::write(&probe, b"").and_then(|()| std::fs::remove_file(&probe))
+        })
+        .err()
+        .map(|e| e.to_string())
     } else {
         Some(format!("{} is not a folder", existing.display()))
     };

@@ -13,6 +13,7 @@ pub mod dispatch;
 pub mod experiment;
 pub mod history;
 pub mod map;
+pub mod output_folder;
 pub mod report;
 pub mod results;
 pub mod routing;

@@ -13,9 +13,10 @@ use patrolsim::experiment::{
 use patrolsim::history::{HistoryError, HistorySpec, calibrate};
 use patrolsim::map::osm::{OSM_ATTRIBUTION, OsmError, OsmOptions, import_osm_bytes, map_name};
 use patrolsim::map::{
-    LoadOptions, MapInfo, RoadMap, apply_geojson_zones, load_map, source_key, write_geojson,
-    write_map,
+    LoadOptions, MapFileKind, MapInfo, RoadMap, apply_geojson_zones, load_map, source_key,
+    write_geojson, write_map,
 };
+use patrolsim::output_folder::{OutputFolder, refuse_overwriting};
 use patrolsim::report::{Lang, write_comparison, write_report, write_sweep_report};
 use patrolsim::routing::add_p_centre_kiosks;
 use patrolsim::scenario::{Scenario, ScenarioError};
@@ -304,11 +305,21 @@ fn write_and_show(
 
 /// The map in `file`: a scenario's (.toml) or a map file's; the default scenario's when absent.
 fn load_any_map(file: Option<&Path>) -> anyhow::Result<RoadMap> {
+    Ok(map_and_inputs(file)?.0)
+}
+
+/// The map in `file` (as [`load_any_map`]) and the files it was read from, each with what it
+/// is.
+fn map_and_inputs(file: Option<&Path>) -> anyhow::Result<(RoadMap, Vec<(String, PathBuf)>)> {
     match file {
-        Some(p) if p.extension().is_none_or(|e| e != "toml") => {
-            bad_input(load_map(p, &LoadOptions::default()))
+        Some(p) if p.extension().is_none_or(|e| e != "toml") => Ok((
+            bad_input(load_map(p, &LoadOptions::default()))?,
+            vec![("the map read".into(), p.to_path_buf())],
+        )),
+        _ => {
+            let scenario = load(file)?;
+            Ok((Arc::unwrap_or_clone(scenario.map), scenario.inputs))
         }
-        _ => Ok(Arc::unwrap_or_clone(load(file)?.map)),
     }
 }
 
@@ -327,6 +338,19 @@ fn map_command(command: MapCommand) -> anyhow::Result<()> {
                 contract_chains: !keep_shape,
             };
             let started = Instant::now();
+            if MapFileKind::of(&output).is_ok_and(|k| k == MapFileKind::Osm) {
+                return Err(BadInput(anyhow::anyhow!(
+                    "{}: patrolsim writes .json or .pmap map files, not OpenStreetMap data",
+                    output.display()
+                ))
+                .into());
+            }
+            bad_input(MapFileKind::of(&output))?;
+            let inputs: Vec<(String, PathBuf)> = std::iter::once(("the data imported", &source))
+                .chain(zones.iter().map(|z| ("--zones", z)))
+                .map(|(what, p)| (what.to_string(), p.clone()))
+                .collect();
+            refuse_overwriting(&inputs, std::slice::from_ref(&output))?;
             check_output_dir(output_folder(&output))?;
             let bytes = bad_input(
                 std::fs::read(&source)
@@ -380,7 +404,11 @@ fn map_command(command: MapCommand) -> anyhow::Result<()> {
             output,
             geojson,
         } => {
-            let map = load_any_map(file.as_deref())?;
+            let (map, mut read) = map_and_inputs(file.as_deref())?;
+            // Neither output replaces a file read, nor the GeoJSON the map file.
+            refuse_overwriting(&read, output.as_slice())?;
+            read.extend(output.iter().map(|o| ("the -o map file".into(), o.clone())));
+            refuse_overwriting(&read, geojson.as_slice())?;
             for path in output.iter().chain(&geojson) {
                 check_output_dir(output_folder(path))?;
             }
@@ -424,7 +452,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             set_threads(threads)?;
             let dir = output.unwrap_or_else(|| scenario.output_dir.clone());
-            check_output_dir(&dir)?;
+            let _folder = OutputFolder::for_run(&dir, &scenario.inputs)?;
             print!("{}", staffing_text(&scenario));
             print!(
                 "{}",
@@ -463,7 +491,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             set_threads(threads)?; // before anything uses rayon's pool
             let sweep = Sweep::plan(Experiment::load(&sweep)?)?;
             let dir = output.unwrap_or_else(|| sweep.experiment.output_dir.clone());
-            check_output_dir(&dir)?;
+            let _folder = OutputFolder::lock(&dir)?;
             let started = Instant::now();
             let counts = run_sweep(&sweep, &dir, shard.unwrap_or(Shard::WHOLE))?;
             println!(
@@ -494,7 +522,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let sweep = Sweep::plan(Experiment::load(&sweep)?)?;
             let dir = output.unwrap_or_else(|| sweep.experiment.output_dir.clone());
             let pairs = gather(&sweep, &shards)?;
-            check_output_dir(&dir)?;
+            let _folder = OutputFolder::lock(&dir)?;
             println!("merged {} pairs from {} folders", pairs.len(), shards.len());
             write_and_show(&sweep, &pairs, &dir, (!no_report).then_some(lang))
         }
@@ -507,7 +535,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             set_threads(threads)?;
             let experiment = Experiment::load(&file)?;
             let dir = output.unwrap_or_else(|| experiment.output_dir.clone());
-            check_output_dir(&dir)?;
+            let _folder = OutputFolder::lock(&dir)?;
             let method = if scan {
                 Method::Scan
             } else {
@@ -520,6 +548,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Report { output_dir, lang } => {
+            let _folder = OutputFolder::lock(&output_dir)?;
             // A sweep folder has its points table; a run folder its calls.
             let html = if output_dir.join("points.parquet").exists() {
                 write_sweep_report(&output_dir, lang)?
@@ -530,7 +559,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Compare { runs, output, lang } => {
-            check_output_dir(&output)?;
+            let compared: Vec<(String, PathBuf)> = runs
+                .iter()
+                .map(|r| ("a compared run".to_string(), r.clone()))
+                .collect();
+            refuse_overwriting(&compared, std::slice::from_ref(&output))?;
+            let _folder = OutputFolder::lock(&output)?;
             println!(
                 "report: {}",
                 write_comparison(&runs, &output, lang)?.display()
@@ -566,7 +600,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             spec.strict |= strict;
             let map = load_any_map(Some(&map))?;
-            check_output_dir(&output)?;
+            let _folder = OutputFolder::lock(&output)?;
             let (calibration, report) = calibrate(&history, &spec, &label, &map, &output)?;
             print!("{report}{}", calibration.text());
             println!(
@@ -643,7 +677,7 @@ fn analyze_command(
     };
     let dir =
         output.unwrap_or_else(|| PathBuf::from("outputs").join(format!("analyze-{}", map.name)));
-    check_output_dir(&dir)?;
+    let _folder = OutputFolder::lock(&dir)?;
     let analysis = analyze(
         &map,
         &post_nodes,
@@ -681,6 +715,9 @@ fn message(e: &anyhow::Error) -> String {
 }
 
 fn main() -> ExitCode {
+    if let Err(e) = patrolsim::atomic_file::remove_temporaries_on_interrupt() {
+        eprintln!("warning: {}", message(&e));
+    }
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

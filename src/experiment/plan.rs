@@ -189,6 +189,15 @@ impl Experiment {
         };
         let mut axes: Vec<KeyPath> = Vec::with_capacity(file.axis.len());
         for (i, axis) in file.axis.iter().enumerate() {
+            if axis.key == "replications" {
+                return Err(invalid(
+                    format!("axis[{i}].key"),
+                    &"\"replications\"",
+                    "is not an axis: every point runs the same replications; set the sweep's \
+                     replications = N"
+                        .into(),
+                ));
+            }
             let path = key_path(format!("axis[{i}].key"), &axis.key)?;
             if axes.iter().any(|a| a.text == path.text) {
                 return Err(invalid(

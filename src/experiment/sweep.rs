@@ -10,6 +10,7 @@
 use super::plan::{Experiment, Point};
 use super::stats::MeanCi;
 use crate::atomic_file;
+use crate::output_folder::{SWEEP_PAIRS, remove_temporaries};
 use crate::results::{CallFigures, Summary, write_table};
 use crate::scenario::ScenarioError;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -163,7 +164,7 @@ impl Sweep {
 }
 
 fn pair_path(dir: &Path, point: usize, replication: u32) -> PathBuf {
-    dir.join("pairs")
+    dir.join(SWEEP_PAIRS)
         .join(format!("p{point:05}-r{replication:05}.json"))
 }
 
@@ -174,7 +175,7 @@ pub fn saved_pairs(
     dir: &Path,
 ) -> anyhow::Result<BTreeMap<(usize, u32), PairResult>> {
     let mut found = BTreeMap::new();
-    if !dir.join("pairs").is_dir() {
+    if !dir.join(SWEEP_PAIRS).is_dir() {
         return Ok(found);
     }
     for (p, r) in sweep.pairs() {
@@ -202,6 +203,8 @@ pub fn saved_pairs(
 /// Runs the pairs of `shard` that have no saved result in `dir`, in parallel on rayon's pool,
 /// saving each as it finishes; shows a progress bar with ETA when stderr is a terminal.
 pub fn run_sweep(sweep: &Sweep, dir: &Path, shard: Shard) -> anyhow::Result<RunCounts> {
+    // The caller holds `dir` locked: temporaries in it are an interrupted sweep's.
+    remove_temporaries(&dir.join(SWEEP_PAIRS))?;
     let saved = saved_pairs(sweep, dir)?;
     let mine = sweep.shard_pairs(shard);
     let already_done = mine.iter().filter(|pair| saved.contains_key(pair)).count();

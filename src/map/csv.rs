@@ -225,8 +225,16 @@ pub fn read_csv_map(spec: &CsvMapSpec, base_dir: &Path) -> anyhow::Result<RoadMa
         let mut lat = Vec::new();
         let mut lon = Vec::new();
         for row in nodes.rows() {
-            lat.extend(row.number("lat")?);
-            lon.extend(row.number("lon")?);
+            for (column, limit, into) in [("lat", 90.0, &mut lat), ("lon", 180.0, &mut lon)] {
+                if let Some(degrees) = row.number(column)? {
+                    ensure!(
+                        degrees.abs() <= limit,
+                        "{}: {column} = {degrees}: must be in -{limit} to {limit} degrees",
+                        row.at()
+                    );
+                    into.push(degrees);
+                }
+            }
         }
         Some(GeoOrigin {
             lat_deg: mid_range(lat.into_iter()),

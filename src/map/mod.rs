@@ -320,6 +320,10 @@ pub enum MapError {
     },
     #[error("two posts are named `{0}`")]
     DuplicatePost(String),
+    #[error("two zones are named `{0}`")]
+    DuplicateZone(String),
+    #[error("zone {0} has no name")]
+    UnnamedZone(usize),
 }
 
 impl RoadMap {
@@ -521,6 +525,15 @@ impl RoadMap {
                     node: node.into(),
                     nodes,
                 });
+            }
+        }
+        let mut zone_names = std::collections::HashSet::new();
+        for (i, z) in self.zones.iter().enumerate() {
+            if z.name.trim().is_empty() {
+                return Err(MapError::UnnamedZone(i));
+            }
+            if !zone_names.insert(z.name.as_str()) {
+                return Err(MapError::DuplicateZone(z.name.clone()));
             }
         }
         let mut names = std::collections::HashSet::new();

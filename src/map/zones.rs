@@ -76,6 +76,21 @@ pub fn apply_geojson_zones(map: &mut RoadMap, path: &Path) -> anyhow::Result<Zon
         let name = props["name"]
             .as_str()
             .map_or_else(|| format!("zone {}", i + 1), str::to_string);
+        ensure!(
+            !name.trim().is_empty(),
+            "{}: name = {name:?}: a zone needs a name",
+            at()
+        );
+        ensure!(
+            name != "outside",
+            "{}: name = \"outside\": the name of the nodes in no zone; call it otherwise",
+            at()
+        );
+        ensure!(
+            !zones.iter().any(|z: &Zone| z.name == name),
+            "{}: name = {name:?}: an earlier feature has this name",
+            at()
+        );
         let population = match &props["population"] {
             Value::Null => 0,
             v => {

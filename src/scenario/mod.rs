@@ -41,6 +41,16 @@ pub const DEFAULT_SCENARIO_LABEL: &str = "scenarios/default.toml (built in)";
 /// The longest run a scenario may ask for, days (and the longest warm-up, in days).
 pub const MAX_DAYS: f64 = 36_500.0;
 
+/// The highest call rate a scenario may ask for, calls an hour (of the whole area, of one hour
+/// of the profile, of one large event): ten times a very large city's busiest hour.
+pub const MAX_CALLS_PER_HOUR: f64 = 10_000.0;
+
+/// The longest mean (or spread) of an on-scene time, minutes: 100 years.
+const MAX_ON_SCENE_MIN: f64 = MAX_DAYS * 24.0 * 60.0;
+
+/// A log-normal on-scene time's largest spread, as a multiple of its mean.
+const MAX_LOGNORMAL_CV: f64 = 1000.0;
+
 /// A scenario that cannot be used, with what is wrong and where.
 #[derive(Debug, Error)]
 pub enum ScenarioError {
@@ -176,6 +186,9 @@ pub struct Scenario {
     pub history: Option<Arc<HistoryReplay>>,
     /// The scenario text as read, kept with the results.
     pub source_toml: String,
+    /// The files the scenario was read from, each with what it is (`s.toml's map.file`): no
+    /// output may replace one of them.
+    pub inputs: Vec<(String, PathBuf)>,
 }
 
 impl Scenario {
@@ -187,7 +200,11 @@ impl Scenario {
             source,
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
-        Scenario::from_toml(&text, &label, base)
+        let mut scenario = Scenario::from_toml(&text, &label, base)?;
+        scenario
+            .inputs
+            .insert(0, ("the scenario file".into(), path.to_path_buf()));
+        Ok(scenario)
     }
 
     /// The built-in default scenario.
@@ -210,7 +227,10 @@ impl Scenario {
             *path = base_dir.join(&*path);
         }
         let map = build_map(&file.map, label, base_dir)?;
-        Scenario::compile(file, text, label, map)
+        let inputs = input_files(&file, label, base_dir);
+        let mut scenario = Scenario::compile(file, text, label, map)?;
+        scenario.inputs = inputs;
+        Ok(scenario)
     }
 
     /// Checks every value of a parsed file against `map` and builds the scenario.
@@ -221,12 +241,7 @@ impl Scenario {
         map: RoadMap,
     ) -> Result<Scenario, ScenarioError> {
         let check = Checker { file: label };
-        check.that(
-            !file.name.trim().is_empty(),
-            "name",
-            &file.name,
-            "must not be empty",
-        )?;
+        check_name(&check, &file.name)?;
         check.that(
             file.replications >= 1,
             "replications",
@@ -260,6 +275,12 @@ impl Scenario {
             "dispatch.delay_s",
             delay,
             "must be >= 0",
+        )?;
+        check.that(
+            delay <= 86_400.0,
+            "dispatch.delay_s",
+            delay,
+            "must be <= 86400 (a day)",
         )?;
         if let Some(p) = file.dispatch.preempt_from_priority {
             check.that(
@@ -327,6 +348,21 @@ impl Scenario {
                 ));
             }
         }
+        // A call needing more crews than the force has could never have them all on scene.
+        if let Some((i, t)) = incident_types
+            .iter()
+            .enumerate()
+            .find(|(_, t)| t.units_needed as usize > units.len())
+        {
+            return Err(check.invalid(
+                format!("incident_types[{i}].units_needed"),
+                t.units_needed,
+                format!(
+                    "the force has {} units in all: a call of this type could never have them all",
+                    units.len()
+                ),
+            ));
+        }
         let run_cards = check_run_cards(&check, &file.dispatch.run_cards, &map, &units)?;
         let dispatch_policy = check_dispatch_policy(&check, &file.dispatch)?;
         let (shifts, staffing) = force.map_or((Vec::new(), Vec::new()), |f| (f.shifts, f.staffing));
@@ -363,6 +399,7 @@ impl Scenario {
             sealing,
             history,
             source_toml: text.to_string(),
+            inputs: Vec::new(),
         })
     }
 
@@ -400,6 +437,37 @@ impl Scenario {
     }
 }
 
+/// The files `file` names (map sources, cache, zones, history), found from `base_dir`, each
+/// with its key (`s.toml's map.file`).
+fn input_files(file: &ScenarioFile, label: &str, base_dir: &Path) -> Vec<(String, PathBuf)> {
+    let map = &file.map;
+    let csv = map.csv.as_ref();
+    let keyed = [
+        ("map.file", map.file.as_ref()),
+        ("map.cache", map.cache.as_ref()),
+        ("map.zones", map.zones.as_ref()),
+        ("map.csv.nodes", csv.map(|c| &c.nodes)),
+        ("map.csv.edges", csv.map(|c| &c.edges)),
+        ("map.csv.posts", csv.and_then(|c| c.posts.as_ref())),
+        (
+            "map.csv.key_points",
+            csv.and_then(|c| c.key_points.as_ref()),
+        ),
+        (
+            "map.csv.checkpoints",
+            csv.and_then(|c| c.checkpoints.as_ref()),
+        ),
+    ];
+    let history = file.demand.history.as_ref().and_then(|h| h.file.clone());
+    keyed
+        .into_iter()
+        .filter_map(|(key, path)| Some((key, base_dir.join(path?))))
+        // The history's path was already found from the scenario's folder.
+        .chain(history.map(|p| ("demand.history.file", p)))
+        .map(|(key, path)| (format!("{label}'s {key}"), path))
+        .collect()
+}
+
 /// A TOML error in `text` as one line: the file, the line and its text, then what is wrong (the
 /// key is in toml's message).
 pub fn syntax_error(text: &str, label: &str, e: &toml::de::Error) -> ScenarioError {
@@ -421,6 +489,25 @@ pub fn syntax_error(text: &str, label: &str, e: &toml::de::Error) -> ScenarioErr
         file: label.to_string(),
         message: format!("{place}{}", e.message().trim_end()),
     }
+}
+
+/// A scenario's name is a name, not a path: it names the output folder `outputs/<name>`, so it
+/// is at most 100 characters and 255 bytes (a folder name's limit).
+fn check_name(check: &Checker, name: &str) -> Result<(), ScenarioError> {
+    let rule = if name.trim().is_empty() {
+        "must not be empty"
+    } else if name.contains(['/', '\\']) {
+        "is a name, not a path: no / or \\ (set output_dir to choose the output folder)"
+    } else if name == "." || name == ".." {
+        "is a name, not a path: not . or .."
+    } else if name.chars().any(char::is_control) {
+        "must not contain control characters (NUL, newline, tab)"
+    } else if name.chars().count() > 100 || name.len() > 255 {
+        "must be at most 100 characters (and 255 bytes)"
+    } else {
+        return Ok(());
+    };
+    Err(check.invalid("name", format!("{name:?}"), rule))
 }
 
 fn positive(x: f64) -> bool {
@@ -493,6 +580,13 @@ fn build_map(section: &MapSection, label: &str, base_dir: &Path) -> Result<RoadM
     }
     if let Some(cache) = &section.cache {
         check.that(is_osm, "map.cache", cache, osm_only)?;
+        check.that(
+            MapFileKind::of(cache).is_ok_and(|k| k == MapFileKind::Binary),
+            "map.cache",
+            cache,
+            "must name a binary map file ending .pmap (it is written over, so it is never the \
+             map's source)",
+        )?;
     }
     let mut map = if let Some(path) = &section.file {
         let options = LoadOptions {
@@ -560,10 +654,21 @@ fn build_map(section: &MapSection, label: &str, base_dir: &Path) -> Result<RoadM
     Ok(map)
 }
 
+/// A call rate is at most [`MAX_CALLS_PER_HOUR`].
+fn check_rate(check: &Checker, key: impl Display, rate: f64) -> Result<(), ScenarioError> {
+    check.that(
+        rate <= MAX_CALLS_PER_HOUR,
+        key,
+        rate,
+        "must be <= 10000 (calls an hour)",
+    )
+}
+
 fn check_demand(check: &Checker, d: &DemandSection) -> Result<[f64; 24], ScenarioError> {
     match (d.calls_per_hour, &d.hourly_profile) {
         (Some(rate), None) => {
             check.that(positive(rate), "demand.calls_per_hour", rate, "must be > 0")?;
+            check_rate(check, "demand.calls_per_hour", rate)?;
             Ok([rate; 24])
         }
         (None, Some(profile)) => {
@@ -580,6 +685,7 @@ fn check_demand(check: &Checker, d: &DemandSection) -> Result<[f64; 24], Scenari
                     r,
                     "must be >= 0",
                 )?;
+                check_rate(check, format_args!("demand.hourly_profile[{h}]"), r)?;
             }
             check.that(
                 profile.iter().any(|&r| r > 0.0),
@@ -686,13 +792,29 @@ fn check_incident_types(
             t.units_needed,
             "must be >= 1",
         )?;
+        let at_most_100_years = |field: &str, minutes: f64| {
+            check.that(
+                minutes <= MAX_ON_SCENE_MIN,
+                key(field),
+                minutes,
+                "must be <= 52560000 (100 years)",
+            )
+        };
         let above_zero = |field: &str, minutes: f64| {
-            check.that(positive(minutes), key(field), minutes, "must be > 0")
+            check.that(positive(minutes), key(field), minutes, "must be > 0")?;
+            at_most_100_years(field, minutes)
         };
         let on_scene = match t.on_scene {
             OnSceneSection::Lognormal { mean_min, sd_min } => {
                 above_zero("on_scene.mean_min", mean_min)?;
                 above_zero("on_scene.sd_min", sd_min)?;
+                // Bounded so that the log-normal's parameters are finite.
+                check.that(
+                    sd_min <= MAX_LOGNORMAL_CV * mean_min,
+                    key("on_scene.sd_min"),
+                    sd_min,
+                    "must be <= 1000 x on_scene.mean_min",
+                )?;
                 OnSceneTime::LogNormal {
                     mean_s: mean_min * 60.0,
                     sd_s: sd_min * 60.0,
@@ -711,6 +833,7 @@ fn check_incident_types(
                     mean_min,
                     "must be >= 0",
                 )?;
+                at_most_100_years("on_scene.mean_min", mean_min)?;
                 OnSceneTime::Fixed {
                     mean_s: mean_min * 60.0,
                 }
@@ -1047,6 +1170,11 @@ fn check_large_events(
             format_args!("{key}.extra_calls_per_hour"),
             e.extra_calls_per_hour,
             "must be >= 0",
+        )?;
+        check_rate(
+            check,
+            format_args!("{key}.extra_calls_per_hour"),
+            e.extra_calls_per_hour,
         )?;
         let (start_s, end_s) = check_window(check, &key, e.start_h, e.hours)?;
         for k in 0..e.dedicated_crews {

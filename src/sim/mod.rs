@@ -96,8 +96,10 @@ impl Model {
 
     /// Room for the call and assignment records a replication will most likely make: the
     /// expected numbers of drawn calls (counted ones; all, times the mean units a call needs)
-    /// plus four standard deviations, so that the records are rarely moved as they grow.
+    /// plus four standard deviations (at most 2^20 each), so that the records are rarely moved
+    /// as they grow.
     pub fn expected_records(&self) -> (usize, usize) {
+        const MAX_RESERVED: f64 = (1 << 20) as f64;
         let s = &self.scenario;
         if s.history.is_some() {
             return (0, 0);
@@ -107,7 +109,8 @@ impl Model {
             .iter()
             .map(|t| t.share * f64::from(t.units_needed))
             .sum();
-        let room = |mean: f64| (mean + 4.0 * mean.sqrt()).ceil() as usize;
+        // Room for most replications; a replication with more records grows its vectors.
+        let room = |mean: f64| (mean + 4.0 * mean.sqrt()).ceil().min(MAX_RESERVED) as usize;
         let counted = self.demand.expected_calls(s.warmup_s, s.horizon_s);
         let all = self.demand.expected_calls(0.0, s.horizon_s);
         (room(counted), room(all * units_per_call))

@@ -392,11 +392,11 @@ fn csv_map_scenario_checks_and_runs() {
     for (name, text) in files {
         std::fs::write(tmp.path().join(name), text).unwrap();
     }
-    // The default scenario's demand and incident types, one crew per post instead of its force
-    // (whose teams name the new area's zones).
+    // The default scenario's demand and incident types, two crews per post instead of its force
+    // (whose teams name the new area's zones): 4 crews, as many as a type needs.
     let default = patrolsim::scenario::DEFAULT_SCENARIO_TOML;
     let without_force = &default[..default.find("# The force, as the plan").unwrap()];
-    let scenario = format!("{without_force}[units_per_post]\nper_post = 1\n")
+    let scenario = format!("{without_force}[units_per_post]\nper_post = 2\n")
         .replacen(
             "[map.new_area]\nseed = 2016",
             "[map]\nauto_posts = 2\n[map.csv]\nnodes = \"nodes.csv\"\nedges = \"edges.csv\"\npopulation = 5000",
@@ -515,4 +515,112 @@ fn osm_scenario_writes_and_reuses_its_cache() {
         written,
         "not rewritten"
     );
+}
+
+/// The names in `dir`, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// A run into a folder of an earlier run of another scenario leaves none of the earlier run's
+/// files (the default scenario has staffing and sealing tables, the tiny grid neither, and
+/// `--no-report` writes no report) and removes the temporary files an interrupted command left.
+/// Every file a full run writes is one [`run_files`] knows, so none can be left behind.
+#[test]
+fn a_run_into_an_old_folder_removes_the_earlier_runs_files() {
+    use patrolsim::output_folder::run_files;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = patrolsim(&["run", "--replications", "1", "-o", "out"], tmp.path());
+    assert!(out.status.success(), "{}", text(&out).1);
+    let dir = tmp.path().join("out");
+    let first = names_in(&dir);
+    let known = run_files();
+    for name in &first {
+        assert!(known.contains(name), "{name} is not in run_files()");
+    }
+    for name in [
+        "staffing.csv",
+        "sealing.parquet",
+        "report.html",
+        "chart_map.png",
+    ] {
+        assert!(first.contains(&name.to_string()), "{first:?}");
+    }
+    std::fs::write(dir.join(".calls.csv.4242.tmp"), "half").unwrap();
+    std::fs::write(dir.join("notes.txt"), "mine").unwrap();
+    std::fs::write(
+        tmp.path().join("s.toml"),
+        include_str!("../data/tiny-grid.toml"),
+    )
+    .unwrap();
+    let out = patrolsim(&["run", "s.toml", "-o", "out", "--no-report"], tmp.path());
+    assert!(out.status.success(), "{}", text(&out).1);
+    let second = names_in(&dir);
+    let mut expected: Vec<String> = ["assignments", "calls", "on_duty", "summary", "units"]
+        .iter()
+        .flat_map(|t| [format!("{t}.csv"), format!("{t}.parquet")])
+        .chain(["map.pmap", "notes.txt", "scenario.toml", "summary.json"].map(String::from))
+        .collect();
+    expected.sort();
+    assert_eq!(second, expected);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("scenario.toml")).unwrap(),
+        include_str!("../data/tiny-grid.toml")
+    );
+}
+
+/// Ctrl-C while the tables are written: the run ends with 130 and removes the temporary files
+/// it was writing (some 100,000 calls' tables take long enough to be caught part-way).
+#[test]
+fn an_interrupt_while_writing_leaves_no_temporary_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = include_str!("../data/tiny-grid.toml")
+        .replace("days = 3", "days = 20")
+        .replace("calls_per_hour = 3", "calls_per_hour = 250")
+        .replace("per_post = 1", "per_post = 40")
+        .replace("replications = 2", "replications = 1");
+    std::fs::write(tmp.path().join("s.toml"), scenario).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_patrolsim"))
+        .args(["run", "s.toml", "-o", "out", "--no-report"])
+        .current_dir(tmp.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let dir = tmp.path().join("out");
+    let temporary = |dir: &Path| {
+        std::fs::read_dir(dir).is_ok_and(|entries| {
+            entries
+                .flatten()
+                .any(|e| patrolsim::atomic_file::is_temporary(&e.file_name().to_string_lossy()))
+        })
+    };
+    while !temporary(&dir) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before any table was being written: make the scenario larger"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted: removed"), "{stderr}");
+    let left = names_in(&dir);
+    assert!(
+        left.iter()
+            .all(|n| !patrolsim::atomic_file::is_temporary(n)),
+        "{left:?}"
+    );
+    assert!(!left.contains(&"summary.json".to_string()), "{left:?}");
 }

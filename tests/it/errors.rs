@@ -153,6 +153,54 @@ fn calibration(history: &str, columns: &str) -> Vec<(&'static str, Vec<u8>)> {
     files
 }
 
+/// The tiny grid's map as a binary map file.
+fn tiny_grid_pmap() -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.pmap");
+    let map = patrolsim::map::grid_map(&patrolsim::map::GridSpec {
+        n: 12,
+        posts_per_side: 2,
+        spacing_m: 400.0,
+        speed_kmh: 36.0,
+    });
+    patrolsim::map::write_map(&map, &path, None).unwrap();
+    std::fs::read(path).unwrap()
+}
+
+/// The folder that [`in_use_rows`] run while another process holds it locked.
+const IN_USE: &str = "out";
+
+/// Rows run while the folder [`IN_USE`] (made by the row's files) is held locked, as a
+/// patrolsim command writing there holds it.
+fn in_use_rows() -> Vec<Row> {
+    let busy = || file("out/calls.csv", "");
+    vec![
+        Row {
+            area: "output",
+            case: "a run into a folder another command is writing (held locked)",
+            files: scenario("", "").into_iter().chain([busy()]).collect(),
+            args: &["run", "s.toml", "-o", "out"],
+            code: 2,
+            error: "out: output folder in use by another patrolsim command; wait for it to end or give another folder",
+        },
+        Row {
+            area: "output",
+            case: "a sweep into a folder another command is writing (held locked)",
+            files: sweep("", "").into_iter().chain([busy()]).collect(),
+            args: &["sweep", "w.toml", "-o", "out"],
+            code: 2,
+            error: "out: output folder in use by another patrolsim command; wait for it to end or give another folder",
+        },
+    ]
+}
+
+/// Every row, each with the folder held locked while it runs.
+fn all_rows() -> Vec<(Row, Option<&'static str>)> {
+    let free = rows().into_iter().map(|r| (r, None));
+    free.chain(in_use_rows().into_iter().map(|r| (r, Some(IN_USE))))
+        .collect()
+}
+
 /// The matrix.
 fn rows() -> Vec<Row> {
     vec![
@@ -1022,6 +1070,303 @@ fn rows() -> Vec<Row> {
             code: 2,
             error: "cannot open run/calls.parquet: No such file or directory (os error 2)",
         },
+        // Outputs never replace inputs.
+        Row {
+            area: "output",
+            case: "`[map] cache` naming the map's source itself",
+            files: scenario(
+                "[map.grid]\nn = 12\nposts_per_side = 2\nspacing_m = 400\nspeed_kmh = 36\n",
+                "[map]\nfile = \"a.osm\"\ncache = \"a.osm\"\n",
+            )
+            .into_iter()
+            .chain([file("a.osm", "<osm/>")])
+            .collect(),
+            args: &["run", "s.toml"],
+            code: 2,
+            error: "s.toml: map.cache = \"a.osm\": must name a binary map file ending .pmap (it is written over, so it is never the map's source)",
+        },
+        Row {
+            area: "output",
+            case: "a run into the folder holding the scenario's map `map.pmap` (the run writes its own `map.pmap`)",
+            files: scenario(
+                "[map.grid]\nn = 12\nposts_per_side = 2\nspacing_m = 400\nspeed_kmh = 36\n",
+                "[map]\nfile = \"map.pmap\"\n",
+            )
+            .into_iter()
+            .chain([("map.pmap", tiny_grid_pmap())])
+            .collect(),
+            args: &["run", "s.toml", "-o", "."],
+            code: 2,
+            error: "./map.pmap: would replace s.toml's map.file (map.pmap); choose another output",
+        },
+        Row {
+            area: "output",
+            case: "a run into the folder holding the scenario file `scenario.toml`",
+            files: vec![file("scenario.toml", TINY)],
+            args: &["run", "scenario.toml", "-o", "."],
+            code: 2,
+            error: "./scenario.toml: would replace the scenario file (scenario.toml); choose another output",
+        },
+        Row {
+            area: "output",
+            case: "a run into a sweep's output folder",
+            files: scenario("", "")
+                .into_iter()
+                .chain([file("out/pairs/p00000-r00000.json", "{}")])
+                .collect(),
+            args: &["run", "s.toml", "-o", "out"],
+            code: 2,
+            error: "out: holds a sweep's results (pairs/); give a run another folder",
+        },
+        Row {
+            area: "output",
+            case: "`map export` writing the map file it reads",
+            files: json_map("", ""),
+            args: &["map", "export", "m.json", "-o", "m.json"],
+            code: 2,
+            error: "m.json: would replace the map read (m.json); choose another output",
+        },
+        Row {
+            area: "output",
+            case: "`map export` with `-o` and `--geojson` the same file",
+            files: json_map("", ""),
+            args: &[
+                "map",
+                "export",
+                "m.json",
+                "-o",
+                "out.json",
+                "--geojson",
+                "out.json",
+            ],
+            code: 2,
+            error: "out.json: would replace the -o map file (out.json); choose another output",
+        },
+        Row {
+            area: "output",
+            case: "`map import` writing over its `--zones` file",
+            files: vec![file("a.osm", "<osm/>"), file("z.json", "{}")],
+            args: &[
+                "map", "import", "a.osm", "--zones", "z.json", "-o", "z.json",
+            ],
+            code: 2,
+            error: "z.json: would replace --zones (z.json); choose another output",
+        },
+        Row {
+            area: "output",
+            case: "`map import` into OpenStreetMap data (its own source)",
+            files: vec![file("a.osm", "<osm/>")],
+            args: &["map", "import", "a.osm", "-o", "a.osm"],
+            code: 2,
+            error: "a.osm: patrolsim writes .json or .pmap map files, not OpenStreetMap data",
+        },
+        Row {
+            area: "output",
+            case: "`map import` into a file of no map kind",
+            files: vec![file("a.osm", "<osm/>")],
+            args: &["map", "import", "a.osm", "-o", "x.txt"],
+            code: 2,
+            error: "x.txt: unknown kind of map file; the name must end with one of .json, .pmap, .osm.pbf, .pbf, .osm, .osm.gz",
+        },
+        Row {
+            area: "output",
+            case: "`compare` into one of the compared runs",
+            files: vec![file("r1/readme.txt", ""), file("r2/readme.txt", "")],
+            args: &["compare", "r1", "r2", "-o", "r1"],
+            code: 2,
+            error: "r1: would replace a compared run (r1); choose another output",
+        },
+        // A scenario's name names its output folder.
+        Row {
+            area: "scenario",
+            case: "a name that is a path out of `outputs/`",
+            files: scenario("name = \"tiny-grid\"", "name = \"../../escaped\""),
+            args: &["run", "s.toml"],
+            code: 2,
+            error: "s.toml: name = \"../../escaped\": is a name, not a path: no / or \\ (set output_dir to choose the output folder)",
+        },
+        Row {
+            area: "scenario",
+            case: "the name `..`",
+            files: scenario("name = \"tiny-grid\"", "name = \"..\""),
+            args: &["run", "s.toml"],
+            code: 2,
+            error: "s.toml: name = \"..\": is a name, not a path: not . or ..",
+        },
+        Row {
+            area: "scenario",
+            case: "a name with a NUL character",
+            files: scenario("name = \"tiny-grid\"", "name = \"a\\u0000b\""),
+            args: &["run", "s.toml"],
+            code: 2,
+            error: "s.toml: name = \"a\\0b\": must not contain control characters (NUL, newline, tab)",
+        },
+        Row {
+            area: "scenario",
+            case: "a name of 101 characters",
+            files: scenario(
+                "name = \"tiny-grid\"",
+                &format!("name = \"{}\"", "x".repeat(101)),
+            ),
+            args: &["run", "s.toml"],
+            code: 2,
+            error: Box::leak(
+                format!(
+                    "s.toml: name = \"{}\": must be at most 100 characters (and 255 bytes)",
+                    "x".repeat(101)
+                )
+                .into_boxed_str(),
+            ),
+        },
+        // Values that overflowed inside the simulation: refused by check, and so by run.
+        Row {
+            area: "scenario",
+            case: "a call rate of 1e308 an hour (the records' reserve overflowed)",
+            files: scenario("calls_per_hour = 3", "calls_per_hour = 1e308"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: demand.calls_per_hour = 1e308: must be <= 10000 (calls an hour)",
+        },
+        Row {
+            area: "scenario",
+            case: "one hour of the profile at 1e308 calls",
+            files: scenario(
+                "calls_per_hour = 3",
+                "hourly_profile = [3, 3, 3, 3, 3, 1e308, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]",
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: demand.hourly_profile[5] = 1e308: must be <= 10000 (calls an hour)",
+        },
+        Row {
+            area: "scenario",
+            case: "a large event with 1e308 extra calls an hour",
+            files: scenario(
+                "[units_per_post]",
+                "[[large_events]]\nname = \"fair\"\nvenue = \"P0\"\nstart_h = 5\nhours = 4\nextra_calls_per_hour = 1e308\n\n[units_per_post]",
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: large_events[0].extra_calls_per_hour = 1e308: must be <= 10000 (calls an hour)",
+        },
+        Row {
+            area: "scenario",
+            case: "a log-normal on-scene spread of 1e308 minutes",
+            files: scenario("sd_min = 20", "sd_min = 1e308"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: incident_types[0].on_scene.sd_min = 1e308: must be <= 52560000 (100 years)",
+        },
+        Row {
+            area: "scenario",
+            case: "a log-normal spread a million times its mean (its parameters overflow)",
+            files: scenario(
+                "mean_min = 40, sd_min = 20",
+                "mean_min = 1e-300, sd_min = 20",
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: incident_types[0].on_scene.sd_min = 20.0: must be <= 1000 x on_scene.mean_min",
+        },
+        // Accepted before without comment, giving wrong results.
+        Row {
+            area: "scenario",
+            case: "a type needing more units than the force has (100 of 4)",
+            files: scenario("units_needed = 2", "units_needed = 100"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: incident_types[0].units_needed = 100: the force has 4 units in all: a call of this type could never have them all",
+        },
+        Row {
+            area: "scenario",
+            case: "a dispatch delay of 1e308 s",
+            files: scenario("delay_s = 60", "delay_s = 1e308"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: dispatch.delay_s = 1e308: must be <= 86400 (a day)",
+        },
+        Row {
+            area: "OSM",
+            case: "a node at latitude 95",
+            files: vec![file(
+                "a.osm",
+                "<?xml version=\"1.0\"?>\n<osm version=\"0.6\">\n<node id=\"1\" lat=\"95\" lon=\"7\"/>\n</osm>\n",
+            )],
+            args: &["map", "import", "a.osm", "-o", "a.pmap"],
+            code: 2,
+            error: "a.osm: node 1: latitude 95 / longitude 7: not on the globe (latitude -90 to 90, longitude -180 to 180)",
+        },
+        Row {
+            area: "OSM",
+            case: "a node id given twice",
+            files: vec![file(
+                "a.osm",
+                "<?xml version=\"1.0\"?>\n<osm version=\"0.6\">\n<node id=\"1\" lat=\"43.7\" lon=\"7\"/>\n<node id=\"1\" lat=\"43.8\" lon=\"7\"/>\n</osm>\n",
+            )],
+            args: &["map", "import", "a.osm", "-o", "a.pmap"],
+            code: 2,
+            error: "a.osm: node 1: given twice in the file",
+        },
+        Row {
+            area: "CSV map",
+            case: "a latitude of 91",
+            files: csv_map(Some("id,lat,lon\n1,43.7,7\n2,91,7\n3,43.8,7.1\n"), None, None),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map: nodes.csv: line 3: lat = 91: must be in -90 to 90 degrees",
+        },
+        Row {
+            area: "CSV map",
+            case: "a longitude of 200",
+            files: csv_map(Some("id,lat,lon\n1,43.7,200\n2,43.7,7\n3,43.8,7.1\n"), None, None),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map: nodes.csv: line 2: lon = 200: must be in -180 to 180 degrees",
+        },
+        Row {
+            area: "map file",
+            case: "two zones with one name",
+            files: json_map(
+                "\"zones\":[{\"name\":\"z\",\"population\":100}]",
+                "\"zones\":[{\"name\":\"z\",\"population\":100},{\"name\":\"z\",\"population\":5}]",
+            ),
+            args: &["map", "info", "m.json"],
+            code: 2,
+            error: "m.json: invalid map: two zones are named `z`",
+        },
+        Row {
+            area: "map file",
+            case: "a zone without a name",
+            files: json_map("{\"name\":\"z\"", "{\"name\":\"\""),
+            args: &["map", "info", "m.json"],
+            code: 2,
+            error: "m.json: invalid map: zone 0 has no name",
+        },
+        Row {
+            area: "scenario",
+            case: "a GeoJSON zone named `outside` (the name of the nodes in no zone)",
+            files: scenario("[map.grid]", "[map]\nzones = \"z.geojson\"\n[map.grid]")
+                .into_iter()
+                .chain([file(
+                    "z.geojson",
+                    "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"outside\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,0]]]}}]}",
+                )])
+                .collect(),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map: z.geojson: feature 0: name = \"outside\": the name of the nodes in no zone; call it otherwise",
+        },
+        Row {
+            area: "sweep",
+            case: "an axis on `replications`",
+            files: sweep(
+                "key = \"units_per_post.per_post\"",
+                "key = \"replications\"",
+            ),
+            args: &["sweep", "w.toml"],
+            code: 2,
+            error: "w.toml: axis[0].key = \"replications\": is not an axis: every point runs the same replications; set the sweep's replications = N",
+        },
     ]
 }
 
@@ -1043,15 +1388,21 @@ fn listing(dir: &Path) -> BTreeSet<PathBuf> {
 
 /// Runs `row` in a fresh folder; returns its exit code and stderr, after checking that it wrote
 /// no file.
-fn run(row: &Row) -> (Option<i32>, String) {
+fn run(row: &Row, locked: Option<&str>) -> (Option<i32>, String) {
     let tmp = tempfile::tempdir().unwrap();
     for (name, bytes) in &row.files {
         let path = tmp.path().join(name);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, bytes).unwrap();
     }
+    let held = locked.map(|dir| {
+        let folder = std::fs::File::open(tmp.path().join(dir)).unwrap();
+        folder.try_lock().unwrap();
+        folder
+    });
     let before = listing(tmp.path());
     let out = patrolsim(row.args, tmp.path());
+    drop(held);
     let after = listing(tmp.path());
     assert_eq!(before, after, "{}: files left behind", row.case);
     (
@@ -1063,15 +1414,33 @@ fn run(row: &Row) -> (Option<i32>, String) {
 #[test]
 fn every_row_fails_with_its_exact_error() {
     let mut wrong = Vec::new();
-    for row in rows() {
-        let (code, stderr) = run(&row);
-        assert!(!stderr.contains("panicked"), "{}: {stderr}", row.case);
+    for (row, locked) in all_rows() {
         let expected = format!("error: {}\n", row.error);
-        if code != Some(row.code) || stderr != expected {
-            wrong.push(format!(
-                "{} / {}: exit {code:?}, stderr\n{stderr}",
-                row.area, row.case
-            ));
+        let mut runs = vec![run(&row, locked)];
+        // `check` and `run` read a scenario alike: run refuses what check refuses, the same way.
+        if row.args[0] == "check" {
+            let args: Vec<&str> = ["run"]
+                .into_iter()
+                .chain(row.args[1..].iter().copied())
+                .collect();
+            let as_run = Row {
+                area: row.area,
+                case: row.case,
+                files: row.files.clone(),
+                args: Box::leak(args.into_boxed_slice()),
+                code: row.code,
+                error: row.error,
+            };
+            runs.push(run(&as_run, locked));
+        }
+        for (code, stderr) in runs {
+            assert!(!stderr.contains("panicked"), "{}: {stderr}", row.case);
+            if code != Some(row.code) || stderr != expected {
+                wrong.push(format!(
+                    "{} / {}: exit {code:?}, stderr\n{stderr}",
+                    row.area, row.case
+                ));
+            }
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
@@ -1081,7 +1450,7 @@ fn every_row_fails_with_its_exact_error() {
 fn table() -> String {
     let mut md = String::from("| # | Input | Bad input | Command | Exit | Error (exact) |\n");
     md.push_str("|---|---|---|---|---|---|\n");
-    for (i, row) in rows().iter().enumerate() {
+    for (i, (row, _)) in all_rows().iter().enumerate() {
         md.push_str(&format!(
             "| {} | {} | {} | `patrolsim {}` | {} | `` {} `` |\n",
             i + 1,
@@ -1118,7 +1487,7 @@ fn rows_are_documented() {
              PATROLSIM_BLESS=1 cargo test --release --test it -- errors::"
         );
     }
-    assert!(rows().len() >= 30);
+    assert!(all_rows().len() >= 30);
 }
 
 /// A tmpfs of 64 KiB mounted for a test, unmounted when dropped.

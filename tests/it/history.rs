@@ -439,3 +439,49 @@ fn midnight_written_as_pm_is_found_by_the_sequence_and_skipped_or_fixed() {
     assert_eq!(fixed.calls[1].utc.to_rfc3339(), "2024-01-11T00:10:00+00:00");
     assert_eq!(fixed.calls[3].utc.to_rfc3339(), "2024-01-11T12:40:00+00:00");
 }
+
+/// The replayed times of the calls in `csv` (columns when, node, kind) in `zone`, with `start`
+/// given or not, and the kinds of the bad rows.
+fn replayed(csv: &str, zone: &str, start: Option<&str>) -> (Vec<f64>, Vec<BadKind>) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("calls.csv"), csv).unwrap();
+    let start = start.map_or(String::new(), |s| format!("start = \"{s}\"\n"));
+    let text = format!(
+        "{GRID_BASE}{TWO_TYPES}[demand.history]\nfile = \"calls.csv\"\ntime_column = \"when\"\n\
+         time_zone = \"{zone}\"\ntype_column = \"kind\"\n{start}\
+         types = {{ Crash = \"crash\", Theft = \"theft\" }}\n"
+    );
+    let scenario = Scenario::from_toml(&text, "dst.toml", dir.path()).unwrap();
+    let h = scenario.history.clone().unwrap();
+    let times = h.new_calls(|_| 60.0).iter().map(|c| c.call_s).collect();
+    (times, h.report.bad.iter().map(|b| b.kind).collect())
+}
+
+/// A history whose first day has no local midnight (America/Sao_Paulo put its clocks forward
+/// at 00:00 on 2018-11-04): time 0 is 01:00 local, the day's first instant, with the start
+/// date given and taken from the first call; a call written in the gap is a bad row; that day
+/// is 23 hours long.
+#[test]
+fn a_start_date_without_midnight_starts_at_the_end_of_the_gap() {
+    let csv = "when,node,kind\n2018-11-04 01:30:00,0,Crash\n2018-11-04 00:30:00,0,Crash\n\
+               2018-11-05 00:00:00,0,Theft\n";
+    let expected = (vec![1800.0, 23.0 * 3600.0], vec![BadKind::Time]);
+    assert_eq!(
+        replayed(csv, "America/Sao_Paulo", Some("2018-11-04")),
+        expected
+    );
+    assert_eq!(replayed(csv, "America/Sao_Paulo", None), expected);
+}
+
+/// A day whose 01:00-01:59 happens twice (America/New_York, 2021-11-07): a local time without
+/// an offset is its first occurrence (EDT), one with an offset is that instant; the day is 25
+/// hours long on the simulated clock.
+#[test]
+fn a_repeated_local_hour_is_read_as_its_first_occurrence() {
+    let csv = "when,node,kind\n2021-11-07 01:30:00,0,Crash\n2021-11-07T01:30:00-0500,0,Crash\n\
+               2021-11-07 22:30:00,0,Theft\n";
+    let (times, bad) = replayed(csv, "America/New_York", Some("2021-11-07"));
+    // 22:30 local (EST) is 23.5 hours after midnight (EDT).
+    assert_eq!(times, [5400.0, 9000.0, 23.5 * 3600.0]);
+    assert!(bad.is_empty(), "{bad:?}");
+}

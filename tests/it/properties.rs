@@ -125,7 +125,8 @@ fn type_spec() -> impl Strategy<Value = TypeSpec> {
 
 fn force_spec() -> impl Strategy<Value = ForceSpec> {
     prop_oneof![
-        (1u32..3).prop_map(ForceSpec::PerPost),
+        // At least 3 crews: a type needs up to 3, and a force with fewer is refused.
+        (3u32..5).prop_map(ForceSpec::PerPost),
         (
             prop::sample::select(vec!["3x8", "2x12"]),
             0u32..24,

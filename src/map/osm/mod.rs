@@ -115,6 +115,13 @@ pub enum OsmError {
         position: u64,
         message: String,
     },
+    /// A node that cannot be: given twice, or off the globe.
+    #[error("{file}: node {id}: {problem}")]
+    BadNode {
+        file: String,
+        id: i64,
+        problem: String,
+    },
     /// The file is empty.
     #[error("{file}: empty file (0 bytes)")]
     Empty { file: String },

@@ -26,6 +26,26 @@ pub(super) struct RawOsm {
 }
 
 impl RawOsm {
+    /// Keeps node `id` at (lat, lon) in 1e-7 degrees; a node given twice or off the globe is
+    /// an error (what is wrong with it).
+    fn add_node(&mut self, id: i64, lat: i32, lon: i32) -> Result<(), (i64, String)> {
+        if lat.unsigned_abs() > 900_000_000 || lon.unsigned_abs() > 1_800_000_000 {
+            return Err((
+                id,
+                format!(
+                    "latitude {} / longitude {}: not on the globe (latitude -90 to 90, \
+                     longitude -180 to 180)",
+                    f64::from(lat) * 1e-7,
+                    f64::from(lon) * 1e-7
+                ),
+            ));
+        }
+        match self.nodes.insert(id, (lat, lon)) {
+            None => Ok(()),
+            Some(_) => Err((id, "given twice in the file".into())),
+        }
+    }
+
     fn add_way<'a>(&mut self, refs: Vec<i64>, tags: impl Iterator<Item = (&'a str, &'a str)>) {
         self.ways_read += 1;
         if let Some(road) = way_road(tags) {
@@ -86,16 +106,16 @@ pub(super) fn read_osm(bytes: &[u8], file: &str) -> Result<(OsmFormat, RawOsm), 
 fn read_pbf(bytes: &[u8], file: &str) -> Result<RawOsm, OsmError> {
     use osmpbf::{Element, ElementReader};
     let mut raw = RawOsm::default();
+    let mut bad_node = None;
+    let mut add = |raw: &mut RawOsm, id, lat, lon| {
+        if let Err(e) = raw.add_node(id, lat, lon) {
+            bad_node.get_or_insert(e);
+        }
+    };
     ElementReader::new(bytes)
         .for_each(|element| match element {
-            Element::Node(n) => {
-                raw.nodes
-                    .insert(n.id(), (n.decimicro_lat(), n.decimicro_lon()));
-            }
-            Element::DenseNode(n) => {
-                raw.nodes
-                    .insert(n.id(), (n.decimicro_lat(), n.decimicro_lon()));
-            }
+            Element::Node(n) => add(&mut raw, n.id(), n.decimicro_lat(), n.decimicro_lon()),
+            Element::DenseNode(n) => add(&mut raw, n.id(), n.decimicro_lat(), n.decimicro_lon()),
             Element::Way(w) => raw.add_way(w.refs().collect(), w.tags()),
             Element::Relation(_) => {}
         })
@@ -103,7 +123,18 @@ fn read_pbf(bytes: &[u8], file: &str) -> Result<RawOsm, OsmError> {
             file: file.to_string(),
             message: e.to_string(),
         })?;
-    Ok(raw)
+    match bad_node {
+        Some(e) => Err(bad_node_error(file, e)),
+        None => Ok(raw),
+    }
+}
+
+fn bad_node_error(file: &str, (id, problem): (i64, String)) -> OsmError {
+    OsmError::BadNode {
+        file: file.to_string(),
+        id,
+        problem,
+    }
 }
 
 /// A way being read from XML: its refs and tags so far.
@@ -145,7 +176,8 @@ fn read_xml(input: impl BufRead, file: &str) -> Result<RawOsm, OsmError> {
                     let id = int_attr(&e, b"id").map_err(&fail)?;
                     let lat = degrees_attr(&e, b"lat").map_err(&fail)?;
                     let lon = degrees_attr(&e, b"lon").map_err(&fail)?;
-                    raw.nodes.insert(id, (lat, lon));
+                    raw.add_node(id, lat, lon)
+                        .map_err(|e| bad_node_error(file, e))?;
                 }
                 b"way" => way = Some(OpenWay::default()),
                 b"nd" => {
