@@ -38,6 +38,9 @@ pub const DEFAULT_SCENARIO_TOML: &str = include_str!("../../scenarios/default.to
 /// How the built-in default scenario is named in messages.
 pub const DEFAULT_SCENARIO_LABEL: &str = "scenarios/default.toml (built in)";
 
+/// The most replications a run may ask for (each holds two open files while it plays).
+pub const MAX_REPLICATIONS: u32 = 1000;
+
 /// The longest run a scenario may ask for, days (and the longest warm-up, in days).
 pub const MAX_DAYS: f64 = 36_500.0;
 
@@ -247,6 +250,12 @@ impl Scenario {
             "replications",
             file.replications,
             "must be >= 1",
+        )?;
+        check.that(
+            file.replications <= MAX_REPLICATIONS,
+            "replications",
+            file.replications,
+            "must be <= 1000",
         )?;
         check.that(positive(file.days), "days", file.days, "must be > 0")?;
         // Bounded so that a typo (1e9 days) is an error, not a run that never ends.
@@ -1084,6 +1093,13 @@ fn readiness_crews(
     let mut out = Vec::new();
     for (i, w) in windows.iter().enumerate() {
         let key = format!("readiness[{i}]");
+        if windows[..i].iter().any(|o| o.name == w.name) {
+            return Err(check.invalid(
+                format!("{key}.name"),
+                format!("{:?}", w.name),
+                "an earlier readiness window has this name",
+            ));
+        }
         let Some(f) = force else {
             return Err(check.invalid(&key, &w.name, "readiness levels need a [force]"));
         };
@@ -1151,6 +1167,13 @@ fn check_large_events(
     let mut crews = Vec::new();
     for (i, e) in events.iter().enumerate() {
         let key = format!("large_events[{i}]");
+        if events[..i].iter().any(|o| o.name == e.name) {
+            return Err(check.invalid(
+                format!("{key}.name"),
+                format!("{:?}", e.name),
+                "an earlier large event has this name",
+            ));
+        }
         let venue = map
             .key_points
             .iter()
