@@ -445,7 +445,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 if r > MAX_REPLICATIONS {
                     return Err(
-                        BadInput(anyhow::anyhow!("--replications {r}: must be <= 1000")).into(),
+                        BadInput(anyhow::anyhow!("--replications {r}: must be <= 400")).into(),
                     );
                 }
                 scenario.replications = r;

@@ -232,7 +232,7 @@ impl Experiment {
             return Err(invalid("replications".into(), &r, "must be >= 1".into()));
         }
         if let Some(r) = file.replications.filter(|&r| r > MAX_REPLICATIONS) {
-            return Err(invalid("replications".into(), &r, "must be <= 1000".into()));
+            return Err(invalid("replications".into(), &r, "must be <= 400".into()));
         }
         let output_dir = file.output_dir.clone().unwrap_or_else(|| {
             let stem = path.file_stem().unwrap_or_default();

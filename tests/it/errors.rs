@@ -1399,11 +1399,19 @@ fn rows() -> Vec<Row> {
         },
         Row {
             area: "scenario",
+            case: "4294967295 crews per post (made before anything ran, filling the memory)",
+            files: scenario("per_post = 1", "per_post = 4294967295"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: units_per_post.per_post = 4294967295: must be <= 1000",
+        },
+        Row {
+            area: "scenario",
             case: "a billion replications",
             files: scenario("replications = 2", "replications = 1000000000"),
             args: &["check", "s.toml"],
             code: 2,
-            error: "s.toml: replications = 1000000000: must be <= 1000",
+            error: "s.toml: replications = 1000000000: must be <= 400",
         },
         Row {
             area: "node ids",
