@@ -19,7 +19,7 @@ use patrolsim::map::{
 use patrolsim::output_folder::{OutputFolder, refuse_overwriting};
 use patrolsim::report::{Lang, write_comparison, write_report, write_sweep_report};
 use patrolsim::routing::add_p_centre_kiosks;
-use patrolsim::scenario::{Scenario, ScenarioError};
+use patrolsim::scenario::{DEFAULT_SCENARIO_LABEL, MAX_REPLICATIONS, Scenario, ScenarioError};
 use patrolsim::sim::Model;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -277,7 +277,12 @@ fn load(path: Option<&Path>) -> Result<Scenario, ScenarioError> {
 }
 
 fn set_threads(threads: Option<usize>) -> anyhow::Result<()> {
-    if let Some(t) = threads {
+    if let Some(mut t) = threads {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if t > cores {
+            eprintln!("warning: --threads {t}: this machine has {cores} cores; using {cores}");
+            t = cores;
+        }
         rayon::ThreadPoolBuilder::new()
             .num_threads(t)
             .build_global()
@@ -447,6 +452,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if let Some(r) = replications {
                 if r == 0 {
                     return Err(BadInput(anyhow::anyhow!("--replications 0: must be >= 1")).into());
+                }
+                if r > MAX_REPLICATIONS {
+                    return Err(
+                        BadInput(anyhow::anyhow!("--replications {r}: must be <= 400")).into(),
+                    );
                 }
                 scenario.replications = r;
             }
@@ -666,7 +676,16 @@ fn analyze_command(
                     nodes.push(p.node);
                 }
             }
-            anyhow::ensure!(!nodes.is_empty(), "the map has no posts: give --posts");
+            if nodes.is_empty() {
+                let file = input.map_or(DEFAULT_SCENARIO_LABEL.to_string(), |p| {
+                    p.display().to_string()
+                });
+                return Err(BadInput(anyhow::anyhow!(
+                    "{file}: map `{}` has no posts: give --posts",
+                    map.name
+                ))
+                .into());
+            }
             nodes
         }
     };

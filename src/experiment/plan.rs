@@ -7,7 +7,7 @@
 //! checked like a value written in a scenario file, and keys the scenario gains later work as
 //! axes without changes here.
 
-use crate::scenario::{Scenario, ScenarioError, syntax_error};
+use crate::scenario::{MAX_REPLICATIONS, Scenario, ScenarioError, syntax_error};
 use crate::sim::Model;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -230,6 +230,9 @@ impl Experiment {
         };
         if let Some(r) = file.replications.filter(|&r| r < 1) {
             return Err(invalid("replications".into(), &r, "must be >= 1".into()));
+        }
+        if let Some(r) = file.replications.filter(|&r| r > MAX_REPLICATIONS) {
+            return Err(invalid("replications".into(), &r, "must be <= 400".into()));
         }
         let output_dir = file.output_dir.clone().unwrap_or_else(|| {
             let stem = path.file_stem().unwrap_or_default();

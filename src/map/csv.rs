@@ -364,8 +364,14 @@ pub fn read_csv_map(spec: &CsvMapSpec, base_dir: &Path) -> anyhow::Result<RoadMa
     let mut checkpoints = Vec::new();
     if let Some(path) = &spec.posts {
         for row in Table::read(&base_dir.join(path))?.rows() {
+            let name = row.required("name")?;
+            ensure!(
+                !posts.iter().any(|p: &Post| p.name == name),
+                "{}: name = {name:?}: an earlier post has this name",
+                row.at()
+            );
             posts.push(Post {
-                name: row.required("name")?.to_string(),
+                name: name.to_string(),
                 kind: row.named("kind")?.unwrap_or(PostKind::Kiosk),
                 node: snap(&row)?,
             });

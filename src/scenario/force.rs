@@ -225,6 +225,13 @@ pub fn compile_force(force: &ForceSection, map: &RoadMap) -> Result<CompiledForc
     let mut crews = Vec::new();
     for (t, team) in force.teams.iter().enumerate() {
         let key = |f: &str| format!("force.teams[{t}].{f}");
+        if force.teams[..t].iter().any(|o| o.name == team.name) {
+            return Err(invalid(
+                key("name"),
+                &team.name,
+                "an earlier team has this name",
+            ));
+        }
         let zones = team_zones(team, map).map_err(|z| invalid(key("zones"), z, "no such zone"))?;
         let bases = team_bases(team, map, &zones, &key)?;
         let residents: u64 = zones
@@ -326,7 +333,11 @@ pub fn compile_force(force: &ForceSection, map: &RoadMap) -> Result<CompiledForc
 fn compile_shifts(force: &ForceSection) -> Result<Vec<Shift>, Invalid> {
     let first = force.first_shift_h;
     if !(0.0..24.0).contains(&first) {
-        return Err(invalid("force.first_shift_h", first, "must be in 0 to 24"));
+        return Err(invalid(
+            "force.first_shift_h",
+            first,
+            "must be in 0 to 23 (an hour of the day, below 24)",
+        ));
     }
     let even = |n: u32, names: &[&str]| {
         (0..n)
@@ -363,7 +374,14 @@ fn compile_shifts(force: &ForceSection) -> Result<Vec<Shift>, Invalid> {
             return Err(invalid(
                 format!("force.shifts[{i}]"),
                 &s.name,
-                "start_h must be in 0 to 24 and hours in (0, 24]",
+                "start_h must be in 0 to 23 (an hour of the day, below 24) and hours in (0, 24]",
+            ));
+        }
+        if shifts[..i].iter().any(|o| o.name == s.name) {
+            return Err(invalid(
+                format!("force.shifts[{i}].name"),
+                &s.name,
+                "an earlier shift has this name",
             ));
         }
     }

@@ -38,6 +38,10 @@ pub const DEFAULT_SCENARIO_TOML: &str = include_str!("../../scenarios/default.to
 /// How the built-in default scenario is named in messages.
 pub const DEFAULT_SCENARIO_LABEL: &str = "scenarios/default.toml (built in)";
 
+/// The most replications a run may ask for: a run holds two open files per replication until
+/// it writes its tables, and 400 keep within the usual limit of 1024 open files.
+pub const MAX_REPLICATIONS: u32 = 400;
+
 /// The longest run a scenario may ask for, days (and the longest warm-up, in days).
 pub const MAX_DAYS: f64 = 36_500.0;
 
@@ -247,6 +251,12 @@ impl Scenario {
             "replications",
             file.replications,
             "must be >= 1",
+        )?;
+        check.that(
+            file.replications <= MAX_REPLICATIONS,
+            "replications",
+            file.replications,
+            "must be <= 400",
         )?;
         check.that(positive(file.days), "days", file.days, "must be > 0")?;
         // Bounded so that a typo (1e9 days) is an error, not a run that never ends.
@@ -906,6 +916,13 @@ fn check_units(
             bulk.crew_size,
             "must be >= 1",
         )?;
+        // Bounded before crews are made: a typo must not fill the memory.
+        check.that(
+            bulk.per_post <= 1000,
+            "units_per_post.per_post",
+            bulk.per_post,
+            "must be <= 1000",
+        )?;
         for (post, p) in map.posts.iter().enumerate() {
             if bulk.kinds.as_ref().is_some_and(|k| !k.contains(&p.kind)) {
                 continue;
@@ -1084,6 +1101,13 @@ fn readiness_crews(
     let mut out = Vec::new();
     for (i, w) in windows.iter().enumerate() {
         let key = format!("readiness[{i}]");
+        if windows[..i].iter().any(|o| o.name == w.name) {
+            return Err(check.invalid(
+                format!("{key}.name"),
+                format!("{:?}", w.name),
+                "an earlier readiness window has this name",
+            ));
+        }
         let Some(f) = force else {
             return Err(check.invalid(&key, &w.name, "readiness levels need a [force]"));
         };
@@ -1151,6 +1175,13 @@ fn check_large_events(
     let mut crews = Vec::new();
     for (i, e) in events.iter().enumerate() {
         let key = format!("large_events[{i}]");
+        if events[..i].iter().any(|o| o.name == e.name) {
+            return Err(check.invalid(
+                format!("{key}.name"),
+                format!("{:?}", e.name),
+                "an earlier large event has this name",
+            ));
+        }
         let venue = map
             .key_points
             .iter()
@@ -1177,6 +1208,12 @@ fn check_large_events(
             e.extra_calls_per_hour,
         )?;
         let (start_s, end_s) = check_window(check, &key, e.start_h, e.hours)?;
+        check.that(
+            e.dedicated_crews <= 1000,
+            format_args!("{key}.dedicated_crews"),
+            e.dedicated_crews,
+            "must be <= 1000",
+        )?;
         for k in 0..e.dedicated_crews {
             crews.push(Unit {
                 name: format!("{}/{}", e.name, k + 1),

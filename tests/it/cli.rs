@@ -624,3 +624,33 @@ fn an_interrupt_while_writing_leaves_no_temporary_file() {
     );
     assert!(!left.contains(&"summary.json".to_string()), "{left:?}");
 }
+
+/// More threads than cores: a warning, and the machine's cores are used.
+#[test]
+fn threads_beyond_the_cores_are_capped_with_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("s.toml"),
+        include_str!("../data/tiny-grid.toml"),
+    )
+    .unwrap();
+    let out = patrolsim(
+        &[
+            "run",
+            "s.toml",
+            "--threads",
+            "100000",
+            "--no-report",
+            "-o",
+            "out",
+        ],
+        tmp.path(),
+    );
+    let (_, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    let cores = std::thread::available_parallelism().unwrap().get();
+    assert_eq!(
+        stderr,
+        format!("warning: --threads 100000: this machine has {cores} cores; using {cores}\n")
+    );
+}

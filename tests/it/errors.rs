@@ -153,6 +153,21 @@ fn calibration(history: &str, columns: &str) -> Vec<(&'static str, Vec<u8>)> {
     files
 }
 
+/// The tiny grid with a `[force]` of the shift line `shifts` and a team named `team` (and a
+/// second named `second`, unless empty) instead of its crews per post, as `s.toml`.
+fn force_scenario(shifts: &str, team: &str, second: &str) -> Vec<(&'static str, Vec<u8>)> {
+    let standby = |name: &str| {
+        format!(
+            "[[force.teams]]\nname = \"{name}\"\nlayer = \"standby\"\nhead_count = 8\nposts = [\"P0\"]\n"
+        )
+    };
+    let mut force = format!("[force]\navailability = 0.9\n{shifts}\n{}", standby(team));
+    if !second.is_empty() {
+        force.push_str(&standby(second));
+    }
+    scenario("[units_per_post]\nper_post = 1\ncrew_size = 2\n", &force)
+}
+
 /// The tiny grid's map as a binary map file.
 fn tiny_grid_pmap() -> Vec<u8> {
     let dir = tempfile::tempdir().unwrap();
@@ -1355,6 +1370,84 @@ fn rows() -> Vec<Row> {
             args: &["check", "s.toml"],
             code: 2,
             error: "s.toml: map: z.geojson: feature 0: name = \"outside\": the name of the nodes in no zone; call it otherwise",
+        },
+        // Messages that named the wrong thing, and exit codes.
+        Row {
+            area: "CSV map",
+            case: "two posts with one name (the posts file's line is named)",
+            files: csv_map(None, None, Some("name,kind,node\nkiosk,kiosk,1\nkiosk,kiosk,2\n")),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map: posts.csv: line 3: name = \"kiosk\": an earlier post has this name",
+        },
+        Row {
+            area: "scenario",
+            case: "a shift starting at hour 24",
+            files: force_scenario(
+                "shifts = [{ name = \"day\", start_h = 24, hours = 12 }, { name = \"night\", start_h = 12, hours = 12 }]",
+                "t",
+                "",
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: force.shifts[0] = \"day\": start_h must be in 0 to 23 (an hour of the day, below 24) and hours in (0, 24]",
+        },
+        Row {
+            area: "scenario",
+            case: "two shifts with one name",
+            files: force_scenario(
+                "shifts = [{ name = \"a\", start_h = 0, hours = 12 }, { name = \"a\", start_h = 12, hours = 12 }]",
+                "t",
+                "",
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: force.shifts[1].name = \"a\": an earlier shift has this name",
+        },
+        Row {
+            area: "scenario",
+            case: "two teams with one name",
+            files: force_scenario("shifts = \"2x12\"", "t", "t"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: force.teams[1].name = \"t\": an earlier team has this name",
+        },
+        Row {
+            area: "scenario",
+            case: "two readiness windows with one name",
+            files: {
+                let mut f = force_scenario("shifts = \"2x12\"", "t", "");
+                let window = "[[readiness]]\nname = \"alert\"\nlevel = 2\nstart_h = 5\nhours = 2\non_duty_factor = 1.5\n";
+                f[0].1.extend(format!("{window}{window}").into_bytes());
+                f
+            },
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: readiness[1].name = \"alert\": an earlier readiness window has this name",
+        },
+        Row {
+            area: "scenario",
+            case: "4294967295 crews per post (made before anything ran, filling the memory)",
+            files: scenario("per_post = 1", "per_post = 4294967295"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: units_per_post.per_post = 4294967295: must be <= 1000",
+        },
+        Row {
+            area: "scenario",
+            case: "a billion replications",
+            files: scenario("replications = 2", "replications = 1000000000"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: replications = 1000000000: must be <= 400",
+        },
+        Row {
+            area: "node ids",
+            case: "`analyze` on a map with no posts and no `--posts`",
+            files: json_map("{\"name\":\"P0\",\"kind\":\"kiosk\",\"node\":0}", ""),
+            args: &["analyze", "m.json"],
+            code: 2,
+            error: "m.json: map `tri` has no posts: give --posts",
         },
         Row {
             area: "sweep",

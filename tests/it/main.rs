@@ -9,6 +9,7 @@ mod cordon;
 mod determinism;
 mod erlang_c;
 mod errors;
+mod float_range;
 mod force;
 mod fuzz_regressions;
 mod hand_cases;
