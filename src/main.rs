@@ -29,10 +29,16 @@ use std::time::Instant;
 /// Do police response promises hold? Simulates incidents and patrol units on a road network and
 /// measures the 5-minute on-scene promise, 10-minute reinforcement and more.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(
+    version,
+    about,
+    after_help = "Without a command, patrolsim runs the built-in default scenario (as `patrolsim \
+                  run`) and writes outputs/default/."
+)]
 struct Cli {
+    /// The command; `run` of the built-in default scenario when absent.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
@@ -439,7 +445,15 @@ fn map_command(command: MapCommand) -> anyhow::Result<()> {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    match cli.command {
+    let command = cli.command.unwrap_or(Command::Run {
+        scenario: None,
+        output: None,
+        replications: None,
+        threads: None,
+        no_report: false,
+        lang: Lang::En,
+    });
+    match command {
         Command::Run {
             scenario,
             output,

@@ -49,6 +49,36 @@ fn default_run_writes_tables_that_polars_reads_back() {
 }
 
 #[test]
+fn a_bare_patrolsim_runs_the_default_scenario() {
+    // The README's first command, `cargo run --release`, is a bare `patrolsim`: it starts the
+    // built-in default scenario's run (staffing printed, outputs/default/ taken). The whole run
+    // is the test above; this one stops it once it has started.
+    use std::io::{BufRead, BufReader};
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_patrolsim"))
+        .current_dir(tmp.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let started = tmp.path().join("outputs/default").is_dir();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(first.starts_with("staffing (shifts: "), "{first}");
+    assert!(started, "no outputs/default/");
+    // `--help` stays conventional: usage, exit 0, nothing run.
+    let help = patrolsim(&["--help"], tmp.path());
+    let (stdout, _) = text(&help);
+    assert!(help.status.success());
+    assert!(stdout.contains("Usage: patrolsim [COMMAND]"), "{stdout}");
+    assert!(stdout.contains("Without a command, patrolsim runs the built-in default"));
+}
+
+#[test]
 fn shipped_scenarios_check_ok() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for name in [
