@@ -8,6 +8,7 @@
 //! or corrected as `midnight_pm` says.
 
 use super::{HistoryError, HistorySpec, MidnightPm};
+use crate::bad_input::{cut, cut_quoted};
 use crate::map::{NodeId, RoadMap, split_line};
 use chrono::{DateTime, NaiveDateTime, TimeDelta, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
@@ -84,7 +85,10 @@ impl fmt::Display for BadRow {
         write!(
             f,
             "line {}: {}: {:?}: {}",
-            self.line, self.column, self.value, self.reason
+            self.line,
+            self.column,
+            cut(&self.value),
+            self.reason
         )
     }
 }
@@ -187,7 +191,7 @@ impl Keys<'_> {
         HistoryError::Invalid {
             file: self.file.to_string(),
             key: format!("{}{key}", self.prefix),
-            value: format!("{value:?}"),
+            value: cut_quoted(&format!("{value:?}")).into_owned(),
             rule: rule.into(),
         }
     }
@@ -613,7 +617,8 @@ impl Rows<'_> {
         }
         match self.known_types {
             Some(known) => Err(format!(
-                "{name:?} is no incident type of the scenario (types: {})",
+                "{:?} is no incident type of the scenario (types: {})",
+                cut(name),
                 known.join(", ")
             )),
             None => {

@@ -1535,6 +1535,23 @@ fn rows() -> Vec<Row> {
                 "7".repeat(80)
             )),
         },
+        Row {
+            area: "history",
+            case: "a call type of 200,000 characters (echoed cut to 80, with its length)",
+            files: history_scenario(
+                "",
+                Some(&format!(
+                    "time,type,x_m,y_m\n2024-01-01T10:00:00+0000,{},10,10\n",
+                    "v".repeat(200_000)
+                )),
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: leak(format!(
+                "h.csv: no usable calls in 1 rows; first bad row: line 2: type: \"{v}… (200000 characters)\": \"{v}… (200000 characters)\" is no incident type of the scenario (types: violent, routine)",
+                v = "v".repeat(80)
+            )),
+        },
     ]
 }
 
