@@ -11,7 +11,7 @@ mod tables;
 
 pub use records::{
     Assignment, CORDON_PROMISE_S, CallRecord, CallState, CordonCrewRecord, CordonRecord,
-    ReplicationOutput, SEALING_PROMISE_S, SealingRecord, UnitRecord,
+    CordonState, ReplicationOutput, SEALING_PROMISE_S, SealingRecord, UnitRecord,
 };
 pub use sink::RecordSink;
 pub use summary::{
