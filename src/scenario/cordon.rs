@@ -119,7 +119,7 @@ pub(super) fn check_cordon(
     check.that(
         !layers.is_empty(),
         key("layers"),
-        "[]",
+        &layers,
         "name at least one layer (or leave the key out for all)",
     )?;
     Ok(Cordon {

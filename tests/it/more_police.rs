@@ -40,6 +40,9 @@ fn figures(model: &Model, replications: u32) -> Vec<CallFigures> {
         .collect()
 }
 
+/// One promise's share of a replication's figures.
+type Share = fn(&CallFigures) -> Option<f64>;
+
 /// Mean and standard error of the paired differences `b[r] − a[r]` of `share`.
 fn paired(
     a: &[CallFigures],
@@ -64,7 +67,7 @@ fn more_urban_police_never_lower_a_promise_on_the_default_scenario() {
         .iter()
         .map(|&ratio| figures(&default_at(ratio), REPLICATIONS))
         .collect();
-    let promises: [(&str, fn(&CallFigures) -> Option<f64>); 3] = [
+    let promises: [(&str, Share); 3] = [
         ("on scene <= 5 min", |f| f.on_scene_5min_share),
         ("all units <= 10 min", |f| f.reinforcement_10min_share),
         ("cordon <= 30 min", |f| f.cordon_30min_share),
