@@ -16,9 +16,9 @@ fn live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
     LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Whether a file name is one of the temporary names this module writes (`.<name>.<pid>.tmp`,
-/// maybe followed by the target's extension): a file left with such a name by a process that
-/// was killed is garbage.
+/// Whether a file name is one of the temporary names this module writes (`.<name>.<pid>.tmp`;
+/// earlier versions added the target's extension to a chart's): a file left with such a name by
+/// a process that was killed is garbage.
 pub fn is_temporary(name: &str) -> bool {
     name.starts_with('.') && (name.ends_with(".tmp") || name.contains(".tmp."))
 }
@@ -62,7 +62,7 @@ pub fn write(
     path: &Path,
     fill: impl FnOnce(&mut BufWriter<std::fs::File>) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    write_through(path, false, |tmp| {
+    write_through(path, |tmp| {
         let file = std::fs::File::create(tmp)
             .with_context(|| format!("{}: cannot create file", tmp.display()))?;
         let mut w = BufWriter::new(file);
@@ -72,21 +72,10 @@ pub fn write(
     })
 }
 
-/// Writes `path` by a writer that opens the file itself (a plotters bitmap backend): `fill`
-/// gets the temporary path, which ends with the target's extension, and must have written and
-/// closed it when it returns. On any error the target is untouched and the temporary removed.
-pub fn write_via(
-    path: &Path,
-    fill: impl FnOnce(&Path) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    write_through(path, true, fill)
-}
-
-/// Runs `fill` on a temporary path beside `path` (`.<name>.<pid>.tmp`, plus the target's
-/// extension if `keep_extension`), then renames it into place; removes it on any error.
+/// Runs `fill` on a temporary path beside `path` (`.<name>.<pid>.tmp`), then renames it into
+/// place; removes it on any error.
 fn write_through(
     path: &Path,
-    keep_extension: bool,
     fill: impl FnOnce(&Path) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let dir = match path.parent() {
@@ -99,11 +88,7 @@ fn write_through(
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    let mut tmp_name = format!(".{name}.{}.tmp", std::process::id());
-    if let Some(ext) = path.extension().filter(|_| keep_extension) {
-        tmp_name = format!("{tmp_name}.{}", ext.to_string_lossy());
-    }
-    let tmp = dir.join(tmp_name);
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = tracked(&tmp, || {
         let result = fill(&tmp).and_then(|()| {
             std::fs::rename(&tmp, path)
@@ -205,27 +190,6 @@ mod tests {
         );
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n");
         assert_eq!(names(dir.path()), ["calls.csv"]);
-    }
-
-    #[test]
-    fn a_self_writing_backend_gets_the_extension_and_its_file_is_renamed() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("chart.png");
-        write_via(&path, |tmp| {
-            assert!(tmp.to_string_lossy().ends_with(".tmp.png"), "{tmp:?}");
-            Ok(std::fs::write(tmp, b"png")?)
-        })
-        .unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"png");
-        assert!(
-            write_via(&path, |tmp| {
-                std::fs::write(tmp, b"half")?;
-                anyhow::bail!("encoder failed")
-            })
-            .is_err()
-        );
-        assert_eq!(std::fs::read(&path).unwrap(), b"png");
-        assert_eq!(names(dir.path()), ["chart.png"]);
     }
 
     #[test]

@@ -380,14 +380,7 @@ fn map_command(command: MapCommand) -> anyhow::Result<()> {
             )?;
             if let Some(path) = &zones {
                 let report = bad_input(apply_geojson_zones(&mut map, path))?;
-                println!(
-                    "{}: {} zones; {} nodes in none (zone \"outside\"); dropped, holding no road \
-                     node: {:?}",
-                    path.display(),
-                    report.zones_read,
-                    report.nodes_outside,
-                    report.dropped
-                );
+                println!("{}: {report}", path.display());
             }
             if let Some(n) = posts {
                 add_p_centre_kiosks(&mut map, n);

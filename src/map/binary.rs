@@ -6,8 +6,8 @@
 //! configuration) of the map with the key of the source it was imported from. A truncated or
 //! damaged file fails the checksum and is reported, never half-read.
 
-use super::RoadMap;
 use super::record::MapRecord;
+use super::{Dropped, RoadMap};
 use crate::atomic_file;
 use anyhow::{Context, bail, ensure};
 use serde::{Deserialize, Serialize};
@@ -15,9 +15,12 @@ use std::io::Write;
 use std::path::Path;
 
 const MAGIC: &[u8; 8] = b"PSIMMAP\0";
-/// Version 2: nodes keep their source ids (version 1 files had none, and are rebuilt or refused,
-/// never read as if their indices were ids).
-pub const BINARY_MAP_VERSION: u32 = 2;
+/// Version 3: the map keeps what its import dropped. Version 2 (nodes with their source ids)
+/// is read too, as a map with nothing dropped; version 1 files had no ids, and are rebuilt or
+/// refused, never read as if their indices were ids.
+pub const BINARY_MAP_VERSION: u32 = 3;
+/// The oldest version read.
+pub const OLDEST_BINARY_MAP_VERSION: u32 = 2;
 const HEADER_BYTES: usize = 8 + 4 + 8 + 8;
 /// Largest payload read, bytes (a guard against absurd lengths in a damaged file).
 const MAX_PAYLOAD_BYTES: usize = 1 << 31;
@@ -82,10 +85,11 @@ fn decode(bytes: &[u8]) -> anyhow::Result<(RoadMap, Option<u64>)> {
     ensure!(bytes.len() >= HEADER_BYTES, "truncated header");
     let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
     let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
-    if version != BINARY_MAP_VERSION {
+    if !(OLDEST_BINARY_MAP_VERSION..=BINARY_MAP_VERSION).contains(&version) {
         bail!(
-            "format version {version}; this patrolsim reads version {BINARY_MAP_VERSION} \
-             (write the map again from its source)"
+            "format version {version}; this patrolsim reads versions \
+             {OLDEST_BINARY_MAP_VERSION} to {BINARY_MAP_VERSION} (write the map again from its \
+             source)"
         );
     }
     let (length, checksum) = (word(12), word(20));
@@ -96,7 +100,14 @@ fn decode(bytes: &[u8]) -> anyhow::Result<(RoadMap, Option<u64>)> {
         payload.len()
     );
     ensure!(fnv1a64(payload) == checksum, "checksum mismatch: damaged");
-    let (file, _): (BinaryMap, usize) = bincode::serde::decode_from_slice(payload, config())?;
+    let (file, _): (BinaryMap, usize) = if version == 2 {
+        // Version 2 is version 3 without the record of what was dropped, which comes last.
+        let mut payload = payload.to_vec();
+        payload.extend(bincode::serde::encode_to_vec(Dropped::default(), config())?);
+        bincode::serde::decode_from_slice(&payload, config())?
+    } else {
+        bincode::serde::decode_from_slice(payload, config())?
+    };
     Ok((file.map.into_map()?, file.source_key))
 }
 
@@ -133,6 +144,30 @@ mod tests {
         };
         assert_eq!(edges(&back), edges(&map));
         assert!(back.graph.node_weights().eq(map.graph.node_weights()));
+    }
+
+    #[test]
+    fn what_was_dropped_is_kept_and_a_version_2_file_dropped_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("grid.pmap");
+        let mut map = grid();
+        map.dropped.zones = vec![("lake".into(), 5)];
+        write_binary_map(&map, None, &path).unwrap();
+        assert_eq!(read_binary_map(&path).unwrap().0.dropped, map.dropped);
+        // A version 2 file: the same bytes without the record of what was dropped.
+        write_binary_map(&grid(), Some(7), &path).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        let record = bincode::serde::encode_to_vec(Dropped::default(), config()).unwrap();
+        let payload = &bytes[HEADER_BYTES..bytes.len() - record.len()];
+        let mut old = MAGIC.to_vec();
+        old.extend(2u32.to_le_bytes());
+        old.extend((payload.len() as u64).to_le_bytes());
+        old.extend(fnv1a64(payload).to_le_bytes());
+        old.extend(payload);
+        std::fs::write(&path, &old).unwrap();
+        let (back, key) = read_binary_map(&path).unwrap();
+        assert_eq!((back.dropped, key), (Dropped::default(), Some(7)));
+        assert!(back.graph.node_weights().eq(grid().graph.node_weights()));
     }
 
     #[test]

@@ -20,6 +20,7 @@ use super::{
     Checkpoint, GeoOrigin, KeyPoint, NodeId, Post, PostKind, RoadClass, RoadMap, RoadSegment,
     SourceId, Zone,
 };
+use crate::bad_input::{cut, cut_quoted};
 use anyhow::{Context, bail, ensure};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -56,8 +57,36 @@ fn default_max_snap_m() -> f64 {
     250.0
 }
 
-/// A CSV table read whole: comma-separated, first line the header, fields trimmed, `"quoted"`
-/// fields with `""` for a quote (on one line).
+/// The columns a table must have, and a header line that has them (for errors).
+struct Header {
+    required: &'static [&'static str],
+    example: &'static str,
+}
+
+const NODE_TABLE: Header = Header {
+    required: &["id"],
+    example: "id,x_m,y_m",
+};
+const EDGE_TABLE: Header = Header {
+    required: &["from", "to"],
+    example: "from,to",
+};
+const POST_TABLE: Header = Header {
+    required: &["name"],
+    example: "name,kind,node",
+};
+const KEY_POINT_TABLE: Header = Header {
+    required: &["name", "kind"],
+    example: "name,kind,node",
+};
+const CHECKPOINT_TABLE: Header = Header {
+    required: &["name"],
+    example: "name,node",
+};
+
+/// A CSV table read whole: comma-separated (a UTF-8 byte order mark before the header is
+/// skipped), first line the header, fields trimmed, `"quoted"` fields with `""` for a quote (on
+/// one line).
 struct Table {
     path: PathBuf,
     header: Vec<String>,
@@ -94,9 +123,11 @@ pub(crate) fn split_line(line: &str) -> Result<Vec<String>, String> {
 }
 
 impl Table {
-    fn read(path: &Path) -> anyhow::Result<Table> {
+    /// Reads the table at `path`, whose header must have the columns `expected` requires.
+    fn read(path: &Path, expected: &Header) -> anyhow::Result<Table> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("{}: cannot read", path.display()))?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let mut lines = text
             .lines()
             .enumerate()
@@ -106,9 +137,31 @@ impl Table {
                     .map(|f| (i + 1, f))
                     .map_err(|e| anyhow::anyhow!("{}: line {}: {e}", path.display(), i + 1))
             });
-        let (_, header) = lines
+        let (header_line, header) = lines
             .next()
             .with_context(|| format!("{}: empty: no header line", path.display()))??;
+        if let Some(missing) = expected
+            .required
+            .iter()
+            .find(|&&c| !header.iter().any(|h| h == c))
+        {
+            let raw = text.lines().nth(header_line - 1).unwrap_or("").trim();
+            let shown = cut(raw);
+            let separator = [(';', "`;`"), ('\t', "a tab")]
+                .into_iter()
+                .find(|(c, _)| header.len() == 1 && raw.contains(*c));
+            let problem = match separator {
+                Some((_, name)) => format!(
+                    "the separator looks like {name}, patrolsim reads comma-separated files"
+                ),
+                None => format!("no `{missing}` column"),
+            };
+            bail!(
+                "{}: line {header_line}: header `{shown}`: {problem} (expected a header like `{}`)",
+                path.display(),
+                expected.example
+            );
+        }
         let rows = lines.collect::<anyhow::Result<Vec<_>>>()?;
         for (line, fields) in &rows {
             ensure!(
@@ -163,7 +216,7 @@ impl Row<'_> {
         self.text(column)
             .map(|v| match v.parse::<f64>() {
                 Ok(x) if x.is_finite() => Ok(x),
-                _ => bail!("{}: {column} = {v:?}: not a number", self.at()),
+                _ => bail!("{}: {column} = {}: not a number", self.at(), quote(v)),
             })
             .transpose()
     }
@@ -172,8 +225,10 @@ impl Row<'_> {
     fn named<T: DeserializeOwned>(&self, column: &str) -> anyhow::Result<Option<T>> {
         self.text(column)
             .map(|v| {
-                serde_json::from_value(serde_json::Value::String(v.to_string()))
-                    .map_err(|e| anyhow::anyhow!("{}: {column} = {v:?}: {e}", self.at()))
+                serde_json::from_value(serde_json::Value::String(v.to_string())).map_err(|e| {
+                    let e = e.to_string();
+                    anyhow::anyhow!("{}: {column} = {}: {}", self.at(), quote(v), cut_quoted(&e))
+                })
             })
             .transpose()
     }
@@ -206,6 +261,11 @@ fn mid_range(values: impl Iterator<Item = f64>) -> f64 {
     (lo + hi) / 2.0
 }
 
+/// A field's value as an error echoes it: quoted, and cut when long.
+fn quote(value: &str) -> String {
+    format!("{:?}", cut(value))
+}
+
 fn parse_oneway(value: &str) -> Option<bool> {
     match value.to_ascii_lowercase().as_str() {
         "true" | "yes" | "1" => Some(true),
@@ -217,8 +277,8 @@ fn parse_oneway(value: &str) -> Option<bool> {
 /// Reads a CSV map. Relative paths in `spec` are taken from `base_dir`. Errors name the file,
 /// the line and the value.
 pub fn read_csv_map(spec: &CsvMapSpec, base_dir: &Path) -> anyhow::Result<RoadMap> {
-    let nodes = Table::read(&base_dir.join(&spec.nodes))?;
-    let edges = Table::read(&base_dir.join(&spec.edges))?;
+    let nodes = Table::read(&base_dir.join(&spec.nodes), &NODE_TABLE)?;
+    let edges = Table::read(&base_dir.join(&spec.edges), &EDGE_TABLE)?;
     ensure!(!nodes.rows.is_empty(), "{}: no nodes", nodes.path.display());
     // Geographic when the nodes have lat/lon: the origin is the centre of their range.
     let origin = if nodes.header.iter().any(|h| h == "lat") {
@@ -257,7 +317,11 @@ pub fn read_csv_map(spec: &CsvMapSpec, base_dir: &Path) -> anyhow::Result<RoadMa
     for row in nodes.rows() {
         let id_text = row.required("id")?;
         let id: SourceId = id_text.parse().map_err(|_| {
-            anyhow::anyhow!("{}: id = {id_text:?}: node ids are whole numbers", row.at())
+            anyhow::anyhow!(
+                "{}: id = {}: node ids are whole numbers",
+                row.at(),
+                quote(id_text)
+            )
         })?;
         let (x, y) = row.position(origin)?.with_context(|| {
             format!(
@@ -286,8 +350,13 @@ pub fn read_csv_map(spec: &CsvMapSpec, base_dir: &Path) -> anyhow::Result<RoadMa
     }
     let node_of = |map: &RoadMap, row: &Row, column: &str| -> anyhow::Result<NodeId> {
         let id = row.required(column)?;
-        map.parse_node(id)
-            .with_context(|| format!("{}: {column} = {id:?}: no node has that id", row.at()))
+        map.parse_node(id).with_context(|| {
+            format!(
+                "{}: {column} = {}: no node has that id",
+                row.at(),
+                quote(id)
+            )
+        })
     };
     // Road length attached to each node, for sharing the population when there are no weights.
     let mut road_m = vec![0.0; map.node_count()];
@@ -312,7 +381,7 @@ pub fn read_csv_map(spec: &CsvMapSpec, base_dir: &Path) -> anyhow::Result<RoadMa
         );
         let raw = row.text("oneway").unwrap_or("");
         let oneway = parse_oneway(raw)
-            .with_context(|| format!("{}: oneway = {raw:?}: use true or false", row.at()))?;
+            .with_context(|| format!("{}: oneway = {}: use true or false", row.at(), quote(raw)))?;
         let segment = RoadSegment {
             length_m,
             class,
@@ -352,9 +421,9 @@ pub fn read_csv_map(spec: &CsvMapSpec, base_dir: &Path) -> anyhow::Result<RoadMa
             .with_context(|| format!("{}: give a node, or a position", row.at()))?;
         map.snap(x, y, spec.max_snap_m).map_err(|off_m| {
             anyhow::anyhow!(
-                "{}: {:?} is {off_m:.0} m from the nearest node; max_snap_m = {}",
+                "{}: {} is {off_m:.0} m from the nearest node; max_snap_m = {}",
                 row.at(),
-                row.text("name").unwrap_or(""),
+                quote(row.text("name").unwrap_or("")),
                 spec.max_snap_m
             )
         })
@@ -363,12 +432,13 @@ pub fn read_csv_map(spec: &CsvMapSpec, base_dir: &Path) -> anyhow::Result<RoadMa
     let mut key_points = Vec::new();
     let mut checkpoints = Vec::new();
     if let Some(path) = &spec.posts {
-        for row in Table::read(&base_dir.join(path))?.rows() {
+        for row in Table::read(&base_dir.join(path), &POST_TABLE)?.rows() {
             let name = row.required("name")?;
             ensure!(
                 !posts.iter().any(|p: &Post| p.name == name),
-                "{}: name = {name:?}: an earlier post has this name",
-                row.at()
+                "{}: name = {}: an earlier post has this name",
+                row.at(),
+                quote(name)
             );
             posts.push(Post {
                 name: name.to_string(),
@@ -378,7 +448,7 @@ pub fn read_csv_map(spec: &CsvMapSpec, base_dir: &Path) -> anyhow::Result<RoadMa
         }
     }
     if let Some(path) = &spec.key_points {
-        for row in Table::read(&base_dir.join(path))?.rows() {
+        for row in Table::read(&base_dir.join(path), &KEY_POINT_TABLE)?.rows() {
             key_points.push(KeyPoint {
                 name: row.required("name")?.to_string(),
                 kind: row
@@ -389,7 +459,7 @@ pub fn read_csv_map(spec: &CsvMapSpec, base_dir: &Path) -> anyhow::Result<RoadMa
         }
     }
     if let Some(path) = &spec.checkpoints {
-        for row in Table::read(&base_dir.join(path))?.rows() {
+        for row in Table::read(&base_dir.join(path), &CHECKPOINT_TABLE)?.rows() {
             checkpoints.push(Checkpoint {
                 name: row.required("name")?.to_string(),
                 node: snap(&row)?,
@@ -506,6 +576,39 @@ mod tests {
         assert_eq!(map.checkpoints[0].node, 1);
         // 1 km east at 43.7° N is 0.01° × 111.2 km × cos(43.7°) ≈ 804 m.
         assert!((map.straight_line_m(0, 1) - 804.0).abs() < 2.0);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_a_bad_header_is_named() {
+        let bom = format!("\u{feff}{NODES}");
+        let map = read(&[("nodes.csv", &bom), ("edges.csv", EDGES)], |_| {}).unwrap();
+        assert_eq!(
+            map.source_id(0),
+            10,
+            "the BOM is not part of the first column's name"
+        );
+        let err = |nodes: &str| {
+            let e = read(&[("nodes.csv", nodes), ("edges.csv", EDGES)], |_| {}).unwrap_err();
+            format!("{e:#}")
+        };
+        let e = err("\u{feff}id;x_m;y_m\n10;0;0\n");
+        assert!(
+            e.ends_with("nodes.csv: line 1: header `id;x_m;y_m`: the separator looks like `;`, \
+                         patrolsim reads comma-separated files (expected a header like `id,x_m,y_m`)"),
+            "{e}"
+        );
+        let e = err("\nid\tx_m\ty_m\n10\t0\t0\n");
+        assert!(
+            e.contains("nodes.csv: line 2: header `id\tx_m\ty_m`: the separator looks like a tab"),
+            "{e}"
+        );
+        let e = err("node,x_m,y_m\n10,0,0\n");
+        assert!(
+            e.ends_with(
+                "header `node,x_m,y_m`: no `id` column (expected a header like `id,x_m,y_m`)"
+            ),
+            "{e}"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Figures about a map for `patrolsim map info`: size, road by class, connectivity, extent,
-//! zones and posts.
+//! zones, posts, and what building it left out of its sources.
 
-use super::{PostKind, RoadClass, RoadMap};
+use super::{Dropped, PostKind, RoadClass, RoadMap};
 use std::fmt;
 
 /// What `map info` prints.
@@ -32,6 +32,8 @@ pub struct MapInfo {
     pub checkpoints: usize,
     /// Credit for the data, if any.
     pub attribution: Option<String>,
+    /// What building the map left out of its sources.
+    pub dropped: Dropped,
 }
 
 impl MapInfo {
@@ -99,6 +101,7 @@ impl MapInfo {
             key_points: map.key_points.len(),
             checkpoints: map.checkpoints.len(),
             attribution: map.attribution.clone(),
+            dropped: map.dropped.clone(),
         }
     }
 
@@ -154,6 +157,16 @@ impl fmt::Display for MapInfo {
             self.key_points,
             self.checkpoints
         )?;
+        if let Some(osm) = &self.dropped.osm {
+            writeln!(f, "  imported from OpenStreetMap: {osm}")?;
+        }
+        if !self.dropped.zones.is_empty() {
+            writeln!(
+                f,
+                "  dropped from the zones file, holding no road node: {}",
+                super::zones::dropped_zones(&self.dropped.zones)
+            )?;
+        }
         if let Some(a) = &self.attribution {
             writeln!(f, "  data: {a}")?;
         }

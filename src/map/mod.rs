@@ -18,7 +18,8 @@ mod record;
 mod zones;
 
 pub use binary::{
-    BINARY_MAP_VERSION, binary_map_version, fnv1a64, read_binary_map, write_binary_map,
+    BINARY_MAP_VERSION, OLDEST_BINARY_MAP_VERSION, binary_map_version, fnv1a64, read_binary_map,
+    write_binary_map,
 };
 pub(crate) use csv::split_line;
 pub use csv::{CsvMapSpec, read_csv_map};
@@ -264,8 +265,22 @@ pub struct RoadMap {
     pub posts: Vec<Post>,
     pub key_points: Vec<KeyPoint>,
     pub checkpoints: Vec<Checkpoint>,
+    /// What building the map from its sources left out, kept in the map files for `map info`.
+    pub dropped: Dropped,
     /// The node of each source id, built on first look-up (and forgotten when a node is added).
     by_source_id: OnceLock<HashMap<SourceId, NodeId>>,
+}
+
+/// What building a map left out of its sources: road outside the largest strongly connected
+/// component of OpenStreetMap data, zones of a zones file that hold no road node. Empty for a
+/// map built whole (generated, CSV) and for map files written before maps kept it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Dropped {
+    /// The OpenStreetMap import's figures, for a map imported from OpenStreetMap.
+    pub osm: Option<osm::OsmReport>,
+    /// Zones of the zones file that hold no road node (so receive no calls): name, residents.
+    pub zones: Vec<(String, u64)>,
 }
 
 /// A map that breaks one of the rules of [`RoadMap::validate`].
@@ -338,6 +353,7 @@ impl RoadMap {
             posts: Vec::new(),
             key_points: Vec::new(),
             checkpoints: Vec::new(),
+            dropped: Dropped::default(),
             by_source_id: OnceLock::new(),
         }
     }

@@ -3,8 +3,8 @@
 //! and places name nodes by those ids, so a map file speaks of nodes as the planner's data does.
 
 use super::{
-    Checkpoint, GeoOrigin, KeyPoint, KeyPointKind, MapError, Post, PostKind, RoadClass, RoadMap,
-    RoadSegment, SourceId, Zone,
+    Checkpoint, Dropped, GeoOrigin, KeyPoint, KeyPointKind, MapError, Post, PostKind, RoadClass,
+    RoadMap, RoadSegment, SourceId, Zone,
 };
 use petgraph::visit::EdgeRef;
 use serde::{Deserialize, Serialize};
@@ -57,7 +57,9 @@ struct CheckpointRecord {
 }
 
 /// A whole map as the files keep it. Every field is written (bincode needs them all); a JSON
-/// file may leave out the attribution, the origin and the places.
+/// file may leave out the attribution, the origin, the places and what was dropped. What was
+/// dropped comes last: a binary map file of version 2, which had no such field, is read as one
+/// with nothing dropped by appending that (see `binary.rs`).
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct MapRecord {
@@ -75,6 +77,8 @@ pub(super) struct MapRecord {
     key_points: Vec<KeyPointRecord>,
     #[serde(default)]
     checkpoints: Vec<CheckpointRecord>,
+    #[serde(default)]
+    dropped: Dropped,
 }
 
 impl MapRecord {
@@ -137,6 +141,7 @@ impl MapRecord {
                     node: id(c.node),
                 })
                 .collect(),
+            dropped: map.dropped.clone(),
         }
     }
 
@@ -147,6 +152,7 @@ impl MapRecord {
         map.attribution = self.attribution;
         map.origin = self.origin;
         map.zones = self.zones;
+        map.dropped = self.dropped;
         map.graph.reserve_nodes(self.nodes.len());
         for (i, n) in self.nodes.iter().enumerate() {
             let id = n.id.unwrap_or(i as SourceId);

@@ -11,6 +11,7 @@
 use super::{RoadMap, Zone};
 use anyhow::{Context, bail, ensure};
 use serde_json::Value;
+use std::fmt;
 use std::path::Path;
 
 /// A zone's area in the map's plane: polygons, each a list of rings (outer first, then holes).
@@ -56,6 +57,35 @@ pub struct ZonesReport {
     pub nodes_outside: usize,
     /// Zones that hold no road node, dropped, with their population.
     pub dropped: Vec<(String, u64)>,
+}
+
+/// In words, as `map import --zones` prints it: "3 zones; 6 nodes in no zone (zone "outside");
+/// dropped, holding no road node: zone lake (5 residents)".
+impl fmt::Display for ZonesReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} zones; {} nodes in no zone (zone \"outside\")",
+            self.zones_read, self.nodes_outside
+        )?;
+        if !self.dropped.is_empty() {
+            write!(
+                f,
+                "; dropped, holding no road node: {}",
+                dropped_zones(&self.dropped)
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Dropped zones (name, residents) in words: "zone lake (5 residents), zone pond (0 residents)".
+pub(super) fn dropped_zones(dropped: &[(String, u64)]) -> String {
+    let zones: Vec<String> = dropped
+        .iter()
+        .map(|(name, residents)| format!("zone {name} ({residents} residents)"))
+        .collect();
+    zones.join(", ")
 }
 
 /// Replaces the map's zones by the GeoJSON zones in `path`. Errors name the file and the
@@ -112,8 +142,9 @@ pub fn apply_geojson_zones(map: &mut RoadMap, path: &Path) -> anyhow::Result<Zon
                 .collect::<anyhow::Result<_>>()
                 .with_context(at)?,
             (t, _) => bail!(
-                "{} ({name}): geometry type {t:?}: use Polygon or MultiPolygon",
-                at()
+                "{} ({name}): geometry type {}: use Polygon or MultiPolygon",
+                at(),
+                t.map_or("none".to_string(), |t| format!("{t:?}"))
             ),
         };
         let mut bbox = [
@@ -175,6 +206,7 @@ pub fn apply_geojson_zones(map: &mut RoadMap, path: &Path) -> anyhow::Result<Zon
         n.zone = new_index[z];
     }
     map.zones = kept;
+    map.dropped.zones = report.dropped.clone();
     Ok(report)
 }
 
@@ -246,6 +278,11 @@ mod tests {
         assert_eq!(report.dropped, vec![("lake".to_string(), 5)]);
         // Middle column (5 nodes) and the hole's node (0, 200) are outside.
         assert_eq!(report.nodes_outside, 6);
+        assert_eq!(
+            report.to_string(),
+            "3 zones; 6 nodes in no zone (zone \"outside\"); dropped, holding no road node: \
+             zone lake (5 residents)"
+        );
         let names: Vec<_> = map
             .zones
             .iter()
@@ -287,7 +324,7 @@ mod tests {
         );
         let err = format!("{:#}", apply_geojson_zones(&mut map, &path).unwrap_err());
         assert!(
-            err.contains("feature 0 (zone 1): geometry type Some(\"Point\")"),
+            err.contains("feature 0 (zone 1): geometry type \"Point\": use Polygon"),
             "{err}"
         );
     }

@@ -1,10 +1,13 @@
 //! Charts drawn with plotters, to any backend (PNG file or SVG text), and the frame every chart
 //! shares: the title, a legend row under it (so no legend covers data) and the fonts.
 
+use super::Drawing;
 use super::labels::Labels;
+use crate::atomic_file;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::path::Path;
 
 /// Chart size in pixels (width, height).
 pub const SIZE: (u32, u32) = (900, 540);
@@ -85,6 +88,31 @@ pub struct Hourly {
 
 pub(crate) fn err<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> anyhow::Error {
     anyhow::anyhow!("drawing a chart: {e}")
+}
+
+/// Draws `chart` of `size` pixels into memory and writes it to `path` as a PNG, atomically.
+/// The bitmap is encoded here rather than saved by the bitmap backend, which reports a failed
+/// write as a Rust debug structure and loses its last buffered bytes unreported: here a full
+/// disk is the file's error with the system's words ("No space left on device").
+pub(crate) fn write_png(
+    chart: &impl Drawing,
+    (width, height): (u32, u32),
+    style: Style,
+    path: &Path,
+) -> anyhow::Result<()> {
+    let mut rgb = vec![0; width as usize * height as usize * 3];
+    chart.draw(
+        &BitMapBackend::with_buffer(&mut rgb, (width, height)).into_drawing_area(),
+        style,
+    )?;
+    atomic_file::write(path, |file| {
+        let mut encoder = png::Encoder::new(file, width, height);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut png = encoder.write_header()?;
+        png.write_image_data(&rgb)?;
+        Ok(png.finish()?)
+    })
 }
 
 pub(crate) const PALETTE: [RGBColor; 6] = [

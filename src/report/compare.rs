@@ -277,9 +277,7 @@ pub fn write_comparison(dirs: &[PathBuf], out: &Path, lang: Lang) -> anyhow::Res
     let t = style.t;
     let runs = dirs
         .iter()
-        .map(|d| {
-            bad_input(RunData::read(d, t)).with_context(|| format!("run folder {}", d.display()))
-        })
+        .map(|d| bad_input(RunData::read(d, t)))
         .collect::<anyhow::Result<Vec<_>>>()?;
     // Runs are named by their scenario; a name used twice gets its folder added.
     let names: Vec<String> = runs

@@ -3,7 +3,7 @@
 //! colour scale and a scale bar.
 
 use super::charts::{GREY, Mark, PALETTE, Style, err, frame};
-use crate::map::{BINARY_MAP_VERSION, PostKind, binary_map_version, read_binary_map};
+use crate::map::{OLDEST_BINARY_MAP_VERSION, PostKind, binary_map_version, read_binary_map};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -43,7 +43,7 @@ impl MapFigures {
         if let Some(v) = std::fs::read(&path)
             .ok()
             .and_then(|bytes| binary_map_version(&bytes))
-            .filter(|&v| v < BINARY_MAP_VERSION)
+            .filter(|&v| v < OLDEST_BINARY_MAP_VERSION)
         {
             eprintln!(
                 "note: {}: map format version {v}, from an older patrolsim: the report has no \

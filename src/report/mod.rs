@@ -21,9 +21,10 @@ pub use sweep::write_sweep_report;
 
 use crate::atomic_file;
 use crate::bad_input::bad_input;
+use crate::output_folder::{SWEEP_PAIRS, run_files};
 use crate::results::Summary;
 use crate::scenario::ScenarioFile;
-use anyhow::Context;
+use anyhow::{Context, bail};
 use page::{frame_rows, html_table, md_table, pct};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -164,9 +165,47 @@ impl Hourly {
     }
 }
 
+/// Refuses a folder that holds no finished run, saying what it holds instead: a sweep's saved
+/// pair results without its points table (a shard, or a sweep that stopped), a run that stopped
+/// before writing summary.json (which a run writes last), or nothing of a run.
+fn check_finished_run(dir: &Path) -> anyhow::Result<()> {
+    if dir.join("summary.json").is_file() {
+        return Ok(());
+    }
+    let pairs = dir.join(SWEEP_PAIRS);
+    if pairs.is_dir() {
+        let saved = std::fs::read_dir(&pairs)
+            .with_context(|| format!("cannot read {}", pairs.display()))?
+            .filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.path().extension() == Some("json".as_ref()))
+            })
+            .count();
+        bail!(
+            "{}: holds {saved} saved (point, replication) results of a sweep in {SWEEP_PAIRS}/ \
+             but no points table: a shard of a sweep (gather the shards with `patrolsim merge \
+             SWEEP SHARD_DIR...`) or a sweep that stopped (run it again to finish it)",
+            dir.display()
+        );
+    }
+    if run_files().iter().any(|f| dir.join(f).exists()) {
+        bail!(
+            "{}: an unfinished run: no summary.json, which a run writes last (the run stopped \
+             part-way; run it again)",
+            dir.display()
+        );
+    }
+    bail!(
+        "{}: no run in this folder (no summary.json, which a finished run has)",
+        dir.display()
+    )
+}
+
 impl RunData {
-    /// Reads the tables of the run folder `dir`.
+    /// Reads the tables of the run folder `dir`; a folder holding no finished run is an error
+    /// saying what it holds.
     pub fn read(dir: &Path, t: &Labels) -> anyhow::Result<RunData> {
+        check_finished_run(dir)?;
         let calls = read_parquet(dir, "calls")?;
         let priorities = calls.column("priority")?.u32()?;
         let responses = calls.column("response_s")?.f64()?;
@@ -372,10 +411,7 @@ pub(crate) fn render(
         style,
     )?;
     atomic_file::write_str(&dir.join(format!("{stem}.svg")), &svg)?;
-    // The bitmap backend writes the file itself (when the drawing area is dropped).
-    atomic_file::write_via(&dir.join(format!("{stem}.png")), |tmp| {
-        chart.draw(&BitMapBackend::new(tmp, size).into_drawing_area(), style)
-    })?;
+    charts::write_png(chart, size, style, &dir.join(format!("{stem}.png")))?;
     Ok(svg)
 }
 

@@ -20,6 +20,7 @@ pub use force::{
     compile_force,
 };
 
+use crate::bad_input::{cut, cut_quoted};
 use crate::history::{HistoryError, HistoryReplay, import_history};
 use crate::map::osm::OsmOptions;
 use crate::map::{
@@ -485,10 +486,11 @@ pub fn syntax_error(text: &str, label: &str, e: &toml::de::Error) -> ScenarioErr
         let line = before.matches('\n').count() + 1;
         let start = before.rfind('\n').map_or(0, |i| i + 1);
         let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let (quoted, spanned) = (text[start..end].trim(), text[span.clone()].trim());
+        let (line_text, spanned) = (text[start..end].trim(), text[span.clone()].trim());
+        let quoted = cut(line_text);
         if span.start == 0 && (spanned.is_empty() || spanned.contains('\n')) {
             String::new() // the whole file (a missing key at the top)
-        } else if spanned.contains('\n') || quoted.is_empty() {
+        } else if spanned.contains('\n') || line_text.is_empty() {
             format!("line {line}: ") // a whole table (a missing key in it)
         } else {
             format!("line {line}: `{quoted}`: ")
@@ -496,7 +498,7 @@ pub fn syntax_error(text: &str, label: &str, e: &toml::de::Error) -> ScenarioErr
     });
     ScenarioError::Syntax {
         file: label.to_string(),
-        message: format!("{place}{}", e.message().trim_end()),
+        message: format!("{place}{}", cut_quoted(e.message().trim_end())),
     }
 }
 
@@ -533,7 +535,7 @@ impl Checker<'_> {
         ScenarioError::Invalid {
             file: self.file.to_string(),
             key: key.to_string(),
-            value: value.to_string(),
+            value: cut_quoted(&value.to_string()).into_owned(),
             rule: rule.to_string(),
         }
     }
@@ -836,13 +838,7 @@ fn check_incident_types(
                 }
             }
             OnSceneSection::Fixed { mean_min } => {
-                check.that(
-                    mean_min.is_finite() && mean_min >= 0.0,
-                    key("on_scene.mean_min"),
-                    mean_min,
-                    "must be >= 0",
-                )?;
-                at_most_100_years("on_scene.mean_min", mean_min)?;
+                above_zero("on_scene.mean_min", mean_min)?;
                 OnSceneTime::Fixed {
                     mean_s: mean_min * 60.0,
                 }

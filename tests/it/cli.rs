@@ -460,9 +460,12 @@ fn map_import_with_geojson_zones() {
           {{"type": "Feature", "properties": {{"name": "Fontvieille side", "population": 20000}},
             "geometry": {{"type": "Polygon", "coordinates": {}}}}},
           {{"type": "Feature", "properties": {{"name": "Monte-Carlo side", "population": 18000}},
+            "geometry": {{"type": "Polygon", "coordinates": {}}}}},
+          {{"type": "Feature", "properties": {{"name": "sea", "population": 20000}},
             "geometry": {{"type": "Polygon", "coordinates": {}}}}}]}}"#,
         rect(7.39, 7.42),
-        rect(7.42, 7.45)
+        rect(7.42, 7.45),
+        rect(7.46, 7.47)
     );
     std::fs::write(tmp.path().join("zones.geojson"), zones).unwrap();
     let monaco = common::map_file("monaco.osm.gz").display().to_string();
@@ -480,8 +483,23 @@ fn map_import_with_geojson_zones() {
     );
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
-    assert!(stdout.contains("2 zones; 0 nodes in none"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "zones.geojson: 3 zones; 0 nodes in no zone (zone \"outside\"); dropped, holding no \
+             road node: zone sea (20000 residents)"
+        ),
+        "{stdout}"
+    );
     let (stdout, _) = text(&patrolsim(&["map", "info", "m.pmap"], tmp.path()));
+    // map info says what the import dropped, read back from the map file.
+    for expect in [
+        "dropped from the zones file, holding no road node: zone sea (20000 residents)",
+        "imported from OpenStreetMap: ",
+        " % of ",
+        "outside the largest of",
+    ] {
+        assert!(stdout.contains(expect), "{expect:?} not in {stdout}");
+    }
     let nodes = |zone: &str| -> usize {
         let line = stdout.lines().find(|l| l.contains(zone)).unwrap();
         line.split(", ")

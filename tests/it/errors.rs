@@ -182,6 +182,11 @@ fn tiny_grid_pmap() -> Vec<u8> {
     std::fs::read(path).unwrap()
 }
 
+/// An error line made at run time, as the rows keep them.
+fn leak(error: String) -> &'static str {
+    Box::leak(error.into_boxed_str())
+}
+
 /// The folder that [`in_use_rows`] run while another process holds it locked.
 const IN_USE: &str = "out";
 
@@ -818,7 +823,7 @@ fn rows() -> Vec<Row> {
             )],
             args: &["map", "info", "m.pmap"],
             code: 2,
-            error: "m.pmap: not a usable binary map file: format version 1; this patrolsim reads version 2 (write the map again from its source)",
+            error: "m.pmap: not a usable binary map file: format version 1; this patrolsim reads versions 2 to 3 (write the map again from its source)",
         },
         Row {
             area: "map file",
@@ -1080,7 +1085,7 @@ fn rows() -> Vec<Row> {
             files: vec![file("r1/readme.txt", ""), file("r2/readme.txt", "")],
             args: &["compare", "r1", "r2", "-o", "c"],
             code: 2,
-            error: "run folder r1: cannot open r1/calls.parquet: No such file or directory (os error 2)",
+            error: "r1: no run in this folder (no summary.json, which a finished run has)",
         },
         // Output folders.
         Row {
@@ -1119,7 +1124,7 @@ fn rows() -> Vec<Row> {
             files: vec![file("run/readme.txt", "")],
             args: &["report", "run"],
             code: 2,
-            error: "cannot open run/calls.parquet: No such file or directory (os error 2)",
+            error: "run: no run in this folder (no summary.json, which a finished run has)",
         },
         // Outputs never replace inputs.
         Row {
@@ -1261,13 +1266,10 @@ fn rows() -> Vec<Row> {
             ),
             args: &["run", "s.toml"],
             code: 2,
-            error: Box::leak(
-                format!(
-                    "s.toml: name = \"{}\": must be at most 100 characters (and 255 bytes)",
-                    "x".repeat(101)
-                )
-                .into_boxed_str(),
-            ),
+            error: leak(format!(
+                "s.toml: name = \"{}… (101 characters)\": must be at most 100 characters (and 255 bytes)",
+                "x".repeat(80)
+            )),
         },
         // Values that overflowed inside the simulation: refused by check, and so by run.
         Row {
@@ -1496,6 +1498,79 @@ fn rows() -> Vec<Row> {
             code: 2,
             error: "w.toml: axis[0].key = \"replications\": is not an axis: every point runs the same replications; set the sweep's replications = N",
         },
+        Row {
+            area: "CSV map",
+            case: "a node table separated by `;` (the header is the problem, not line 2)",
+            files: csv_map(Some("id;x_m;y_m\n1;0;0\n2;300;0\n3;300;400\n"), None, None),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map: nodes.csv: line 1: header `id;x_m;y_m`: the separator looks like `;`, patrolsim reads comma-separated files (expected a header like `id,x_m,y_m`)",
+        },
+        Row {
+            area: "CSV map",
+            case: "an edge table whose header lacks a required column",
+            files: csv_map(None, Some("source,to\n1,2\n2,3\n3,1\n"), None),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map: edges.csv: line 1: header `source,to`: no `from` column (expected a header like `from,to`)",
+        },
+        Row {
+            area: "scenario",
+            case: "a fixed on-scene time of 0 (refused like a mean of 0 of the other distributions)",
+            files: scenario(
+                "{ distribution = \"lognormal\", mean_min = 40, sd_min = 20 }",
+                "{ distribution = \"fixed\", mean_min = 0 }",
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: incident_types[0].on_scene.mean_min = 0.0: must be > 0",
+        },
+        Row {
+            area: "output",
+            case: "`report` on a run that stopped part-way (tables, no summary.json)",
+            files: vec![file("run/scenario.toml", TINY), file("run/calls.parquet", "")],
+            args: &["report", "run"],
+            code: 2,
+            error: "run: an unfinished run: no summary.json, which a run writes last (the run stopped part-way; run it again)",
+        },
+        Row {
+            area: "output",
+            case: "`report` on the folder of a sweep shard (saved pairs, no points table)",
+            files: vec![
+                file("shard/pairs/p0-r0.json", "{}"),
+                file("shard/pairs/p1-r0.json", "{}"),
+            ],
+            args: &["report", "shard"],
+            code: 2,
+            error: "shard: holds 2 saved (point, replication) results of a sweep in pairs/ but no points table: a shard of a sweep (gather the shards with `patrolsim merge SWEEP SHARD_DIR...`) or a sweep that stopped (run it again to finish it)",
+        },
+        Row {
+            area: "scenario",
+            case: "a value of 200,000 characters on one line (echoed cut to 80, with its length)",
+            files: scenario("days = 3", &format!("days = \"{}\"", "x".repeat(200_000))),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: leak(format!(
+                "s.toml: line 6: `days = \"{}… (200009 characters)`: invalid type: string \"{}… (200000 characters)\", expected f64",
+                "x".repeat(72),
+                "x".repeat(80)
+            )),
+        },
+        Row {
+            area: "CSV map",
+            case: "a node id of 200,000 characters (echoed cut to 80, with its length)",
+            files: csv_map(
+                Some(&format!("id,x_m,y_m\n{},0,0\n2,300,0\n3,300,400\n", "7".repeat(200_000))),
+                None,
+                None,
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: leak(format!(
+                "s.toml: map: nodes.csv: line 2: id = \"{}… (200000 characters)\": node ids are whole numbers",
+                "7".repeat(80)
+            )),
+        },
     ]
 }
 
@@ -1619,14 +1694,15 @@ fn rows_are_documented() {
     assert!(all_rows().len() >= 30);
 }
 
-/// A tmpfs of 64 KiB mounted for a test, unmounted when dropped.
+/// A tmpfs mounted for a test, unmounted when dropped.
 struct TinyDisk(PathBuf);
 
 impl TinyDisk {
-    fn mount(at: &Path) -> TinyDisk {
+    /// Mounts a tmpfs of `size` (as `mount` reads it: `64k`) at `at`.
+    fn mount(at: &Path, size: &str) -> TinyDisk {
         std::fs::create_dir_all(at).unwrap();
         let ok = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
             .arg(at)
             .status()
             .unwrap()
@@ -1657,7 +1733,7 @@ fn a_full_disk_leaves_no_partial_file() {
     }
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("s.toml"), TINY).unwrap();
-    let disk = TinyDisk::mount(&tmp.path().join("disk"));
+    let disk = TinyDisk::mount(&tmp.path().join("disk"), "64k");
     let out = patrolsim(
         &["run", "s.toml", "-o", "disk/out", "--no-report"],
         tmp.path(),
@@ -1676,5 +1752,80 @@ fn a_full_disk_leaves_no_partial_file() {
     assert!(
         doc.contains(FULL_DISK_ERROR.trim_end()),
         "docs/errors.md lacks the full-disk error"
+    );
+}
+
+/// The tmpfs's page: what it allocates in.
+const PAGE: u64 = 4096;
+
+/// Fills the disk holding `dir` with a file in it, then frees exactly `free` bytes (whole pages)
+/// of it again.
+fn fill_leaving(dir: &Path, free: u64) {
+    use std::io::Write;
+    let path = dir.join("filler");
+    let mut filler = std::fs::File::create(&path).unwrap();
+    let chunk = vec![0u8; PAGE as usize];
+    while filler.write(&chunk).is_ok_and(|n| n > 0) {}
+    let len = filler.metadata().unwrap().len();
+    filler.set_len(len - free).unwrap();
+}
+
+const FULL_DISK_CHART_ERROR: &str = "error: disk/out/chart_response_cdf.png: writing failed: No space left on device (os error 28)\n";
+
+/// A full disk while drawing a chart, for real: a finished run's folder on a tmpfs with room
+/// left for the first chart's SVG and one page more, not for its PNG. `report` fails with one
+/// line naming the chart file and the system's words (exit code 1: the disk, not the input),
+/// and leaves no temporary file and no PNG.
+/// Needs root to mount; runs with `PATROLSIM_TMPFS=1` (set by `.ci/run`).
+#[test]
+fn a_full_disk_while_drawing_a_chart_names_the_chart() {
+    if std::env::var_os("PATROLSIM_TMPFS").is_none() {
+        eprintln!("skipped: set PATROLSIM_TMPFS=1 (root) to write to a full tmpfs");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("s.toml"), TINY).unwrap();
+    let out = patrolsim(&["run", "s.toml", "-o", "run"], tmp.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = std::fs::metadata(tmp.path().join("run/chart_response_cdf.svg"))
+        .unwrap()
+        .len();
+    let disk = TinyDisk::mount(&tmp.path().join("disk"), "8m");
+    let folder = disk.0.join("out");
+    std::fs::create_dir(&folder).unwrap();
+    for entry in std::fs::read_dir(tmp.path().join("run")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("chart_") && !name.starts_with("report.") {
+            std::fs::copy(&path, folder.join(&name)).unwrap();
+        }
+    }
+    fill_leaving(&disk.0, svg.div_ceil(PAGE) * PAGE + PAGE);
+    let out = patrolsim(&["report", "disk/out"], tmp.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr, FULL_DISK_CHART_ERROR);
+    let left = listing(&folder);
+    assert!(
+        left.iter().all(|p| !p.to_string_lossy().contains(".tmp")),
+        "{left:?}"
+    );
+    assert!(
+        left.contains(Path::new("chart_response_cdf.svg")),
+        "{left:?}"
+    );
+    assert!(
+        !left.contains(Path::new("chart_response_cdf.png")),
+        "{left:?}"
+    );
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+        .unwrap();
+    assert!(
+        doc.contains(FULL_DISK_CHART_ERROR.trim_end()),
+        "docs/errors.md lacks the full-disk chart error"
     );
 }

@@ -22,6 +22,7 @@ pub use build::OSM_ATTRIBUTION;
 pub use read::OsmFormat;
 
 use super::RoadMap;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::Path;
 use thiserror::Error;
@@ -45,7 +46,8 @@ impl Default for OsmOptions {
 }
 
 /// What an import read, kept and dropped.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OsmReport {
     /// Nodes in the file (of any kind).
     pub osm_nodes: usize,
@@ -71,12 +73,15 @@ impl fmt::Display for OsmReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} OSM nodes, {} ways ({} drivable); kept {:.1} km of road; dropped {} nodes and \
-             {:.1} km outside the largest of {} strongly connected components",
+            "{} OSM nodes, {} ways ({} drivable); kept {:.1} km of road ({:.1} % of {:.1} km \
+             read); dropped {} nodes and {:.1} km outside the largest of {} strongly connected \
+             components",
             self.osm_nodes,
             self.ways_read,
             self.drivable_ways,
             self.kept_km,
+            100.0 * self.kept_km / (self.kept_km + self.dropped_km).max(f64::MIN_POSITIVE),
+            self.kept_km + self.dropped_km,
             self.dropped_nodes,
             self.dropped_km,
             self.components
@@ -167,7 +172,8 @@ pub fn import_osm_bytes(
         });
     }
     let (format, raw) = read::read_osm(bytes, file)?;
-    let (map, report) = build::build_map(&raw, name, file, options)?;
+    let (mut map, report) = build::build_map(&raw, name, file, options)?;
+    map.dropped.osm = Some(report.clone());
     Ok(OsmImport {
         map,
         format,
