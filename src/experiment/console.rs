@@ -2,7 +2,7 @@
 
 use super::{Experiment, MeanCi, Method, PointFigures, Promise, SearchOutcome, Sweep};
 use crate::results::UnitRecord;
-use crate::results::{CallFigures, Summary};
+use crate::results::{CallFigures, CallPromise, Summary, worst};
 use crate::scenario::{Layer, Scenario};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
@@ -107,15 +107,16 @@ pub fn summary_text(scenario: &Scenario, pooled: &Summary) -> String {
         table.add_row(row(format!("priority {}", p.priority), &p.figures));
     }
     table.add_row(row("all".into(), &pooled.all));
-    let mut zones: Vec<_> = pooled.by_zone.iter().collect();
-    zones.sort_by(|a, b| {
-        let share = |z: &&crate::results::ZoneFigures| z.figures.on_scene_5min_share.unwrap_or(0.0);
-        share(a).total_cmp(&share(b)).then(a.zone.cmp(&b.zone))
-    });
-    let worst: Vec<String> = zones
+    // by_zone is in zone order, so its index orders ties as the zones do.
+    let zones = pooled
+        .by_zone
         .iter()
-        .take(3)
-        .map(|z| {
+        .enumerate()
+        .map(|(i, z)| (i, CallPromise::OnScene5min.tally(&z.figures)));
+    let worst: Vec<String> = worst(zones, 3)
+        .into_iter()
+        .map(|(i, _)| {
+            let z = &pooled.by_zone[i];
             format!(
                 "{} {} on scene <= 5 min (p90 {} s, {} calls)",
                 scenario.map.zones[z.zone as usize].name,
@@ -160,7 +161,11 @@ pub fn summary_text(scenario: &Scenario, pooled: &Summary) -> String {
          response time = first arrival - call time (dispatch delay included)\n{table}\n\
          worst zones: {worst}\n{cordon}{sealing}\
          mean unit utilisation (busy incl. cordon duty / time on duty): {util:.3}\n",
-        worst = worst.join("; "),
+        worst = if worst.is_empty() {
+            "none (every call on scene <= 5 min)".to_owned()
+        } else {
+            worst.join("; ")
+        },
         name = scenario.name,
         reps = scenario.replications,
         days = scenario.counted_s() / 86_400.0,

@@ -10,6 +10,7 @@ mod compare;
 mod labels;
 mod map_chart;
 mod page;
+mod promises;
 mod sweep;
 
 pub(crate) use charts::err as chart_err;
@@ -17,6 +18,7 @@ pub use charts::{Cdf, Hourly, HourlyPromise, LayerBars, SIZE as CHART_SIZE, Styl
 pub use compare::write_comparison;
 pub use labels::{EN, Labels, Lang, ZH};
 pub use map_chart::MapFigures;
+pub use promises::Breaks;
 pub use sweep::write_sweep_report;
 
 use crate::atomic_file;
@@ -55,6 +57,10 @@ pub struct RunData {
     pub staffing: Option<DataFrame>,
     /// The map data's attribution (ATTRIBUTION.txt), e.g. OpenStreetMap's ODbL notice.
     pub attribution: Option<String>,
+    /// Where each promise breaks: worst zones and hours, from the calls and sealing tables.
+    pub breaks: Vec<Breaks>,
+    /// Cordon calls whose ring was not closed, by priority, from the calls table.
+    pub cordons_not_closed: std::collections::BTreeMap<u32, usize>,
 }
 
 pub(crate) fn read_parquet(dir: &Path, stem: &str) -> anyhow::Result<DataFrame> {
@@ -107,13 +113,7 @@ impl Hourly {
         for k in 0..hours_of_run {
             exposure[k % 24] += counted_fraction(k, warmup_s, horizon_s);
         }
-        let hour_of = |s: f64| ((s / 3600.0).floor() as i64).rem_euclid(24) as usize;
-        let call_hours: Vec<usize> = calls
-            .column("call_s")?
-            .f64()?
-            .iter()
-            .map(|s| hour_of(s.unwrap_or(0.0)))
-            .collect();
+        let call_hours = promises::hours_of_day(calls.column("call_s")?.f64()?);
         let mut counts = [0.0; 24];
         for &h in &call_hours {
             counts[h] += 1.0;
@@ -145,16 +145,10 @@ impl Hourly {
             if !column.name().ends_with("min") {
                 continue;
             }
-            let mut tally = [(0.0, 0.0); 24];
-            for (&h, m) in call_hours.iter().zip(met.iter()) {
-                if let Some(m) = m {
-                    tally[h].0 += f64::from(u8::from(m));
-                    tally[h].1 += 1.0;
-                }
-            }
+            let tally = promises::tally_by(met, &call_hours);
             promises.push(HourlyPromise {
                 label: promise_label(column.name(), t),
-                shares: tally.map(|(m, n)| (n > 0.0).then(|| m / n)),
+                shares: std::array::from_fn(|h| tally.get(&h).and_then(|t| t.share())),
             });
         }
         Ok(Hourly {
@@ -271,6 +265,8 @@ impl RunData {
             t,
         )?;
         let map = MapFigures::read(dir, &calls)?;
+        let breaks = Breaks::read(dir, &calls, t)?;
+        let cordons_not_closed = promises::cordons_not_closed(&calls)?;
         let staffing_path = dir.join("staffing.csv");
         let staffing = if staffing_path.exists() {
             Some(
@@ -295,6 +291,8 @@ impl RunData {
             scenario_toml,
             staffing,
             attribution: read_attribution(dir),
+            breaks,
+            cordons_not_closed,
         })
     }
 
@@ -442,6 +440,7 @@ pub fn write_report(dir: &Path, lang: Lang) -> anyhow::Result<PathBuf> {
 fn html_page(data: &RunData, t: &Labels, svgs: &[(ChartKind, String)]) -> String {
     let mut h = page::html_start(t, &format!("{}: {}", t.report_title, data.name()));
     let _ = writeln!(h, "<h2>{}</h2>", t.summary);
+    h.push_str(&promises::promises_html(data, t));
     h.push_str(&html_table(
         &t.summary_header,
         &page::summary_rows(&data.pooled, t),
@@ -452,6 +451,7 @@ fn html_page(data: &RunData, t: &Labels, svgs: &[(ChartKind, String)]) -> String
         t.mean_utilisation,
         pct(Some(data.pooled.mean_utilisation))
     );
+    h.push_str(&promises::breaks_html(data, t));
     for (kind, svg) in svgs {
         h.push_str(&page::html_figure(kind.heading(t), kind.stem(), svg));
     }
@@ -474,6 +474,7 @@ fn markdown(data: &RunData, t: &Labels) -> String {
         data.name(),
         t.summary
     );
+    m.push_str(&promises::promises_markdown(data, t));
     m.push_str(&md_table(
         &t.summary_header,
         &page::summary_rows(&data.pooled, t),
@@ -484,6 +485,7 @@ fn markdown(data: &RunData, t: &Labels) -> String {
         t.mean_utilisation,
         pct(Some(data.pooled.mean_utilisation))
     );
+    m.push_str(&promises::breaks_markdown(data, t));
     for kind in data.charts() {
         let heading = kind.heading(t);
         let _ = writeln!(m, "## {heading}\n\n![{heading}]({}.png)\n", kind.stem());

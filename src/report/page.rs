@@ -112,6 +112,8 @@ pub fn html_start(t: &Labels, heading: &str) -> String {
          th, td {{ border: 1px solid #bbb; padding: 4px 8px; text-align: right; }}\n\
          th {{ background: #eee; }}\n\
          td {{ white-space: nowrap; }}\n\
+         #promises td:first-child, #promises td:last-child {{ white-space: normal; \
+         text-align: left; }}\n\
          figure {{ margin: 1em 0; }}\n\
          figure svg {{ max-width: 100%; height: auto; }}\n\
          pre {{ background: #f6f6f6; padding: 1em; overflow-x: auto; }}\n\

@@ -4,11 +4,13 @@
 //! Architecture invariant: results never run the engine; they take records and turn them into
 //! figures and files.
 
+mod promises;
 mod records;
 mod sink;
 mod summary;
 mod tables;
 
+pub use promises::{CallPromise, Measure, PromiseRow, Tally, promise_rows, worst};
 pub use records::{
     Assignment, CORDON_PROMISE_S, CallRecord, CallState, CordonCrewRecord, CordonRecord,
     CordonState, ReplicationOutput, SEALING_PROMISE_S, SealingRecord, UnitRecord,

@@ -127,7 +127,7 @@ fn run_writes_charts_and_report() {
 
 #[test]
 fn report_in_chinese() {
-    let tmp = tiny_run(&["--lang", "zh"]);
+    let tmp = tiny_run(&["--lang", "zh", "--replications", "1"]);
     let dir = tmp.path().join("run");
     assert_chart(
         &dir,
@@ -146,8 +146,18 @@ fn report_in_chinese() {
     assert!(html.contains("lang=\"zh-CN\""));
     assert!(html.contains("<h1>接处警承诺: tiny-grid</h1>"));
     assert!(html.contains("全部警情"));
+    assert!(html.contains("<th>各次重复的 95% 置信区间</th>"));
     let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
     assert!(md.contains("## 概要"));
+    // The promise table and where the promises break, in Chinese; one replication, so no
+    // interval.
+    assert!(md.contains("| 承诺 | 警情范围 | 适用数 | 达成率 | 各次重复的 95% 置信区间 | 备注 |"));
+    assert!(md.contains("| 首车 ≤ 5 分钟 | 全部警情 |"), "{md}");
+    assert!(md.contains("| — (仅一次重复) |"), "{md}");
+    assert!(md.contains("## 承诺在何处失守"));
+    assert!(md.contains("### 全部警力 ≤ 10 分钟"));
+    assert!(md.contains("| 区域 | 适用数 | 未达成 | 达成率 |") || md.contains("从未失守"));
+    assert!(md.contains("| 时段 | 适用数 | 未达成 | 达成率 |"), "{md}");
 }
 
 #[test]
@@ -343,6 +353,17 @@ fn report_renders_in_headless_chromium() {
             "{stem} not rendered"
         );
     }
+    // The promise table and where the promises break, as the browser parsed them.
+    assert!(
+        dom.contains("<div id=\"promises\">"),
+        "the promise table not rendered"
+    );
+    assert!(dom.contains("<td>First unit ≤ 5 min</td><td>All calls</td>"));
+    assert!(dom.contains("<td>First unit ≤ 5 min</td><td>Priority 1</td>"));
+    assert!(
+        dom.contains("id=\"breaks\""),
+        "where the promises break not rendered"
+    );
 }
 
 #[test]
@@ -374,4 +395,315 @@ fn a_report_on_openstreetmap_data_carries_the_odbl_attribution() {
             "{file}: no attribution"
         );
     }
+}
+
+/// A share as the report writes it.
+fn pct(share: f64) -> String {
+    format!("{:.1} %", share * 100.0)
+}
+
+/// The tables of a Markdown text: each a list of rows of cells, the header first (the `---`
+/// row left out).
+fn md_tables(text: &str) -> Vec<Vec<Vec<String>>> {
+    let mut tables: Vec<Vec<Vec<String>>> = Vec::new();
+    let mut in_table = false;
+    for line in text.lines() {
+        let Some(inner) = line.strip_prefix("| ").and_then(|l| l.strip_suffix(" |")) else {
+            in_table = false;
+            continue;
+        };
+        if !in_table {
+            tables.push(Vec::new());
+            in_table = true;
+        }
+        if !inner.starts_with("---") {
+            let cells = inner.split(" | ").map(str::to_owned).collect();
+            tables.last_mut().unwrap().push(cells);
+        }
+    }
+    tables
+}
+
+/// The text of `md` from the heading line `heading` to the next heading of its level or
+/// higher.
+fn md_section<'a>(md: &'a str, heading: &str) -> &'a str {
+    let level = heading.split(' ').next().unwrap();
+    let start = md
+        .find(&format!("{heading}\n"))
+        .unwrap_or_else(|| panic!("no {heading:?} in:\n{md}"))
+        + heading.len();
+    let rest = &md[start..];
+    let end = rest
+        .match_indices("\n#")
+        .find(|(i, _)| {
+            let hashes = rest[i + 1..].chars().take_while(|&c| c == '#').count();
+            hashes <= level.len()
+        })
+        .map_or(rest.len(), |(i, _)| i);
+    &rest[..end]
+}
+
+/// (applies, held) per group of a boolean promise column, nulls left out.
+fn tallies(
+    held: &[Option<bool>],
+    keys: &[String],
+) -> std::collections::BTreeMap<String, (usize, usize)> {
+    let mut groups = std::collections::BTreeMap::new();
+    for (k, h) in keys.iter().zip(held) {
+        if let Some(h) = h {
+            let g: &mut (usize, usize) = groups.entry(k.clone()).or_default();
+            g.0 += 1;
+            g.1 += usize::from(*h);
+        }
+    }
+    groups
+}
+
+/// Checks a "where it breaks" table against the groups counted from the tables: each row's
+/// counts, and that the rows are the worst groups, worst first.
+fn assert_worst(
+    table: &[Vec<String>],
+    groups: &std::collections::BTreeMap<String, (usize, usize)>,
+    what: &str,
+) {
+    let rows = &table[1..];
+    let breaking = groups.values().filter(|(n, h)| h < n).count();
+    assert_eq!(rows.len(), breaking.min(5), "{what}: rows");
+    let share = |(n, h): (usize, usize)| h as f64 / n as f64;
+    for row in rows {
+        let &(n, h) = groups
+            .get(&row[0])
+            .unwrap_or_else(|| panic!("{what}: no group {}", row[0]));
+        assert_eq!(row[1], n.to_string(), "{what} {}: applies to", row[0]);
+        assert_eq!(row[2], (n - h).to_string(), "{what} {}: broken", row[0]);
+        assert_eq!(row[3], pct(share((n, h))), "{what} {}: held", row[0]);
+    }
+    // Worst first, and no group left out holds less than the last one shown.
+    let shown: Vec<f64> = rows.iter().map(|r| share(groups[&r[0]])).collect();
+    assert!(shown.windows(2).all(|w| w[0] <= w[1]), "{what}: order");
+    if let Some(&last) = shown.last() {
+        let shown_keys: Vec<&String> = rows.iter().map(|r| &r[0]).collect();
+        for (k, &g) in groups {
+            if !shown_keys.contains(&k) && g.1 < g.0 {
+                assert!(share(g) >= last, "{what}: {k} is worse than the rows shown");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_summary_states_every_promise_and_where_it_breaks() {
+    use polars::prelude::*;
+    use serde_json::Value;
+    // The cordon example (cordons, a sealing ring, several zones), two days counted.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let example = std::fs::read_to_string(root.join("scenarios/cordon-example.toml")).unwrap();
+    let short = example.replace("\ndays = 7\n", "\ndays = 2\n");
+    assert_ne!(short, example);
+    std::fs::write(tmp.path().join("cordon.toml"), short).unwrap();
+    let out = patrolsim(&["run", "cordon.toml", "-o", "run"], tmp.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = tmp.path().join("run");
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    let summaries: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    let (pooled, replications) = summaries.split_last().unwrap();
+    assert_eq!(replications.len(), 2);
+    let read = |stem: &str| {
+        ParquetReader::new(std::fs::File::open(dir.join(format!("{stem}.parquet"))).unwrap())
+            .finish()
+            .unwrap()
+    };
+    let calls = read("calls");
+
+    // The promise table: one row per promise and group, with summary.json's figures.
+    let summary = md_section(&md, "## Summary");
+    let promises = &md_tables(summary)[0];
+    assert_eq!(promises[0][0], "Promise");
+    let row = |promise: &str, group: &str| {
+        promises
+            .iter()
+            .find(|r| r[0] == promise && r[1] == group)
+            .unwrap_or_else(|| panic!("no row {promise} / {group} in {promises:?}"))
+    };
+    let count = |f: &Value, key: &str| f[key].as_u64().unwrap();
+    let not_closed = |priority: Option<u64>| {
+        let exits = calls.column("cordon_exits").unwrap().u32().unwrap();
+        let closed = calls.column("cordon_closed_s").unwrap().f64().unwrap();
+        let p = calls.column("priority").unwrap().u32().unwrap();
+        (0..calls.height())
+            .filter(|&i| {
+                exits.get(i).is_some()
+                    && closed.get(i).is_none()
+                    && priority.is_none_or(|q| u64::from(p.get(i).unwrap()) == q)
+            })
+            .count()
+    };
+    let mut rows_checked = 0;
+    for (promise, calls_key, share_key) in [
+        ("First unit ≤ 5 min", "calls", "on_scene_5min_share"),
+        (
+            "All units ≤ 10 min",
+            "reinforcement_calls",
+            "reinforcement_10min_share",
+        ),
+        ("Cordon ≤ 30 min", "cordon_calls", "cordon_30min_share"),
+    ] {
+        assert!(count(pooled, calls_key) > 0, "{promise} applies to no call");
+        let mut groups = vec![("All calls".to_owned(), pooled, None)];
+        let applying: Vec<&Value> = pooled["by_priority"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| count(p, calls_key) > 0)
+            .collect();
+        // A row per priority where the promise applies to more than one.
+        if applying.len() > 1 {
+            for p in applying {
+                let priority = p["priority"].as_u64().unwrap();
+                groups.push((format!("Priority {priority}"), p, Some(priority)));
+            }
+        }
+        for (group, f, priority) in groups {
+            let r = row(promise, &group);
+            assert_eq!(r[2], count(f, calls_key).to_string(), "{promise} {group}");
+            assert_eq!(
+                r[3],
+                pct(f[share_key].as_f64().unwrap()),
+                "{promise} {group}"
+            );
+            if promise.starts_with("Cordon") {
+                assert!(
+                    r[5].starts_with(&format!("{} rings not closed", not_closed(priority))),
+                    "{r:?}"
+                );
+            }
+            rows_checked += 1;
+        }
+        // The interval over all calls: Student t with 1 degree of freedom, clipped.
+        let shares: Vec<f64> = replications
+            .iter()
+            .map(|s| s[share_key].as_f64().unwrap())
+            .collect();
+        let mean = (shares[0] + shares[1]) / 2.0;
+        let half = 12.706_204_736 * (shares[0] - shares[1]).abs() / 2.0;
+        assert_eq!(
+            row(promise, "All calls")[4],
+            format!(
+                "{} – {}",
+                pct((mean - half).clamp(0.0, 1.0)),
+                pct((mean + half).clamp(0.0, 1.0))
+            ),
+            "{promise}"
+        );
+    }
+    let sealing = &pooled["sealing"];
+    for (promise, n, share) in [
+        (
+            "Sealing ring ≤ 10 min, at priority-1 dispatches",
+            "at_calls",
+            "at_calls_10min_share",
+        ),
+        (
+            "Sealing ring ≤ 10 min, at sampled times",
+            "at_samples",
+            "at_samples_10min_share",
+        ),
+    ] {
+        let r = row(promise, "—");
+        assert_eq!(r[2], count(sealing, n).to_string());
+        assert_eq!(r[3], pct(sealing[share].as_f64().unwrap()));
+        rows_checked += 1;
+    }
+    assert_eq!(promises.len() - 1, rows_checked, "no other rows");
+
+    // Where the promises break: counts against the calls and sealing tables.
+    let breaks = md_section(&md, "## Where the promises break");
+    let zones: Vec<String> = calls
+        .column("zone")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|z| z.unwrap().to_owned())
+        .collect();
+    let hour = |s: Option<f64>| {
+        let h = (s.unwrap() / 3600.0).floor() as i64 % 24;
+        format!("{h:02}–{:02}", h + 1)
+    };
+    let call_hours: Vec<String> = calls
+        .column("call_s")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .iter()
+        .map(hour)
+        .collect();
+    for (promise, column) in [
+        ("First unit ≤ 5 min", "on_scene_5min"),
+        ("All units ≤ 10 min", "reinforcement_10min"),
+        ("Cordon ≤ 30 min", "cordon_30min"),
+    ] {
+        let held: Vec<Option<bool>> = calls
+            .column(column)
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .collect();
+        let tables = md_tables(md_section(breaks, &format!("### {promise}")));
+        assert_eq!(tables.len(), 2, "{promise}: zones and hours");
+        assert_eq!(tables[0][0][0], "Zone");
+        assert_eq!(tables[1][0][0], "Hour of day");
+        let by_zone = tallies(&held, &zones);
+        assert!(by_zone.len() > 1, "{promise}: several zones");
+        assert_worst(&tables[0], &by_zone, &format!("{promise} by zone"));
+        assert_worst(
+            &tables[1],
+            &tallies(&held, &call_hours),
+            &format!("{promise} by hour"),
+        );
+    }
+    let sealing_table = read("sealing");
+    let sealed: Vec<Option<bool>> = sealing_table
+        .column("sealed_10min")
+        .unwrap()
+        .bool()
+        .unwrap()
+        .iter()
+        .collect();
+    let sealing_hours: Vec<String> = sealing_table
+        .column("time_s")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .iter()
+        .map(hour)
+        .collect();
+    let section = md_section(breaks, "### Sealing ring ≤ 10 min");
+    assert!(section.contains("not measured by zone"), "{section}");
+    let tables = md_tables(section);
+    assert_eq!(tables.len(), 1);
+    assert_worst(
+        &tables[0],
+        &tallies(&sealed, &sealing_hours),
+        "sealing by hour",
+    );
+
+    // The page has the same tables.
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("<div id=\"promises\">\n<table>\n<tr><th>Promise</th>"));
+    assert!(html.contains("<td>Sealing ring ≤ 10 min, at sampled times</td><td>—</td>"));
+    assert!(html.contains("<h2 id=\"breaks\">Where the promises break</h2>"));
+    assert_eq!(
+        html.matches("<h3>").count(),
+        4,
+        "three promises and the sealing ring"
+    );
+    assert_percentages_in_range(&html);
 }
