@@ -9,8 +9,12 @@
 //! [`CordonPlanner`] puts them together for one call: the suspect's times from the scene, the
 //! ring (searching its radius when asked), the crews' times to the exits and the assignment.
 //!
-//! Architecture invariant: the cordon code knows nothing of the event loop; it takes crews as
-//! routing candidates and answers with who goes where and when the ring is closed.
+//! A ring is held in the order the suspect can reach its exits: with fewer crews than exits,
+//! the crews take the exits the suspect reaches first ([`CordonPlanner::post_crews`]), and the
+//! caller sends crews that come free later to the rest the same way.
+//!
+//! Architecture invariant: the cordon code knows nothing of the event loop, of layers or of
+//! calls; it takes crews as routing candidates and answers with who goes where and when.
 
 mod bottleneck;
 mod ring;
@@ -27,8 +31,8 @@ use std::sync::Arc;
 pub enum RingRule {
     /// The exits of the area the suspect can reach in `minutes` of driving from the scene; when
     /// `minutes` is none, the least whole number of minutes, 1 to `search_max_min`, whose ring
-    /// the force closes before the suspect gets there; if none does, the widest ring with no
-    /// more exits than free crews (or, if there is none, no ring: nobody is sent).
+    /// the free crews close before the suspect gets there; if none does, the widest ring with
+    /// no more exits than free crews, or else the narrowest ring (held in part).
     Reach {
         minutes: Option<f64>,
         search_max_min: u32,
@@ -47,16 +51,25 @@ pub struct CordonRule {
     pub suspect_speed_factor: f64,
     /// How long before the call the suspect left the scene, seconds.
     pub head_start_s: f64,
-    /// How long cordon crews hold their exits once there, seconds.
+    /// How long the cordon stands from its order, seconds: crews hold their exits until then.
     pub holding_s: f64,
+}
+
+/// One exit of a ring and when the suspect can first be there.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RingExit {
+    pub node: NodeId,
+    /// Seconds after the call (infinite where the suspect cannot go).
+    pub suspect_s: f64,
 }
 
 /// One crew's post in a cordon.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CordonPost {
-    /// Index into the candidates given to [`CordonPlanner::plan`].
+    /// Index into the candidates given to the planner.
     pub crew: u32,
-    pub exit: NodeId,
+    /// Index into the exits given (for [`CordonPlanner::plan`], the plan's ring).
+    pub exit: u32,
     /// Time from the order until the crew holds the exit, lead time included, seconds.
     pub travel_s: f64,
     /// Length of the drive, metres.
@@ -66,17 +79,33 @@ pub struct CordonPost {
 /// The cordon of one call.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CordonPlan {
-    /// Number of exits of the ring used.
-    pub exits: u32,
-    /// Time from the order until the last exit is held; none when the ring cannot be closed.
-    pub closed_after_s: Option<f64>,
-    /// Every exit held no later than the suspect can reach it.
-    pub contained: bool,
+    /// The ring's exits, in the order the suspect can reach them (then by node).
+    pub ring: Vec<RingExit>,
     /// For a searched `reach` ring, the radius that contains the suspect (none if no radius
     /// does); for a given radius, that radius.
     pub ring_min: Option<f64>,
-    /// Who goes where; empty when the ring cannot be closed.
+    /// Who goes where: one crew for each of as many exits as there are crews, the exits the
+    /// suspect reaches first (see [`CordonPlanner::post_crews`]).
     pub posts: Vec<CordonPost>,
+}
+
+impl CordonPlan {
+    /// Time from the order until every exit is held; none when the crews cannot hold them all
+    /// (or there is no exit).
+    pub fn closed_after_s(&self) -> Option<f64> {
+        (!self.ring.is_empty() && self.posts.len() == self.ring.len())
+            .then(|| self.posts.iter().map(|p| p.travel_s).fold(0.0, f64::max))
+    }
+
+    /// Whether every exit is held no later than the suspect can reach it, the order given
+    /// `order_after_s` after the call.
+    pub fn contained(&self, order_after_s: f64) -> bool {
+        self.closed_after_s().is_some()
+            && self
+                .posts
+                .iter()
+                .all(|p| order_after_s + p.travel_s <= self.ring[p.exit as usize].suspect_s)
+    }
 }
 
 /// Plans cordons. One per thread; holds a search of its own for the suspect's times (one
@@ -105,9 +134,10 @@ impl CordonPlanner {
     }
 
     /// Plans the cordon of a call at `scene` (in zone `zone`), ordered `order_after_s` after the
-    /// call, with `crews` available. `emergency_speed_factor` is the factor of the search graph,
-    /// so that the suspect's times scale to its own speed. `zone_rings[z]` are the exits of zone
-    /// `z` (for the `zone` rule).
+    /// call, with `crews` available: the ring, and crews for as many of its exits as they can
+    /// hold. `emergency_speed_factor` is the factor of the search graph, so that the suspect's
+    /// times scale to its own speed. `zone_rings[z]` are the exits of zone `z` (for the `zone`
+    /// rule).
     #[allow(clippy::too_many_arguments)]
     pub fn plan(
         &mut self,
@@ -133,7 +163,7 @@ impl CordonPlanner {
             } => {
                 let limit = m * 60.0 - rule.head_start_s;
                 reach_exits(map, &self.suspect_s, limit, &mut self.exits);
-                let mut plan = self.close(travel, crews, order_after_s);
+                let mut plan = self.close(travel, crews);
                 plan.ring_min = Some(*m);
                 plan
             }
@@ -141,7 +171,7 @@ impl CordonPlanner {
                 minutes: None,
                 search_max_min,
             } => {
-                let mut last = CordonPlan::default();
+                let (mut widest, mut narrowest) = (None, None);
                 for m in 1..=*search_max_min {
                     let limit = f64::from(m) * 60.0 - rule.head_start_s;
                     reach_exits(map, &self.suspect_s, limit, &mut self.exits);
@@ -149,72 +179,97 @@ impl CordonPlanner {
                         continue;
                     }
                     if self.exits.len() > crews.len() {
-                        // Too many exits to close; recorded only if no ring can be tried.
-                        if last.exits == 0 {
-                            last.exits = self.exits.len() as u32;
-                        }
+                        narrowest.get_or_insert(m);
                         continue;
                     }
-                    last = self.close(travel, crews, order_after_s);
-                    if last.contained {
-                        last.ring_min = Some(f64::from(m));
-                        return last;
+                    let plan = self.close(travel, crews);
+                    if plan.contained(order_after_s) {
+                        return CordonPlan {
+                            ring_min: Some(f64::from(m)),
+                            ..plan
+                        };
                     }
+                    widest = Some(plan);
                 }
-                last
+                if let Some(plan) = widest {
+                    return plan;
+                }
+                let Some(m) = narrowest else {
+                    return CordonPlan::default();
+                };
+                let limit = f64::from(m) * 60.0 - rule.head_start_s;
+                reach_exits(map, &self.suspect_s, limit, &mut self.exits);
+                self.close(travel, crews)
             }
             RingRule::Zone => {
                 self.exits.clone_from(&zone_rings[zone as usize]);
-                self.close(travel, crews, order_after_s)
+                self.close(travel, crews)
             }
             RingRule::Listed(nodes) => {
                 self.exits.clone_from(nodes);
-                self.close(travel, crews, order_after_s)
+                self.close(travel, crews)
             }
         }
     }
 
-    /// Assigns crews to `self.exits` and judges containment against `self.suspect_s`.
-    fn close(
+    /// The ring of `self.exits` in the suspect's order, and crews for its first exits.
+    fn close(&mut self, travel: &mut dyn TravelTimes, crews: &[Candidate]) -> CordonPlan {
+        let suspect_s = &self.suspect_s;
+        let mut ring: Vec<RingExit> = self
+            .exits
+            .iter()
+            .map(|&node| RingExit {
+                node,
+                suspect_s: suspect_s[node as usize],
+            })
+            .collect();
+        ring.sort_by(|a, b| {
+            a.suspect_s
+                .total_cmp(&b.suspect_s)
+                .then(a.node.cmp(&b.node))
+        });
+        self.exits.clear();
+        self.exits.extend(ring.iter().map(|e| e.node));
+        let exits = std::mem::take(&mut self.exits);
+        let posts = self.post_crews(travel, crews, &exits);
+        self.exits = exits;
+        CordonPlan {
+            ring,
+            ring_min: None,
+            posts,
+        }
+    }
+
+    /// Crews for the first `min(crews, exits)` of `exits` (given in the order they should be
+    /// held), one each, by the exact bottleneck assignment: the last of them is held as early as
+    /// possible. None when some of those exits no crew can reach. Used when a cordon is ordered
+    /// and, for the exits still open, each time crews come free while it stands.
+    pub fn post_crews(
         &mut self,
         travel: &mut dyn TravelTimes,
         crews: &[Candidate],
-        order_after_s: f64,
-    ) -> CordonPlan {
-        let m = self.exits.len();
-        let mut plan = CordonPlan {
-            exits: m as u32,
-            ..CordonPlan::default()
-        };
-        if m > crews.len() {
-            return plan;
+        exits: &[NodeId],
+    ) -> Vec<CordonPost> {
+        let held = &exits[..exits.len().min(crews.len())];
+        if held.is_empty() {
+            return Vec::new();
         }
-        crew_times(
-            travel,
-            crews,
-            &self.exits,
-            &mut self.column,
-            &mut self.times,
-        );
+        crew_times(travel, crews, held, &mut self.column, &mut self.times);
+        let m = held.len();
         let Ok(closure) = self.solver.solve(&self.times, crews.len(), m) else {
-            return plan;
+            return Vec::new();
         };
-        plan.closed_after_s = Some(closure.bottleneck_s);
-        plan.contained = true;
-        for (e, &c) in closure.crew_of_exit.iter().enumerate() {
-            let i = c as usize * m + e;
-            let exit = self.exits[e];
-            if order_after_s + self.times[i] > self.suspect_s[exit as usize] {
-                plan.contained = false;
-            }
-            plan.posts.push(CordonPost {
+        closure
+            .crew_of_exit
+            .iter()
+            .enumerate()
+            .map(|(e, &c)| CordonPost {
                 crew: c,
-                exit,
-                travel_s: self.times[i],
-                length_m: travel.trip(crews[c as usize].node, exit).length_m,
-            });
-        }
-        plan
+                exit: e as u32,
+                travel_s: self.times[c as usize * m + e],
+                length_m: travel.trip(crews[c as usize].node, held[e]).length_m,
+            })
+            .collect()
     }
 }
 

@@ -127,12 +127,17 @@ pub fn summary_text(scenario: &Scenario, pooled: &Summary) -> String {
         })
         .collect();
     let a = &pooled.all;
-    let cordon = if a.cordon_calls > 0 {
+    let no_ring = match a.cordon_no_ring_calls {
+        0 => String::new(),
+        n => format!("; {n} calls with no ring possible (left out)"),
+    };
+    let cordon = if a.cordon_calls + a.cordon_no_ring_calls > 0 {
         format!(
-            "cordon (30 min): {} calls, exits held <= 30 min {}, suspect contained {}, mean \
-             closure {} s\n",
+            "cordon (30 min): {} calls, closed <= 30 min {} (exits held <= 30 min {}), suspect \
+             contained {}, mean closure {} s{no_ring}\n",
             a.cordon_calls,
             pct(a.cordon_30min_share),
+            pct(a.cordon_exits_held_30min_share),
             pct(a.cordon_contained_share),
             secs(a.mean_cordon_closure_s)
         )

@@ -40,6 +40,8 @@ pub struct Labels {
     pub replications: &'static str,
     pub not_closed: &'static str,
     pub contained: &'static str,
+    /// Exits held within 30 minutes, of all the rings' exits (cordon row note).
+    pub exits_held_30min: &'static str,
     pub measured_moments: &'static str,
     pub breaks_heading: &'static str,
     pub breaks_note: &'static str,
@@ -145,6 +147,7 @@ pub const EN: Labels = Labels {
     replications: "Replications",
     not_closed: "rings not closed",
     contained: "suspect contained",
+    exits_held_30min: "exits held ≤ 30 min",
     measured_moments: "moments measured, not calls",
     breaks_heading: "Where the promises break",
     breaks_note: "For each promise, up to 5 zones and 5 hours of the day with the lowest share \
@@ -256,6 +259,7 @@ pub const ZH: Labels = Labels {
     replications: "重复次数",
     not_closed: "个包围圈未合拢",
     contained: "嫌疑人被围住",
+    exits_held_30min: "30 分钟内守住的出口",
     measured_moments: "按测量时刻计，非警情",
     breaks_heading: "承诺在何处失守",
     breaks_note: "每项承诺列出达成率最低的至多 5 个区域和 5 个时段 (从未失守的不列)，由差到好；计数为全部重复合计。",

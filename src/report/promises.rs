@@ -96,8 +96,8 @@ impl Breaks {
     }
 }
 
-/// Cordon calls whose ring was not closed (no last exit held), by priority, from the calls
-/// table; empty for a folder whose calls table has no cordon columns.
+/// Cordon calls whose ring (with exits) was not closed, by priority, from the calls table;
+/// empty for a folder whose calls table has no cordon columns.
 pub(super) fn cordons_not_closed(calls: &DataFrame) -> anyhow::Result<BTreeMap<u32, usize>> {
     let mut open = BTreeMap::new();
     let (Ok(exits), Ok(closed)) = (
@@ -113,7 +113,7 @@ pub(super) fn cordons_not_closed(calls: &DataFrame) -> anyhow::Result<BTreeMap<u
         .zip(exits.u32()?.iter())
         .zip(closed.f64()?.iter())
     {
-        if exits.is_some() && closed.is_none() {
+        if exits.is_some_and(|e| e > 0) && closed.is_none() {
             *open.entry(p.unwrap_or(0)).or_insert(0) += 1;
         }
     }
@@ -201,8 +201,10 @@ fn note(data: &RunData, row: &PromiseRow, t: &Labels) -> String {
                 .map(|(_, n)| n)
                 .sum();
             format!(
-                "{not_closed} {}; {} {}",
+                "{not_closed} {}; {} {}; {} {}",
                 t.not_closed,
+                t.exits_held_30min,
+                pct(figures.and_then(|f| f.cordon_exits_held_30min_share)),
                 t.contained,
                 pct(figures.and_then(|f| f.cordon_contained_share))
             )

@@ -13,7 +13,7 @@ mod tables;
 pub use promises::{CallPromise, Measure, PromiseRow, Tally, promise_rows, worst};
 pub use records::{
     Assignment, CORDON_PROMISE_S, CallRecord, CallState, CordonCrewRecord, CordonRecord,
-    ReplicationOutput, SEALING_PROMISE_S, SealingRecord, UnitRecord,
+    CordonState, ReplicationOutput, SEALING_PROMISE_S, SealingRecord, UnitRecord,
 };
 pub use sink::RecordSink;
 pub use summary::{

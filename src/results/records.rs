@@ -60,20 +60,76 @@ pub struct CallRecord {
     pub cordon: Option<CordonRecord>,
 }
 
-/// How the cordon of one call went: ordered at dispatch, one crew per exit.
+/// How the cordon of one call went: ordered at dispatch for a call whose suspect flees, its
+/// exits taken in the order the suspect can reach them, by as many crews as were free then and
+/// by crews that came free while it stood.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CordonRecord {
-    /// Exits of the ring used.
+    /// Exits of the ring used (0: no ring could be drawn, see [`CordonState::NoRing`]).
     pub exits: u32,
-    /// Crews sent (equal to `exits` when the ring could be closed, else 0).
+    /// Crews sent to it, in all.
     pub crews: u32,
-    /// When the last exit was held; none when the force could not close the ring.
+    /// When every exit was first held at once; none when that never happened.
     pub closed_s: Option<f64>,
     /// Every exit held no later than the suspect could reach it.
     pub contained: bool,
     /// Radius of a `reach` ring, minutes: given, or found by the search (none if no radius
     /// contains the suspect).
     pub ring_min: Option<f64>,
+    /// Exits held at some time while the cordon stood.
+    pub held: u32,
+    /// Exits held within 30 minutes of the call.
+    pub held_30min: u32,
+    /// Exits held no later than the suspect could reach them.
+    pub held_before_suspect: u32,
+    /// Crews taken off the cordon for priority-1 calls that would otherwise have waited.
+    pub released: u32,
+}
+
+/// How far a cordon got. Every cordon ends in exactly one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CordonState {
+    /// Every exit was held at once.
+    Closed,
+    /// Some exits were held, never all at once.
+    Partial,
+    /// No exit was ever held (no crew could be sent before it was lifted).
+    Unmanned,
+    /// The ring has no exit (it covers the whole map): no cordon is possible; left out of the
+    /// cordon shares and counted apart.
+    NoRing,
+}
+
+impl CordonState {
+    /// The name used in tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CordonState::Closed => "closed",
+            CordonState::Partial => "partial",
+            CordonState::Unmanned => "unmanned",
+            CordonState::NoRing => "no_ring",
+        }
+    }
+}
+
+impl CordonRecord {
+    /// The state the cordon ended in.
+    pub fn state(&self) -> CordonState {
+        if self.exits == 0 {
+            CordonState::NoRing
+        } else if self.closed_s.is_some() {
+            CordonState::Closed
+        } else if self.held > 0 {
+            CordonState::Partial
+        } else {
+            CordonState::Unmanned
+        }
+    }
+
+    /// Share of the exits held no later than the suspect could reach them; none without a ring.
+    pub fn held_before_suspect_share(&self) -> Option<f64> {
+        (self.exits > 0).then(|| f64::from(self.held_before_suspect) / f64::from(self.exits))
+    }
 }
 
 /// One crew sent to hold one exit of a call's cordon: busy from the order until released.
@@ -85,12 +141,15 @@ pub struct CordonCrewRecord {
     pub unit: u32,
     /// The exit's road node.
     pub exit: u32,
-    /// When the cordon was ordered (the call's dispatch).
+    /// When the crew was sent.
     pub ordered_s: f64,
-    /// When the crew reached its exit and held it.
-    pub held_s: f64,
-    /// When its holding time ended and it was free again.
+    /// When the crew reached its exit and held it; none if it was taken off before.
+    pub held_s: Option<f64>,
+    /// When it left the exit: the cordon was lifted, the run ended, or a priority-1 call took
+    /// it.
     pub released_s: f64,
+    /// Whether a priority-1 call took it.
+    pub taken_for_priority_1: bool,
 }
 
 /// The 30-minute cordon promise: every exit held within this many seconds of the call.

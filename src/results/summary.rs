@@ -29,11 +29,15 @@ pub struct CallFigures {
     pub reinforcement_10min_share: Option<f64>,
     /// Mean wait in the queue for the first unit, after the dispatch delay.
     pub mean_queue_wait_s: Option<f64>,
-    /// Calls whose type needs a cordon.
+    /// Calls with a cordon ring (a suspect fled; the ring has exits).
     #[serde(default)]
     pub cordon_calls: usize,
-    /// Share of those whose every exit was held within 30 minutes of the call; a ring the force
-    /// could not close fails.
+    /// Calls whose suspect fled but whose ring has no exit (no cordon possible): left out of
+    /// the cordon shares.
+    #[serde(default)]
+    pub cordon_no_ring_calls: usize,
+    /// Share of the cordon calls whose every exit was held within 30 minutes of the call; a
+    /// ring held only in part fails.
     #[serde(default)]
     pub cordon_30min_share: Option<f64>,
     /// Share of those where every exit was held before the suspect could reach it.
@@ -42,6 +46,10 @@ pub struct CallFigures {
     /// Mean time from the call until the last exit was held, over the rings that closed.
     #[serde(default)]
     pub mean_cordon_closure_s: Option<f64>,
+    /// Exits held within 30 minutes of the call ÷ exits, over the cordon calls: how much of
+    /// the rings was held, closed or not.
+    #[serde(default)]
+    pub cordon_exits_held_30min_share: Option<f64>,
 }
 
 /// Figures for the calls of one priority.
@@ -125,10 +133,15 @@ pub struct CallOutcome {
     reinforcement: bool,
     /// Every required unit on scene within 10 minutes.
     reinforced_10min: bool,
-    /// The call's type needs a cordon.
+    /// The call has a cordon ring.
     cordon: bool,
+    /// The call's suspect fled but no ring was possible.
+    no_ring: bool,
     /// Every exit held before the suspect could reach it.
     contained: bool,
+    /// The ring's exits, and those held within 30 minutes.
+    cordon_exits: u32,
+    cordon_held_30min: u32,
 }
 
 impl CallOutcome {
@@ -145,8 +158,11 @@ impl CallOutcome {
             reinforced_10min: call
                 .reinforcement_s()
                 .is_some_and(|r| r <= REINFORCEMENT_PROMISE_S),
-            cordon: call.cordon.is_some(),
+            cordon: call.cordon.is_some_and(|k| k.exits > 0),
+            no_ring: call.cordon.is_some_and(|k| k.exits == 0),
             contained: call.cordon.is_some_and(|k| k.contained),
+            cordon_exits: call.cordon.map_or(0, |k| k.exits),
+            cordon_held_30min: call.cordon.map_or(0, |k| k.held_30min),
         }
     }
 
@@ -185,7 +201,10 @@ impl CallFigures {
             .filter_map(|c| c.cordon_closure_s())
             .collect();
         let closed_30 = closures.iter().filter(|&&t| t <= CORDON_PROMISE_S).count();
-        let contained = cordons.filter(|c| c.contained).count();
+        let contained = cordons.clone().filter(|c| c.contained).count();
+        let exits: u32 = cordons.clone().map(|c| c.cordon_exits).sum();
+        let held_30min: u32 = cordons.map(|c| c.cordon_held_30min).sum();
+        let no_ring = calls.clone().filter(|c| c.no_ring).count();
         let waits: Vec<f64> = calls.filter_map(|c| c.queue_wait_s()).collect();
         CallFigures {
             calls: n,
@@ -200,9 +219,11 @@ impl CallFigures {
             reinforcement_10min_share: share(met_10, reinforcement_calls),
             mean_queue_wait_s: mean(&waits),
             cordon_calls,
+            cordon_no_ring_calls: no_ring,
             cordon_30min_share: share(closed_30, cordon_calls),
             cordon_contained_share: share(contained, cordon_calls),
             mean_cordon_closure_s: mean(&closures),
+            cordon_exits_held_30min_share: share(held_30min as usize, exits as usize),
         }
     }
 }

@@ -57,9 +57,15 @@ pub fn calls_table(scenario: &Scenario, calls: &[CallRecord]) -> PolarsResult<Da
         cordon_closure_s: Option<f64> = c.cordon_closure_s(),
         cordon_30min: Option<bool> = c
             .cordon
+            .filter(|k| k.exits > 0)
             .map(|_| promise(c.cordon_closure_s(), CORDON_PROMISE_S)),
         cordon_contained: Option<bool> = c.cordon.map(|k| k.contained),
         cordon_ring_min: Option<f64> = c.cordon.and_then(|k| k.ring_min),
+        cordon_state: Option<&str> = c.cordon.map(|k| k.state().as_str()),
+        cordon_held_30min: Option<u32> = c.cordon.map(|k| k.held_30min),
+        cordon_held_before_suspect_share: Option<f64> =
+            c.cordon.and_then(|k| k.held_before_suspect_share()),
+        cordon_released: Option<u32> = c.cordon.map(|k| k.released),
     })
 }
 
@@ -189,9 +195,11 @@ pub fn summary_table(summaries: &[Summary]) -> PolarsResult<DataFrame> {
         mean_queue_wait_s: Option<f64> = s.all.mean_queue_wait_s,
         mean_utilisation: f64 = s.mean_utilisation,
         cordon_calls: u64 = s.all.cordon_calls as u64,
+        cordon_no_ring_calls: u64 = s.all.cordon_no_ring_calls as u64,
         cordon_30min_share: Option<f64> = s.all.cordon_30min_share,
         cordon_contained_share: Option<f64> = s.all.cordon_contained_share,
         mean_cordon_closure_s: Option<f64> = s.all.mean_cordon_closure_s,
+        cordon_exits_held_30min_share: Option<f64> = s.all.cordon_exits_held_30min_share,
         sealing_at_calls_10min_share: Option<f64> = sealing(s, |f| f.at_calls_10min_share),
         sealing_at_samples_10min_share: Option<f64> = sealing(s, |f| f.at_samples_10min_share),
     })

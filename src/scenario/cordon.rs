@@ -1,10 +1,23 @@
 //! Checks an incident type's `[incident_types.cordon]` table and compiles it into a
-//! [`CordonRule`], and the `[sealing]` section into a [`Sealing`].
+//! [`Cordon`], and the `[sealing]` section into a [`Sealing`].
 
 use super::file::{CordonSection, SealingSection};
-use super::{Checker, ScenarioError, positive};
+use super::{Checker, Layer, ScenarioError, positive};
 use crate::cordon::{CordonRule, RingRule, exits_of};
 use crate::map::{NodeId, RoadMap, SourceId};
+
+/// An incident type's cordon, checked: which calls get one, who may hold it, and its ring.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cordon {
+    /// The ring, the suspect and how long the cordon stands.
+    pub rule: CordonRule,
+    /// The share of the type's calls whose suspect flees by car: only they get a cordon.
+    pub share: f64,
+    /// The layers whose free crews may hold exits, after the crews based at checkpoints.
+    pub layers: Vec<Layer>,
+    /// Whether a priority-1 call that would otherwise wait takes crews off the cordon.
+    pub release_for_priority_1: bool,
+}
 
 /// The area's sealing ring, checked.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,7 +34,7 @@ pub(super) fn check_cordon(
     i: usize,
     c: &CordonSection,
     map: &RoadMap,
-) -> Result<CordonRule, ScenarioError> {
+) -> Result<Cordon, ScenarioError> {
     let key = |field: &str| format!("incident_types[{i}].cordon.{field}");
     let ring_is = |name: &str| c.ring == name;
     if c.reach_min.is_some() && !ring_is("reach") {
@@ -96,11 +109,29 @@ pub(super) fn check_cordon(
         c.holding_min,
         "must be > 0",
     )?;
-    Ok(CordonRule {
-        ring,
-        suspect_speed_factor: c.suspect_speed_factor,
-        head_start_s: c.head_start_min * 60.0,
-        holding_s: c.holding_min * 60.0,
+    check.that(
+        (0.0..=1.0).contains(&c.share),
+        key("share"),
+        c.share,
+        "must be in 0 to 1",
+    )?;
+    let layers = c.layers.clone().unwrap_or_else(|| Layer::ALL.to_vec());
+    check.that(
+        !layers.is_empty(),
+        key("layers"),
+        &layers,
+        "name at least one layer (or leave the key out for all)",
+    )?;
+    Ok(Cordon {
+        rule: CordonRule {
+            ring,
+            suspect_speed_factor: c.suspect_speed_factor,
+            head_start_s: c.head_start_min * 60.0,
+            holding_s: c.holding_min * 60.0,
+        },
+        share: c.share,
+        layers,
+        release_for_priority_1: c.release_for_priority_1,
     })
 }
 

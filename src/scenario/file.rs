@@ -291,18 +291,37 @@ pub struct CordonSection {
     pub search_max_min: u32,
     /// `listed`: the exits' node ids (the map's source ids).
     pub exits: Option<Vec<crate::map::SourceId>>,
+    /// The share of the type's calls whose suspect flees by car: only they get a cordon.
+    #[serde(default = "default_cordon_share")]
+    pub share: f64,
+    /// The layers whose free crews may hold exits, after the crews based at checkpoints; all
+    /// layers when absent.
+    pub layers: Option<Vec<Layer>>,
+    /// Whether a priority-1 call that would otherwise wait takes crews off the cordon.
+    #[serde(default = "yes")]
+    pub release_for_priority_1: bool,
     /// The suspect's speed as a multiple of the roads' free-flow speed.
     #[serde(default = "one")]
     pub suspect_speed_factor: f64,
     /// Minutes between the suspect leaving the scene and the call.
     #[serde(default)]
     pub head_start_min: f64,
-    /// Minutes cordon crews hold their exits once there.
+    /// Minutes the cordon stands from its order: its crews hold their exits until then.
     pub holding_min: f64,
 }
 
 fn default_search_max_min() -> u32 {
     20
+}
+
+/// One call in five of a cordon type has a suspect fleeing by car (see the README's cordon
+/// section for why).
+fn default_cordon_share() -> f64 {
+    0.2
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_units_needed() -> u32 {

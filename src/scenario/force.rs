@@ -25,6 +25,9 @@ pub enum Layer {
 }
 
 impl Layer {
+    /// Every layer.
+    pub const ALL: [Layer; 4] = [Layer::Point, Layer::Line, Layer::Surface, Layer::Standby];
+
     /// The name used in tables.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -103,6 +106,9 @@ pub struct TeamSection {
     /// Or key points (point layer).
     #[serde(default)]
     pub key_points: Vec<String>,
+    /// Or checkpoints, by name: crews based there hold cordon exits first.
+    #[serde(default)]
+    pub checkpoints: Vec<String>,
     /// Patrol speed, km/h (line and surface layers).
     pub patrol_speed_kmh: Option<f64>,
     /// The plan's minimum: per 100k residents for a ratio team, people for a head-count team.
@@ -467,11 +473,26 @@ fn team_bases(
             })?;
         bases.push((None, k.node, name.clone()));
     }
+    for (i, name) in team.checkpoints.iter().enumerate() {
+        let c = map
+            .checkpoints
+            .iter()
+            .find(|c| &c.name == name)
+            .ok_or_else(|| {
+                invalid(
+                    format!("{}[{i}]", key("checkpoints")),
+                    name,
+                    &format!("no such checkpoint on map `{}`", map.name),
+                )
+            })?;
+        bases.push((None, c.node, name.clone()));
+    }
     if bases.is_empty() {
         return Err(invalid(
             key("posts"),
             &team.name,
-            "the team has no base: give posts, post_kinds (with a post in its zones) or key_points",
+            "the team has no base: give posts, post_kinds (with a post in its zones), key_points \
+             or checkpoints",
         ));
     }
     Ok(bases)

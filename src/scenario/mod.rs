@@ -8,7 +8,7 @@ mod cordon;
 mod file;
 mod force;
 
-pub use cordon::Sealing;
+pub use cordon::{Cordon, Sealing};
 
 pub use file::{
     CallPlacement, CordonSection, DemandSection, DispatchSection, IncidentTypeSection,
@@ -21,7 +21,6 @@ pub use force::{
 };
 
 use crate::bad_input::{cut, cut_quoted};
-use crate::cordon::CordonRule;
 use crate::history::{HistoryError, HistoryReplay, import_history};
 use crate::map::osm::OsmOptions;
 use crate::map::{
@@ -112,8 +111,8 @@ pub struct IncidentType {
     /// Layers reinforcement may come from; any when none.
     pub backup_layers: Option<Vec<Layer>>,
     pub on_scene: OnSceneTime,
-    /// The cordon crews set up around the scene, for types that need one.
-    pub cordon: Option<CordonRule>,
+    /// The cordon crews set up around the scene, for types whose suspects may flee.
+    pub cordon: Option<Cordon>,
 }
 
 /// A checked unit: one crew in one vehicle, based at a post or a key point.

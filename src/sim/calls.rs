@@ -52,6 +52,7 @@ impl Replication<'_> {
             arrived: 0,
             cleared: 0,
             counted: call.call_s >= scenario.warmup_s,
+            cordon_standing: false,
         };
         let call_id = self.books.calls.open(None);
         debug_assert_eq!(call_id, self.next_call_id, "one slot per call");

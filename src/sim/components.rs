@@ -46,9 +46,15 @@ pub enum Duty {
     },
     /// Driving from `scene` along [`ReturnRoute`] back to its post or patrol; available.
     Returning { scene: NodeId, rejoin: Rejoin },
-    /// Driving to and holding a cordon exit (busy until the holding time is over); `length_m`
-    /// is the drive's length.
-    Cordon { exit: NodeId, length_m: f64 },
+    /// Driving to and holding exit `exit` of the cordon of call `call_id` (busy until it is
+    /// lifted or a priority-1 call takes the crew); `length_m` is the drive's length, `record`
+    /// the crew's index in the replication's cordon-crew records.
+    Cordon {
+        call_id: u64,
+        exit: NodeId,
+        length_m: f64,
+        record: u32,
+    },
 }
 
 impl Duty {
@@ -110,6 +116,8 @@ pub struct Incident {
     pub cleared: u32,
     /// Whether the call counts (it came after the warm-up).
     pub counted: bool,
+    /// Its cordon stands: the record is final only when it is lifted.
+    pub cordon_standing: bool,
 }
 
 impl Incident {

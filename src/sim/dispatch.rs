@@ -21,6 +21,14 @@ pub(super) struct WaitingCalls {
 }
 
 impl WaitingCalls {
+    /// The waiting priority-1 calls, in queue order.
+    pub(super) fn priority_1(&self) -> impl Iterator<Item = Entity> + '_ {
+        self.queue
+            .iter()
+            .take_while(|&&(priority, ..)| priority == 1)
+            .map(|&(.., call)| call)
+    }
+
     fn key(incident: &Incident, call: Entity) -> (u8, u64, u64, Entity) {
         let r = &incident.record;
         (r.priority, r.call_s.to_bits(), r.call_id, call)
@@ -77,6 +85,7 @@ impl Replication<'_> {
                 break;
             }
         }
+        self.release_cordon_crews_for(call);
         self.preempt_for(call);
         if self.lacking(call) > 0 {
             self.wait(call);
@@ -163,12 +172,12 @@ impl Replication<'_> {
     pub(super) fn take_waiting_call(&mut self, unit: Entity, from: u32) -> bool {
         let index = self.unit(unit).index.0 as usize;
         let layer = self.scenario().units[index].layer;
-        let eligible = self.waiting.queue.iter().copied().find(|&(.., call)| {
-            let incident = self.incident(call);
-            self.policy
-                .may_take(&call_view(incident, incident.lacking()), index as u32)
-                && self.layers_for(incident).is_none_or(|l| l.contains(&layer))
-        });
+        let eligible = self
+            .waiting
+            .queue
+            .iter()
+            .copied()
+            .find(|&(.., call)| self.may_serve(call, index as u32, layer));
         let Some(key) = eligible else {
             return false;
         };
@@ -180,6 +189,15 @@ impl Replication<'_> {
             self.waiting.queue.remove(&key);
         }
         true
+    }
+
+    /// Whether the policy and the call's layers let unit number `unit` (of `layer`) serve
+    /// `call` next.
+    pub(super) fn may_serve(&self, call: Entity, unit: u32, layer: Layer) -> bool {
+        let incident = self.incident(call);
+        self.policy
+            .may_take(&call_view(incident, incident.lacking()), unit)
+            && self.layers_for(incident).is_none_or(|l| l.contains(&layer))
     }
 
     /// Fills `self.candidates` with every available unit (of `layers`, when given) and where it
@@ -229,7 +247,7 @@ impl Replication<'_> {
 
     /// Sends unit number `index` to `call`, arriving after `travel_s` over `length_m` from
     /// where it leaves.
-    fn assign(&mut self, index: u32, call: Entity, travel_s: f64, length_m: f64) {
+    pub(super) fn assign(&mut self, index: u32, call: Entity, travel_s: f64, length_m: f64) {
         let (now, scenario) = (self.now_s(), self.scenario());
         let mut incident = self.incident_mut(call);
         let counted = incident.counted;

@@ -58,6 +58,8 @@ pub struct Model {
     patrols: Vec<(Option<Arc<PatrolCycle>>, f64)>,
     /// The exits of each zone, when an incident type's cordon uses `zone` rings; else empty.
     zone_rings: Vec<Vec<NodeId>>,
+    /// Per unit, whether it is based at a checkpoint (such crews hold cordon exits first).
+    checkpoint_crews: Vec<bool>,
 }
 
 impl Model {
@@ -69,6 +71,7 @@ impl Model {
         ));
         let patrols = patrol::build_patrols(&scenario, &mut Router::new(Arc::clone(&graph)));
         let zone_rings = cordon::zone_rings(&scenario);
+        let checkpoint_crews = cordon::checkpoint_crews(&scenario);
         let homes: Vec<u32> = scenario.units.iter().map(|u| u.home).collect();
         Model {
             demand: DemandModel::new(&scenario),
@@ -76,6 +79,7 @@ impl Model {
             graph,
             patrols,
             zone_rings,
+            checkpoint_crews,
             scenario,
         }
     }
@@ -190,8 +194,8 @@ enum Event {
     ShiftStart { unit: Entity },
     /// A unit's shift ends.
     ShiftEnd { unit: Entity },
-    /// A cordon crew's holding time is over.
-    CordonEnd { unit: Entity },
+    /// The cordon of a call is lifted: its crews are free.
+    CordonLift { call_id: u64 },
     /// Measure the area's sealing ring.
     SealingSample,
 }
@@ -224,6 +228,8 @@ struct Replication<'m> {
     books: Books<'m>,
     /// Plans cordons (its own search for the suspect's times).
     cordons: CordonPlanner,
+    /// The cordons standing now, in the order they were ordered.
+    standing: Vec<cordon::StandingCordon>,
 }
 
 /// A replication's records until they are final, and where they go then.
@@ -310,6 +316,7 @@ impl<'m> Replication<'m> {
                 sink,
             },
             cordons: CordonPlanner::new(Arc::clone(&model.graph)),
+            standing: Vec::new(),
         }
     }
 
@@ -374,7 +381,7 @@ impl<'m> Replication<'m> {
                 Event::BackOnBeat { unit, trip } => self.on_back_on_beat(unit, trip),
                 Event::ShiftStart { unit } => self.on_shift_start(unit),
                 Event::ShiftEnd { unit } => self.on_shift_end(unit),
-                Event::CordonEnd { unit } => self.on_cordon_end(unit),
+                Event::CordonLift { call_id } => self.on_cordon_lift(call_id),
                 Event::SealingSample => self.on_sealing_sample(),
             }
         }
@@ -383,6 +390,7 @@ impl<'m> Replication<'m> {
 
     /// Records the calls still open and every unit's ledger at the horizon.
     fn finish(mut self, horizon_s: f64) {
+        self.record_standing_cordons(horizon_s);
         let mut open = self.world.query::<&Incident>();
         for incident in open.iter(&self.world) {
             if incident.counted {

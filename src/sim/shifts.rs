@@ -59,6 +59,7 @@ impl Replication<'_> {
         let home = self.scenario().units[index].home;
         if !self.take_waiting_call(unit, home) {
             self.settle_at_base(unit);
+            self.fill_cordons();
         }
     }
 }

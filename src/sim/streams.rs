@@ -17,6 +17,8 @@ pub enum Purpose {
     CallPlaces = 2,
     CallTypes = 3,
     OnSceneTimes = 4,
+    /// Whether a call's suspect flees (a counter-based draw per call, see [`draw`]).
+    FleeingSuspect = 5,
 }
 
 /// The stream for (seed, replication, purpose): independent of every other triple.
@@ -25,6 +27,18 @@ pub fn stream(seed: u64, replication: u32, purpose: Purpose) -> Stream {
     x = splitmix64(x ^ u64::from(replication));
     x = splitmix64(x ^ purpose as u64);
     Stream::seed_from_u64(x)
+}
+
+/// A uniform draw in [0, 1) for item `counter` (a call id, say) of (seed, replication,
+/// purpose): counter-based, so it depends on nothing else that happened in the replication
+/// (two scenarios on the same calls draw the same for each call, whatever their force).
+pub fn draw(seed: u64, replication: u32, purpose: Purpose, counter: u64) -> f64 {
+    let mut x = splitmix64(seed);
+    x = splitmix64(x ^ u64::from(replication));
+    x = splitmix64(x ^ purpose as u64);
+    x = splitmix64(x ^ counter);
+    // The top 53 bits, as a double in [0, 1).
+    (x >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// SplitMix64's finaliser: a bijective mix of the bits.

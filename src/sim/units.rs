@@ -149,14 +149,10 @@ impl Replication<'_> {
         incident.cleared += 1;
         let scene = incident.record.node;
         if incident.state() == CallState::Completed {
-            let counted = incident.counted;
-            let mut record = incident.record.clone();
-            record.clear_s = Some(now);
-            record.state = CallState::Completed;
-            self.world.despawn(call);
-            if counted {
-                let call_id = record.call_id;
-                self.books.close_call(call_id, Some(record));
+            incident.record.clear_s = Some(now);
+            incident.record.state = CallState::Completed;
+            if !incident.cordon_standing {
+                self.close_incident(call);
             }
         }
         if counted_period {
@@ -165,13 +161,25 @@ impl Replication<'_> {
         self.free_at(unit, scene, state.shift_ended_s.is_some());
     }
 
+    /// The completed incident `call` is over: its record is final (if counted).
+    pub(super) fn close_incident(&mut self, call: Entity) {
+        let incident = self.incident(call);
+        let (counted, record) = (incident.counted, incident.record.clone());
+        self.world.despawn(call);
+        if counted {
+            self.books.close_call(record.call_id, Some(record));
+        }
+    }
+
     /// `unit` is done at `node`: off duty if its shift has ended, else the first waiting call
-    /// it may serve, else back to its patrol or post.
+    /// it may serve, else back to its patrol or post (and free for a standing cordon's open
+    /// exits).
     pub(super) fn free_at(&mut self, unit: Entity, node: u32, shift_ended: bool) {
         if shift_ended {
             self.go_off_duty(unit);
         } else if !self.take_waiting_call(unit, node) {
             self.drive_back(unit, node);
+            self.fill_cordons();
         }
     }
 

@@ -164,7 +164,7 @@ fn post_not_on_the_map_is_named() {
     rejects(
         "posts = [\"hq\"]",
         "posts = [\"kiosk-99\"]",
-        &["force.teams[2].posts[0] = \"kiosk-99\": no such post on map `new-area`"],
+        &["force.teams[3].posts[0] = \"kiosk-99\": no such post on map `new-area`"],
     );
 }
 

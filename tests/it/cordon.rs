@@ -4,6 +4,7 @@
 
 use patrolsim::cordon::{CordonPlanner, CordonRule, RingRule, reach_exits};
 use patrolsim::map::{GridSpec, NodeId, grid_map};
+use patrolsim::results::{CordonState, Summary};
 use patrolsim::routing::{Candidate, Router, TravelGraph};
 use patrolsim::scenario::Scenario;
 use patrolsim::sim::{Model, NewCall};
@@ -90,11 +91,16 @@ fn reach_ring_exits_match_the_closed_form() {
         1.0,
         &crews_at_posts(&map),
     );
-    assert_eq!(plan.exits, 4 * (7 + 1));
-    // 32 exits, 16 crews: the ring cannot be closed.
-    assert_eq!(plan.closed_after_s, None);
-    assert!(!plan.contained);
-    assert!(plan.posts.is_empty());
+    assert_eq!(plan.ring.len(), 4 * (7 + 1));
+    // 32 exits, 16 crews: the ring cannot be closed. The crews hold 16 exits, the first 16
+    // in the ring's order (the suspect reaches all at once here, so by node), one each.
+    assert_eq!(plan.closed_after_s(), None);
+    assert!(!plan.contained(60.0));
+    assert_eq!(plan.posts.len(), 16);
+    let mut held: Vec<u32> = plan.posts.iter().map(|p| p.exit).collect();
+    held.sort_unstable();
+    assert_eq!(held, (0..16).collect::<Vec<u32>>());
+    assert!(plan.ring.windows(2).all(|w| w[0].node < w[1].node));
 }
 
 #[test]
@@ -131,9 +137,9 @@ fn a_suspect_faster_than_every_crew_is_never_contained() {
             1.0,
             &crews,
         );
-        assert!(!plan.contained, "scene {scene}: {plan:?}");
+        assert!(!plan.contained(60.0), "scene {scene}: {plan:?}");
         assert_eq!(plan.ring_min, None);
-        closed += usize::from(plan.closed_after_s.is_some());
+        closed += usize::from(plan.closed_after_s().is_some());
     }
     // Rings are closed (too late), so the search really tried assignments.
     assert!(closed > 0);
@@ -168,17 +174,18 @@ fn a_suspect_with_no_head_start_next_to_a_post_is_contained() {
         1.0,
         &crews_at_posts(&map),
     );
-    assert!(plan.contained);
+    assert!(plan.contained(0.0));
     assert_eq!(plan.ring_min, Some(1.0));
-    assert_eq!(plan.exits, 16);
-    assert_eq!(plan.closed_after_s, Some(20.0));
+    assert_eq!(plan.ring.len(), 16);
+    assert_eq!(plan.closed_after_s(), Some(20.0));
     let mut crews: Vec<u32> = plan.posts.iter().map(|p| p.crew).collect();
     crews.sort_unstable();
     crews.dedup();
     assert_eq!(crews.len(), 16, "one crew per exit");
     for p in &plan.posts {
-        assert_eq!(manhattan(n, scene, p.exit), 4);
-        assert_eq!(manhattan(n, map.posts[p.crew as usize].node, p.exit), 1);
+        let exit = plan.ring[p.exit as usize].node;
+        assert_eq!(manhattan(n, scene, exit), 4);
+        assert_eq!(manhattan(n, map.posts[p.crew as usize].node, exit), 1);
     }
     // With a 3-minute head start the suspect is past the 1-minute ring before the call, and
     // every ring it has not yet left needs more crews than there are near it.
@@ -200,13 +207,13 @@ fn a_suspect_with_no_head_start_next_to_a_post_is_contained() {
         1.0,
         &crews_at_posts(&map),
     );
-    assert_eq!(late.exits, 16);
-    assert!(!late.contained);
+    assert_eq!(late.ring.len(), 16);
+    assert!(!late.contained(0.0));
 }
 
 /// A 9 × 9 grid with 3 × 3 posts (nodes (1|4|7, 1|4|7)), one crew each; a 60 s dispatch delay.
-/// Type 0 "robbery" needs a cordon on the listed exit (4, 4) (post P4), held for 30 minutes;
-/// type 1 "theft" is plain.
+/// Type 0 "robbery" (every one with a fleeing suspect) needs a cordon on the listed exit (4, 4)
+/// (post P4), standing for 30 minutes; type 1 "theft" is plain.
 fn cordon_text(extra: &str) -> String {
     format!(
         r#"
@@ -230,6 +237,7 @@ share = 0.5
 on_scene = {{ distribution = "fixed", mean_min = 10 }}
 [incident_types.cordon]
 {extra}
+share = 1
 holding_min = 30
 [[incident_types]]
 name = "theft"
@@ -297,37 +305,43 @@ fn cordon_crews_are_unavailable_for_other_calls_while_holding() {
 }
 
 #[test]
-fn rings_without_exits_or_with_too_many_are_recorded_not_panicked_on() {
-    // The grid is one zone: no road leaves it, so the ring has no exits and closes at once.
+fn a_ring_without_exits_is_no_ring_and_one_with_too_many_is_held_in_part() {
+    let robbery_at_p4 = [NewCall {
+        call_s: 500.0,
+        node: 40,
+        incident_type: 0,
+        on_scene_s: 600.0,
+    }];
+    // The grid is one zone: no road leaves it, so there is no ring: nobody is sent, and the
+    // call is counted apart, not as a cordon held.
     let model = cordon_grid("ring = \"zone\"");
-    let out = model.replay(
-        0,
-        &[NewCall {
-            call_s: 500.0,
-            node: 40,
-            incident_type: 0,
-            on_scene_s: 600.0,
-        }],
-    );
+    let out = model.replay(0, &robbery_at_p4);
     let c = out.calls[0].cordon.unwrap();
-    assert_eq!((c.exits, c.crews), (0, 0));
-    assert_eq!(out.calls[0].cordon_closure_s(), Some(60.0));
-    // A 1-minute reach ring (k = 3) from the centre has 16 exits for 8 free crews (P4 is at
-    // the scene): not closed, no crew sent.
+    assert_eq!((c.exits, c.crews, c.state()), (0, 0, CordonState::NoRing));
+    assert_eq!(out.calls[0].cordon_closure_s(), None);
+    let summary = Summary::of(None, &out.calls, &out.units);
+    assert_eq!(summary.all.cordon_calls, 0);
+    assert_eq!(summary.all.cordon_no_ring_calls, 1);
+    assert_eq!(summary.all.cordon_30min_share, None);
+    // A 1-minute reach ring (k = 3) from the centre (4, 4) has the 16 nodes at distance 4 as
+    // exits, all reached by the suspect at 80 s, so taken in node order: (4, 0), (3, 1), (5, 1),
+    // (2, 2), (6, 2), (1, 3), (7, 3), (0, 4) first. 8 crews are free (P4 is at the scene); they
+    // hold those 8. P4 clears at 560 + 600 = 1160 s and takes the next open exit, (8, 4), 4
+    // streets away: held at 1240 s, before the lift at 560 + 1800 s. Never closed: held in
+    // part, and visible as such.
     let model = cordon_grid("ring = \"reach\"\nreach_min = 1");
-    let out = model.replay(
-        0,
-        &[NewCall {
-            call_s: 500.0,
-            node: 40,
-            incident_type: 0,
-            on_scene_s: 600.0,
-        }],
-    );
+    let out = model.replay(0, &robbery_at_p4);
     let c = out.calls[0].cordon.unwrap();
-    assert_eq!((c.exits, c.crews, c.closed_s), (16, 0, None));
+    assert_eq!((c.exits, c.crews, c.closed_s), (16, 9, None));
+    assert_eq!(
+        (c.held, c.held_30min, c.state()),
+        (9, 9, CordonState::Partial)
+    );
     assert!(!c.contained);
-    assert_eq!(out.units.iter().map(|u| u.cordons).sum::<u32>(), 0);
+    assert_eq!(out.units.iter().map(|u| u.cordons).sum::<u32>(), 9);
+    let p4 = out.cordon_crews.last().unwrap();
+    assert_eq!((p4.ordered_s, p4.held_s), (1160.0, Some(1240.0)));
+    assert_eq!(p4.released_s, 560.0 + 1800.0);
 }
 
 #[test]

@@ -433,6 +433,42 @@ fn rows() -> Vec<Row> {
         },
         Row {
             area: "scenario",
+            case: "a cordon share above 1",
+            files: scenario(
+                "sd_min = 20 }",
+                "sd_min = 20 }\n[incident_types.cordon]\nring = \"reach\"\nreach_min = 2\n\
+                 holding_min = 30\nshare = 1.5",
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: incident_types[0].cordon.share = 1.5: must be in 0 to 1",
+        },
+        Row {
+            area: "scenario",
+            case: "a cordon with an empty list of layers",
+            files: scenario(
+                "sd_min = 20 }",
+                "sd_min = 20 }\n[incident_types.cordon]\nring = \"reach\"\nreach_min = 2\n\
+                 holding_min = 30\nlayers = []",
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: incident_types[0].cordon.layers = []: name at least one layer (or leave the key out for all)",
+        },
+        Row {
+            area: "scenario",
+            case: "a team based at a checkpoint the map lacks",
+            files: scenario(
+                "[units_per_post]\nper_post = 1\ncrew_size = 2",
+                "[force]\navailability = 1\nshifts = \"3x8\"\n[[force.teams]]\nname = \"gates\"\n\
+                 layer = \"point\"\nhead_count = 24\ncheckpoints = [\"gate-north\"]",
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: force.teams[0].checkpoints[0] = \"gate-north\": no such checkpoint on map `grid-12x12`",
+        },
+        Row {
+            area: "scenario",
             case: "two map sources (a grid and a file)",
             files: scenario("[map.grid]", "[map]\nfile = \"m.json\"\n[map.grid]"),
             args: &["check", "s.toml"],

@@ -145,12 +145,12 @@ fn reinforcement_calls_get_all_their_units() {
 
 #[test]
 fn busy_default_area_with_preemption_keeps_every_invariant() {
-    // About three times the calls, and priority-1 calls may take units from routine scenes.
+    // About four times the calls, and priority-1 calls may take units from routine scenes.
     let base = Scenario::default_scenario();
     let toml = &base.source_toml;
     let profile = toml.find("hourly_profile = [").unwrap();
     let end = profile + toml[profile..].find(']').unwrap() + 1;
-    let text = format!("{}calls_per_hour = 50{}", &toml[..profile], &toml[end..])
+    let text = format!("{}calls_per_hour = 70{}", &toml[..profile], &toml[end..])
         .replace("delay_s = 60", "delay_s = 60\npreempt_from_priority = 3");
     let mut scenario = Scenario::from_toml(&text, "busy.toml", Path::new(".")).unwrap();
     scenario.horizon_s = scenario.warmup_s + 7.0 * 86_400.0;

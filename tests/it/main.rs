@@ -15,6 +15,7 @@ mod fuzz_regressions;
 mod hand_cases;
 mod history;
 mod invariants;
+mod more_police;
 mod osm;
 mod properties;
 mod report;

@@ -8,7 +8,7 @@
 //! its crews' times at their exits (every crew's arrival at or before it), and its crews are
 //! never on a call or another cordon at the same time.
 
-use patrolsim::results::{CallState, CordonCrewRecord, ReplicationOutput};
+use patrolsim::results::{CallState, CordonCrewRecord, CordonState, ReplicationOutput};
 use patrolsim::scenario::Scenario;
 use patrolsim::sim::Model;
 use proptest::prelude::*;
@@ -140,17 +140,31 @@ fn force_spec() -> impl Strategy<Value = ForceSpec> {
     ]
 }
 
-/// A cordon's keys: a `reach` ring of a given radius or searched, or a `zone` ring; a head start
-/// and a holding time.
+/// A cordon's keys: a `reach` ring of a given radius or searched, or a `zone` ring; a head start,
+/// a holding time, the share of calls with one (1/4 to 1), the layers and whether priority-1
+/// calls may take its crews.
 fn cordon_spec() -> impl Strategy<Value = Option<String>> {
     let ring = prop_oneof![
         (1u32..8).prop_map(|r| format!("ring = \"reach\"\nreach_min = {r}")),
         (2u32..12).prop_map(|m| format!("ring = \"reach\"\nsearch_max_min = {m}")),
         Just("ring = \"zone\"".to_string()),
     ];
-    prop::option::of((ring, 0u32..4, 5u32..60).prop_map(|(ring, head, hold)| {
-        format!("{ring}\nhead_start_min = {head}\nholding_min = {hold}")
-    }))
+    let layers = prop::sample::select(vec![
+        "",
+        "layers = [\"standby\"]\n",
+        "layers = [\"line\", \"surface\"]\n",
+    ]);
+    prop::option::of(
+        (ring, 0u32..4, 5u32..60, 1u32..5, layers, any::<bool>()).prop_map(
+            |(ring, head, hold, quarters, layers, release)| {
+                format!(
+                    "{ring}\nhead_start_min = {head}\nholding_min = {hold}\nshare = {}\n\
+                     {layers}release_for_priority_1 = {release}",
+                    f64::from(quarters) / 4.0
+                )
+            },
+        ),
+    )
 }
 
 fn scenario_spec() -> impl Strategy<Value = ScenarioSpec> {
@@ -254,6 +268,21 @@ fn check(s: &Scenario, out: &ReplicationOutput) -> Result<(), TestCaseError> {
             prop_assert!(w[1].0 >= w[0].1, "unit {unit} on two calls: {w:?}");
         }
     }
+    // Each unit's cordon time is the time its cordon crews stood, in the counted period.
+    for u in &out.units {
+        let stood: f64 = out
+            .cordon_crews
+            .iter()
+            .filter(|c| c.unit == u.unit)
+            .map(|c| (c.released_s.min(s.horizon_s) - c.ordered_s.max(s.warmup_s)).max(0.0))
+            .sum();
+        prop_assert!(
+            (u.cordon_s - stood).abs() < 1e-6,
+            "unit {}: cordon time {} vs {stood}",
+            u.unit,
+            u.cordon_s
+        );
+    }
     // Time on duty is the shift schedule plus overtime.
     for u in &out.units {
         let scheduled: f64 = s
@@ -272,13 +301,19 @@ fn check(s: &Scenario, out: &ReplicationOutput) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// Cordons: closure >= 0 and the latest crew's time at its exit; one crew per exit; crews sent
-/// only when the ring is closed, and ordered after the call.
+/// Cordons: crews sent after the call, held (if at all) before released; one crew at a time
+/// per exit; the record's counts agree with the crews sent and with each other; a closed ring
+/// was closed when some crew took its exit, with every exit held then.
 fn check_cordons(out: &ReplicationOutput) -> Result<(), TestCaseError> {
     let mut crews: BTreeMap<u64, Vec<&CordonCrewRecord>> = BTreeMap::new();
     for c in &out.cordon_crews {
         prop_assert!(
-            c.ordered_s <= c.held_s && c.held_s <= c.released_s,
+            c.held_s
+                .is_none_or(|h| c.ordered_s <= h && h <= c.released_s),
+            "cordon crew {c:?} out of order"
+        );
+        prop_assert!(
+            c.ordered_s <= c.released_s,
             "cordon crew {c:?} out of order"
         );
         crews.entry(c.call_id).or_default().push(c);
@@ -293,46 +328,58 @@ fn check_cordons(out: &ReplicationOutput) -> Result<(), TestCaseError> {
             );
             continue;
         };
-        prop_assert_eq!(sent.len(), cordon.crews as usize, "call {}", call.call_id);
-        let Some(closure) = call.cordon_closure_s() else {
-            prop_assert!(
-                sent.is_empty() && !cordon.contained,
-                "call {}",
-                call.call_id
-            );
+        let id = call.call_id;
+        prop_assert_eq!(sent.len(), cordon.crews as usize, "call {}", id);
+        let taken = sent.iter().filter(|c| c.taken_for_priority_1).count();
+        prop_assert_eq!(taken, cordon.released as usize, "call {}", id);
+        prop_assert!(cordon.held <= cordon.exits, "call {id}: {cordon:?}");
+        prop_assert!(cordon.held_30min <= cordon.held, "call {id}: {cordon:?}");
+        prop_assert!(
+            cordon.held_before_suspect <= cordon.held,
+            "call {id}: {cordon:?}"
+        );
+        prop_assert_eq!(
+            cordon.contained,
+            cordon.exits > 0 && cordon.held_before_suspect == cordon.exits,
+            "call {}",
+            id
+        );
+        for c in &sent {
+            prop_assert!(c.ordered_s >= call.call_s, "call {id}: {c:?}");
+        }
+        // One crew at a time per exit.
+        let mut by_exit: BTreeMap<u32, Vec<(f64, f64)>> = BTreeMap::new();
+        for c in &sent {
+            by_exit
+                .entry(c.exit)
+                .or_default()
+                .push((c.ordered_s, c.released_s));
+        }
+        prop_assert!(by_exit.len() <= cordon.exits as usize, "call {id}");
+        for spans in by_exit.values_mut() {
+            spans.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            for w in spans.windows(2) {
+                prop_assert!(w[1].0 >= w[0].1, "call {id}: an exit held twice at once");
+            }
+        }
+        let Some(closed) = cordon.closed_s else {
+            prop_assert!(cordon.state() != CordonState::Closed, "call {}", id);
             continue;
         };
-        prop_assert!(closure >= 0.0, "call {}: closure {closure}", call.call_id);
-        prop_assert_eq!(cordon.crews, cordon.exits, "call {}", call.call_id);
-        let closed = cordon.closed_s.expect("closure is closed - call");
-        let mut latest = f64::NEG_INFINITY;
-        for c in &sent {
-            prop_assert!(c.ordered_s >= call.call_s, "call {}: {c:?}", call.call_id);
-            prop_assert!(
-                c.held_s <= closed + 1e-6,
-                "call {}: closed at {closed}, a crew at its exit only at {}",
-                call.call_id,
-                c.held_s
-            );
-            latest = latest.max(c.held_s);
-        }
-        // The ring is closed when its last exit is held (none when it has no exit).
-        if !sent.is_empty() {
-            prop_assert!(
-                (latest - closed).abs() < 1e-6,
-                "call {}: closed at {closed}, last exit held at {latest}",
-                call.call_id
-            );
-        }
-        let mut exits: Vec<u32> = sent.iter().map(|c| c.exit).collect();
-        exits.sort_unstable();
-        exits.dedup();
-        prop_assert_eq!(
-            exits.len(),
-            sent.len(),
-            "call {}: an exit held twice",
-            call.call_id
+        prop_assert_eq!(cordon.held, cordon.exits, "call {}", id);
+        prop_assert_eq!(by_exit.len(), cordon.exits as usize, "call {}", id);
+        prop_assert!(
+            sent.iter().any(|c| c.held_s == Some(closed)),
+            "call {id}: closed at {closed}, when no crew took an exit"
         );
+        for (exit, _) in by_exit {
+            prop_assert!(
+                sent.iter().any(|c| c.exit == exit
+                    && c.held_s.is_some_and(|h| h <= closed)
+                    && closed < c.released_s),
+                "call {id}: closed at {closed}, exit {exit} not held then"
+            );
+        }
     }
     // The rest are the crews of warm-up calls (not in the records), numbered before the others.
     let first_counted = out
