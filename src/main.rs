@@ -755,10 +755,17 @@ fn output_folder(file: &Path) -> &Path {
 /// shows.
 /// `patrolsim new`: writes a starter scenario for `map` that `check` accepts, naming the map
 /// relative to the scenario's folder.
-fn new_scenario(map: &Path, population: Option<u64>, output: Option<PathBuf>) -> anyhow::Result<()> {
+fn new_scenario(
+    map: &Path,
+    population: Option<u64>,
+    output: Option<PathBuf>,
+) -> anyhow::Result<()> {
     let output = output.unwrap_or_else(|| {
         let name = map.file_name().unwrap_or_default().to_string_lossy();
-        PathBuf::from(format!("{}.toml", name.split('.').next().unwrap_or("scenario")))
+        PathBuf::from(format!(
+            "{}.toml",
+            name.split('.').next().unwrap_or("scenario")
+        ))
     });
     if !output
         .extension()
@@ -786,9 +793,10 @@ fn new_scenario(map: &Path, population: Option<u64>, output: Option<PathBuf>) ->
         .context("cannot name the map relative to the scenario's folder")?;
     let text = starter_scenario(map, &map_in_scenario, population)?;
     let label = output.display().to_string();
+    // The folder first: the map's path in the scenario may go up through it.
+    std::fs::create_dir_all(&dir).with_context(|| dir.display().to_string())?;
     let scenario = Scenario::from_toml(&text, &label, &dir)
         .context("the starter scenario does not pass its own check (a bug: please report it)")?;
-    std::fs::create_dir_all(&dir).with_context(|| dir.display().to_string())?;
     patrolsim::atomic_file::write_str(&output, &text)?;
     println!(
         "{label}: written ({}: {} nodes, {} posts, {} residents; {} units; {:.0} calls/day)\n\
@@ -818,6 +826,12 @@ fn message(e: &anyhow::Error) -> String {
 }
 
 fn main() -> ExitCode {
+    // Like every Unix filter, end quietly when the reader of our output goes away
+    // (`patrolsim check s.toml | head -1`) instead of panicking on the failed print.
+    // SAFETY: called first, before any thread starts; SIG_DFL is a valid disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     if let Err(e) = patrolsim::atomic_file::remove_temporaries_on_interrupt() {
         eprintln!("warning: {}", message(&e));
     }

@@ -200,7 +200,10 @@ fn scenario_text(map: &RoadMap, map_path: &Path, map_in_scenario: &Path, is_osm:
         profile.join(", ")
     );
     w.push_str(default_part("[[incident_types]]", Some("# The force")));
-    w.push_str(default_part("# The force", Some("# Urban professional patrol")));
+    w.push_str(default_part(
+        "# The force",
+        Some("# Urban professional patrol"),
+    ));
 
     let mut kinds: Vec<PostKind> = Vec::new();
     for post in &map.posts {

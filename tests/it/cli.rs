@@ -712,7 +712,15 @@ fn new_writes_a_scenario_that_check_accepts() {
     let out = patrolsim(&["new", "--map", monaco], tmp.path());
     assert_bad_input(&out, &["monaco.osm.gz", "--population"]);
     let out = patrolsim(
-        &["new", "--map", monaco, "--population", "38000", "-o", "city/monaco.toml"],
+        &[
+            "new",
+            "--map",
+            monaco,
+            "--population",
+            "38000",
+            "-o",
+            "city/monaco.toml",
+        ],
         tmp.path(),
     );
     let (stdout, stderr) = text(&out);
@@ -720,14 +728,28 @@ fn new_writes_a_scenario_that_check_accepts() {
     assert!(stdout.contains("city/monaco.toml: written"), "{stdout}");
     let written = std::fs::read_to_string(tmp.path().join("city/monaco.toml")).unwrap();
     assert!(written.contains("population = 38000"), "{written}");
-    assert!(written.contains("auto_posts = 2"), "38,000 residents: 2 kiosks\n{written}");
+    assert!(
+        written.contains("auto_posts = 2"),
+        "38,000 residents: 2 kiosks\n{written}"
+    );
     assert!(written.contains("OpenStreetMap contributors"), "{written}");
-    assert!(!written.contains("[sealing]"), "no checkpoints, no ring\n{written}");
+    assert!(
+        !written.contains("[sealing]"),
+        "no checkpoints, no ring\n{written}"
+    );
     let out = patrolsim(&["check", "city/monaco.toml"], tmp.path());
     assert!(out.status.success(), "{}", text(&out).1);
     // Never written over.
     let out = patrolsim(
-        &["new", "--map", monaco, "--population", "1", "-o", "city/monaco.toml"],
+        &[
+            "new",
+            "--map",
+            monaco,
+            "--population",
+            "1",
+            "-o",
+            "city/monaco.toml",
+        ],
         tmp.path(),
     );
     assert_bad_input(&out, &["city/monaco.toml", "exists"]);
@@ -748,7 +770,12 @@ fn new_writes_a_scenario_that_check_accepts() {
     let out = patrolsim(&["new", "--map", "new-area.json"], tmp.path());
     assert!(out.status.success(), "{}", text(&out).1);
     let written = std::fs::read_to_string(tmp.path().join("new-area.toml")).unwrap();
-    for part in ["checkpoint-crews", "point-posts", "[sealing]", "file = \"new-area.json\""] {
+    for part in [
+        "checkpoint-crews",
+        "point-posts",
+        "[sealing]",
+        "file = \"new-area.json\"",
+    ] {
         assert!(written.contains(part), "{part}\n{written}");
     }
     assert!(!written.contains("auto_posts"), "{written}");
@@ -759,4 +786,26 @@ fn new_writes_a_scenario_that_check_accepts() {
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
     assert!(stdout.contains("on scene <= 5 min"), "{stdout}");
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    // `patrolsim check s.toml | head -1`: the reader goes away; patrolsim ends by SIGPIPE, as a
+    // Unix filter does, not by a panic on the failed print.
+    use std::os::unix::process::ExitStatusExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/default.toml");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_patrolsim"))
+        .arg("check")
+        .arg(&scenario)
+        .current_dir(tmp.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader is gone before the map is built
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "{stderr}");
 }
