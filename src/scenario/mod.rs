@@ -29,7 +29,7 @@ use crate::map::{
     LoadOptions, MapFileKind, NodeId, RoadMap, apply_geojson_zones, grid_map, load_map,
     new_area_map, read_csv_map,
 };
-use crate::routing::add_p_centre_kiosks;
+use crate::placement::add_p_centre_kiosks;
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
