@@ -17,6 +17,7 @@ mod history;
 mod invariants;
 mod more_police;
 mod osm;
+mod progress;
 mod properties;
 mod report;
 mod slurm;
