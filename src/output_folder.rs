@@ -9,6 +9,7 @@ use crate::atomic_file::{check_output_dir, is_temporary};
 use crate::bad_input::BadInput;
 use crate::experiment::{ATTRIBUTION_FILE, MAP_FILE};
 use crate::report::ChartKind;
+use crate::results::{RESULTS_NODES_FILE, RESULTS_ZONES_FILE};
 use anyhow::Context;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -126,7 +127,12 @@ pub fn run_files() -> Vec<String> {
         .flat_map(|c| [format!("{}.png", c.stem()), format!("{}.svg", c.stem())]);
     ["summary.json", "scenario.toml", MAP_FILE, ATTRIBUTION_FILE]
         .into_iter()
-        .chain(["report.html", "report.md"])
+        .chain([
+            "report.html",
+            "report.md",
+            RESULTS_NODES_FILE,
+            RESULTS_ZONES_FILE,
+        ])
         .map(String::from)
         .chain(tables)
         .chain(charts)

@@ -31,9 +31,9 @@ pub use sweep::{
 
 use crate::atomic_file;
 use crate::results::{
-    Assignment, CallOutcome, CallRecord, ReplicationOutput, SealingRecord, Summary, UnitRecord,
-    assignments_table, calls_table, on_duty_table, sealing_table, staffing_table, summary_table,
-    units_table, write_table, write_table_batched,
+    Assignment, CallOutcome, CallRecord, PlaceTally, ReplicationOutput, SealingRecord, Summary,
+    UnitRecord, assignments_table, calls_table, on_duty_table, sealing_table, staffing_table,
+    summary_table, units_table, write_table, write_table_batched,
 };
 use crate::sim::Model;
 use rayon::prelude::*;
@@ -153,7 +153,8 @@ const BATCH_ROWS: usize = 65_536;
 type Batches<'a, T> = &'a mut dyn FnMut(&[T]) -> anyhow::Result<()>;
 
 /// Writes the tables of `run` into `dir`: calls, units and summary as Parquet and CSV, the
-/// summary as JSON, the assignments, the map copy and the scenario text. Each file appears whole or not at all.
+/// summary as JSON, the assignments, the map copy, the GIS layers of the results by node and
+/// zone, and the scenario text. Each file appears whole or not at all.
 pub fn write_run(model: &Model, run: &RunOutput, dir: &Path) -> anyhow::Result<()> {
     write_files(
         model,
@@ -198,7 +199,19 @@ fn write_files(
         }
         _ => {}
     }
-    write_table_batched(dir, "calls", |rows| calls_table(scenario, rows), calls)?;
+    // The per-place figures are tallied from the calls as their table is written.
+    let mut places = PlaceTally::new(&scenario.map);
+    write_table_batched(
+        dir,
+        "calls",
+        |rows| calls_table(scenario, rows),
+        |batch| {
+            calls(&mut |rows: &[CallRecord]| {
+                rows.iter().for_each(|c| places.add_record(c));
+                batch(rows)
+            })
+        },
+    )?;
     write_table_batched(
         dir,
         "assignments",
@@ -218,6 +231,7 @@ fn write_files(
         atomic_file::write_str(&dir.join(ATTRIBUTION_FILE), &format!("{a}\n"))?;
     }
     crate::map::write_binary_map(&scenario.map, None, &dir.join(MAP_FILE))?;
+    places.results(&scenario.map).write(&scenario.map, dir)?;
     atomic_file::write_str(&dir.join("scenario.toml"), &scenario.source_toml)?;
     atomic_file::write(&summary, |w| {
         Ok(serde_json::to_writer_pretty(w, summaries)?)

@@ -13,17 +13,60 @@ use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::path::Path;
 
+impl RoadMap {
+    /// A node's longitude and latitude (degrees, rounded to 1e-7 as OpenStreetMap stores
+    /// them), for a map with a place on Earth; none for a generated map.
+    pub fn lon_lat(&self, node: NodeId) -> Option<(f64, f64)> {
+        let n = self.node(node);
+        self.origin.map(|origin| {
+            let (lat, lon) = origin.unproject(n.x_m, n.y_m);
+            (round7(lon), round7(lat))
+        })
+    }
+
+    /// A point of the map's plane (metres) as a GeoJSON position: `[lon, lat]` for a map
+    /// with a place on Earth, else the metres as they are.
+    pub fn geojson_position(&self, x_m: f64, y_m: f64) -> Value {
+        match self.origin {
+            Some(origin) => {
+                let (lat, lon) = origin.unproject(x_m, y_m);
+                json!([round7(lon), round7(lat)])
+            }
+            None => json!([x_m, y_m]),
+        }
+    }
+}
+
+/// WKT of the plane a generated map's coordinates are in: an engineering (local) system in
+/// metres, which GDAL and QGIS read from a GeoJSON `crs` member.
+pub const LOCAL_PLANE_WKT: &str = "LOCAL_CS[\"patrolsim local plane, metres\",\
+     LOCAL_DATUM[\"patrolsim map origin\",0],UNIT[\"metre\",1],\
+     AXIS[\"Easting\",EAST],AXIS[\"Northing\",NORTH]]";
+
+/// A GeoJSON FeatureCollection of the map `map`'s `features`, named `name`, with the map's
+/// attribution and, for a generated map (not longitude/latitude, so outside RFC 7946), a
+/// `crs` member naming the local metre plane and a `coordinates` member saying so in words.
+pub fn feature_collection(map: &RoadMap, name: &str, features: Vec<Value>) -> Value {
+    let mut collection = json!({
+        "type": "FeatureCollection",
+        "name": name,
+        "features": features,
+    });
+    if let Some(a) = &map.attribution {
+        collection["attribution"] = json!(a);
+    }
+    if map.origin.is_none() {
+        collection["crs"] = json!({"type": "name", "properties": {"name": LOCAL_PLANE_WKT}});
+        collection["coordinates"] = json!("local plane, metres (not longitude/latitude)");
+    }
+    collection
+}
+
 /// The map as a GeoJSON FeatureCollection.
 pub fn map_geojson(map: &RoadMap) -> Value {
     let point = |node: NodeId| -> Value {
         let n = map.node(node);
-        match map.origin {
-            Some(origin) => {
-                let (lat, lon) = origin.unproject(n.x_m, n.y_m);
-                json!([round7(lon), round7(lat)])
-            }
-            None => json!([n.x_m, n.y_m]),
-        }
+        map.geojson_position(n.x_m, n.y_m)
     };
     let mut features = Vec::new();
     // A two-way street is two segments; write it once.
@@ -67,18 +110,7 @@ pub fn map_geojson(map: &RoadMap) -> Value {
                            "zone": map.zones[map.node(node).zone as usize].name},
         }));
     }
-    let mut collection = json!({
-        "type": "FeatureCollection",
-        "name": map.name,
-        "features": features,
-    });
-    if let Some(a) = &map.attribution {
-        collection["attribution"] = json!(a);
-    }
-    if map.origin.is_none() {
-        collection["coordinates"] = json!("local plane, metres (not longitude/latitude)");
-    }
-    collection
+    feature_collection(map, &map.name, features)
 }
 
 /// 1e-7 degrees (about 1 cm), the precision of OSM.

@@ -24,7 +24,7 @@ pub use binary::{
 pub(crate) use csv::split_line;
 pub use csv::{CsvMapSpec, read_csv_map};
 pub use file::{read_map_file, write_map_file};
-pub use geojson::{map_geojson, write_geojson};
+pub use geojson::{LOCAL_PLANE_WKT, feature_collection, map_geojson, write_geojson};
 pub use grid::{GridSpec, grid_map};
 pub use info::MapInfo;
 pub use load::{LoadOptions, MAP_FILE_ENDINGS, MapFileKind, load_map, source_key, write_map};

@@ -4,6 +4,8 @@
 
 use super::charts::{GREY, Mark, PALETTE, Style, err, frame};
 use crate::map::{OLDEST_BINARY_MAP_VERSION, PostKind, binary_map_version, read_binary_map};
+use crate::results::PlaceTally;
+use anyhow::Context;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -65,25 +67,17 @@ impl MapFigures {
             .collect();
         roads.sort_unstable();
         roads.dedup();
-        let mut sums = vec![(0.0, 0u32); nodes.len()];
-        let at = calls.column("node")?.cast(&DataType::Int64)?;
-        let responses = calls.column("response_s")?.f64()?;
-        for (node, r) in at.i64()?.iter().zip(responses.iter()) {
-            if let (Some(id), Some(r)) = (node, r)
-                && let Some(n) = map.node_by_source_id(id)
-            {
-                let s = &mut sums[n as usize];
-                s.0 += r / 60.0;
-                s.1 += 1;
-            }
+        let places = PlaceTally::of_calls_table(&map, calls)
+            .with_context(|| format!("{}: the calls do not fit the map", path.display()))?
+            .results(&map);
+        let mut node_minutes = vec![None; nodes.len()];
+        for (n, f) in &places.nodes {
+            node_minutes[*n as usize] = f.mean_response_s.map(|s| s / 60.0);
         }
         Ok(Some(MapFigures {
             nodes,
             roads,
-            node_minutes: sums
-                .into_iter()
-                .map(|(s, n)| (n > 0).then(|| s / f64::from(n)))
-                .collect(),
+            node_minutes,
             posts: map
                 .posts
                 .iter()

@@ -4,12 +4,17 @@
 //! Architecture invariant: results never run the engine; they take records and turn them into
 //! figures and files.
 
+mod gis;
 mod promises;
 mod records;
 mod sink;
 mod summary;
 mod tables;
 
+pub use gis::{
+    HULL_BUFFER_M, PlaceFigures, PlaceResults, PlaceTally, RESULTS_NODES_FILE, RESULTS_ZONES_FILE,
+    ZoneResult, zone_hull,
+};
 pub use promises::{CallPromise, Measure, PromiseRow, Tally, promise_rows, worst};
 pub use records::{
     Assignment, CORDON_PROMISE_S, CallRecord, CallState, CordonCrewRecord, CordonRecord,

@@ -175,6 +175,24 @@ impl CallRecord {
     pub fn cordon_closure_s(&self) -> Option<f64> {
         self.cordon?.closed_s.map(|t| t - self.call_s)
     }
+
+    /// Whether every required unit was on scene within 10 minutes; none for a call that
+    /// needs one unit (the `reinforcement_10min` column).
+    pub fn reinforcement_10min(&self) -> Option<bool> {
+        (self.units_needed > 1).then(|| {
+            self.reinforcement_s()
+                .is_some_and(|t| t <= super::REINFORCEMENT_PROMISE_S)
+        })
+    }
+
+    /// Whether the cordon ring was closed within 30 minutes; none for a call without a ring
+    /// (the `cordon_30min` column).
+    pub fn cordon_30min(&self) -> Option<bool> {
+        self.cordon.filter(|k| k.exits > 0).map(|_| {
+            self.cordon_closure_s()
+                .is_some_and(|t| t <= CORDON_PROMISE_S)
+        })
+    }
 }
 
 /// One unit sent to one call: when it was assigned, arrived and cleared. Kept for every call,

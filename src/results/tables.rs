@@ -1,9 +1,7 @@
 //! Result tables as polars DataFrames, written as Parquet and CSV.
 
-use super::summary::{ON_SCENE_PROMISE_S, REINFORCEMENT_PROMISE_S};
-use super::{
-    Assignment, CORDON_PROMISE_S, CallRecord, SEALING_PROMISE_S, SealingRecord, Summary, UnitRecord,
-};
+use super::summary::ON_SCENE_PROMISE_S;
+use super::{Assignment, CallRecord, SEALING_PROMISE_S, SealingRecord, Summary, UnitRecord};
 use crate::atomic_file;
 use crate::scenario::{Layer, Scenario};
 use polars::prelude::*;
@@ -35,6 +33,10 @@ pub fn calls_table(scenario: &Scenario, calls: &[CallRecord]) -> PolarsResult<Da
         call_s: f64 = c.call_s,
         node: i64 = map.source_id(c.node),
         zone: &str = map.zones[c.zone as usize].name.as_str(),
+        x_m: f64 = map.node(c.node).x_m,
+        y_m: f64 = map.node(c.node).y_m,
+        lon: Option<f64> = map.lon_lat(c.node).map(|p| p.0),
+        lat: Option<f64> = map.lon_lat(c.node).map(|p| p.1),
         units_needed: u32 = c.units_needed,
         units_assigned: u32 = c.units_assigned,
         first_unit: Option<&str> = c.first_unit.map(|u| scenario.units[u as usize].name.as_str()),
@@ -48,17 +50,13 @@ pub fn calls_table(scenario: &Scenario, calls: &[CallRecord]) -> PolarsResult<Da
         clear_s: Option<f64> = c.clear_s,
         preempted: u32 = c.preempted,
         on_scene_5min: bool = promise(c.response_s(), ON_SCENE_PROMISE_S),
-        reinforcement_10min: Option<bool> = (c.units_needed > 1)
-            .then(|| promise(c.reinforcement_s(), REINFORCEMENT_PROMISE_S)),
+        reinforcement_10min: Option<bool> = c.reinforcement_10min(),
         final_state: &str = c.state.as_str(),
         cordon_exits: Option<u32> = c.cordon.map(|k| k.exits),
         cordon_crews: Option<u32> = c.cordon.map(|k| k.crews),
         cordon_closed_s: Option<f64> = c.cordon.and_then(|k| k.closed_s),
         cordon_closure_s: Option<f64> = c.cordon_closure_s(),
-        cordon_30min: Option<bool> = c
-            .cordon
-            .filter(|k| k.exits > 0)
-            .map(|_| promise(c.cordon_closure_s(), CORDON_PROMISE_S)),
+        cordon_30min: Option<bool> = c.cordon_30min(),
         cordon_contained: Option<bool> = c.cordon.map(|k| k.contained),
         cordon_ring_min: Option<f64> = c.cordon.and_then(|k| k.ring_min),
         cordon_state: Option<&str> = c.cordon.map(|k| k.state().as_str()),

@@ -612,7 +612,17 @@ fn a_run_into_an_old_folder_removes_the_earlier_runs_files() {
     let mut expected: Vec<String> = ["assignments", "calls", "on_duty", "summary", "units"]
         .iter()
         .flat_map(|t| [format!("{t}.csv"), format!("{t}.parquet")])
-        .chain(["map.pmap", "notes.txt", "scenario.toml", "summary.json"].map(String::from))
+        .chain(
+            [
+                "map.pmap",
+                "notes.txt",
+                "results_nodes.geojson",
+                "results_zones.geojson",
+                "scenario.toml",
+                "summary.json",
+            ]
+            .map(String::from),
+        )
         .collect();
     expected.sort();
     assert_eq!(second, expected);

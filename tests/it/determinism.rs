@@ -44,7 +44,7 @@ fn one_thread_and_two_threads_give_identical_tables() {
     let (fa, fb) = (files(&a), files(&b));
     assert_eq!(
         fa.len(),
-        17, // with the default scenario's sealing table and the map copy
+        19, // with the default scenario's sealing table, the map copy and the GIS layers
         "{:?}",
         fa.iter().map(|f| &f.0).collect::<Vec<_>>()
     );

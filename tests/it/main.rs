@@ -12,6 +12,7 @@ mod errors;
 mod float_range;
 mod force;
 mod fuzz_regressions;
+mod gis;
 mod hand_cases;
 mod history;
 mod invariants;
