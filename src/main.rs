@@ -19,7 +19,10 @@ use patrolsim::map::{
 use patrolsim::output_folder::{OutputFolder, refuse_overwriting};
 use patrolsim::report::{Lang, write_comparison, write_report, write_sweep_report};
 use patrolsim::routing::add_p_centre_kiosks;
-use patrolsim::scenario::{DEFAULT_SCENARIO_LABEL, MAX_REPLICATIONS, Scenario, ScenarioError};
+use patrolsim::scenario::{
+    DEFAULT_SCENARIO_LABEL, MAX_REPLICATIONS, Scenario, ScenarioError, StarterError,
+    starter_scenario,
+};
 use patrolsim::sim::Model;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -189,6 +192,25 @@ enum Command {
     Check {
         /// Scenario file (TOML).
         scenario: PathBuf,
+    },
+    /// Write a starter scenario for a map: the default demand (scaled to the map's residents),
+    /// incident types and cordon, and a force built from the map's posts, checkpoints and key
+    /// points; `check` accepts it.
+    #[command(after_help = "Examples:\n  \
+        patrolsim map import heidelberg.osm.pbf -o maps/heidelberg.pmap --population 160000\n  \
+        patrolsim new --map maps/heidelberg.pmap -o scenarios/heidelberg.toml\n  \
+        patrolsim new --map monaco.osm.gz --population 38000   # writes monaco.toml")]
+    New {
+        /// The map: a map file (.pmap, .json) or OpenStreetMap data (.osm.pbf, .pbf, .osm,
+        /// .osm.gz).
+        #[arg(long)]
+        map: PathBuf,
+        /// Residents of the area (OpenStreetMap data only; a map file's zones hold them).
+        #[arg(long)]
+        population: Option<u64>,
+        /// Scenario file to write; never written over. Default: <map name>.toml here.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// Static analysis without randomness: travel time from the nearest post to every node
     /// (coverage), and the min-max assignment of posts to exits (blockade).
@@ -604,6 +626,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", s.history.as_ref().map_or(String::new(), |h| h.text()));
             Ok(())
         }
+        Command::New {
+            map,
+            population,
+            output,
+        } => new_scenario(&map, population, output),
         Command::Calibrate {
             history,
             map,
@@ -726,6 +753,64 @@ fn output_folder(file: &Path) -> &Path {
 
 /// The error and its causes on one line, leaving out a cause whose text its parent already
 /// shows.
+/// `patrolsim new`: writes a starter scenario for `map` that `check` accepts, naming the map
+/// relative to the scenario's folder.
+fn new_scenario(
+    map: &Path,
+    population: Option<u64>,
+    output: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let output = output.unwrap_or_else(|| {
+        let name = map.file_name().unwrap_or_default().to_string_lossy();
+        PathBuf::from(format!(
+            "{}.toml",
+            name.split('.').next().unwrap_or("scenario")
+        ))
+    });
+    if !output
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+    {
+        return Err(BadInput(anyhow::anyhow!(
+            "-o {}: a scenario file's name ends with .toml",
+            output.display()
+        ))
+        .into());
+    }
+    if output.exists() {
+        return Err(BadInput(anyhow::anyhow!(
+            "-o {}: the file exists; `patrolsim new` never writes over a file (give another -o)",
+            output.display()
+        ))
+        .into());
+    }
+    let dir = match output.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let absolute = |p: &Path| std::path::absolute(p).with_context(|| p.display().to_string());
+    let map_in_scenario = pathdiff::diff_paths(absolute(map)?, absolute(&dir)?)
+        .context("cannot name the map relative to the scenario's folder")?;
+    let text = starter_scenario(map, &map_in_scenario, population)?;
+    let label = output.display().to_string();
+    // The folder first: the map's path in the scenario may go up through it.
+    std::fs::create_dir_all(&dir).with_context(|| dir.display().to_string())?;
+    let scenario = Scenario::from_toml(&text, &label, &dir)
+        .context("the starter scenario does not pass its own check (a bug: please report it)")?;
+    patrolsim::atomic_file::write_str(&output, &text)?;
+    println!(
+        "{label}: written ({}: {} nodes, {} posts, {} residents; {} units; {:.0} calls/day)\n\
+         next: patrolsim check {label}    then: patrolsim run {label}",
+        scenario.map.name,
+        scenario.map.node_count(),
+        scenario.map.posts.len(),
+        scenario.map.population(),
+        scenario.units.len(),
+        scenario.hourly_calls.iter().sum::<f64>()
+    );
+    Ok(())
+}
+
 fn message(e: &anyhow::Error) -> String {
     let mut line = String::new();
     for cause in e.chain() {
@@ -741,6 +826,12 @@ fn message(e: &anyhow::Error) -> String {
 }
 
 fn main() -> ExitCode {
+    // Like every Unix filter, end quietly when the reader of our output goes away
+    // (`patrolsim check s.toml | head -1`) instead of panicking on the failed print.
+    // SAFETY: called first, before any thread starts; SIG_DFL is a valid disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     if let Err(e) = patrolsim::atomic_file::remove_temporaries_on_interrupt() {
         eprintln!("warning: {}", message(&e));
     }
@@ -756,6 +847,7 @@ fn main() -> ExitCode {
                     || c.is::<AnalyzeError>()
                     || c.is::<HistoryError>()
                     || c.is::<BadInput>()
+                    || c.is::<StarterError>()
             }) {
                 ExitCode::from(2)
             } else {

@@ -7,8 +7,10 @@
 mod cordon;
 mod file;
 mod force;
+mod starter;
 
 pub use cordon::{Cordon, Sealing};
+pub use starter::{RESIDENTS_PER_KIOSK, StarterError, starter_scenario};
 
 pub use file::{
     CallPlacement, CordonSection, DemandSection, DispatchSection, IncidentTypeSection,
