@@ -16,7 +16,14 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 /// Builds the table and solves; prints one row.
-fn row(label: &str, map: &RoadMap, weights: &[f64], speed: f64, posts: usize, objective: Objective) {
+fn row(
+    label: &str,
+    map: &RoadMap,
+    weights: &[f64],
+    speed: f64,
+    posts: usize,
+    objective: Objective,
+) {
     let started = Instant::now();
     let inst = Instance::build(&InstanceSpec {
         map,
@@ -48,7 +55,17 @@ fn row(label: &str, map: &RoadMap, weights: &[f64], speed: f64, posts: usize, ob
 fn header() {
     println!(
         "{:<22} {:>6} {:>5} {:>5} {:<7} {:>10} {:>10} {:>11} {:>5} {:>7} {:>7}",
-        "instance", "nodes", "sites", "posts", "goal", "value", "bound", "gap", "opt", "table s", "total s"
+        "instance",
+        "nodes",
+        "sites",
+        "posts",
+        "goal",
+        "value",
+        "bound",
+        "gap",
+        "opt",
+        "table s",
+        "total s"
     );
 }
 
@@ -69,7 +86,14 @@ fn grids() {
                 continue;
             }
             for objective in [Objective::Median, Objective::Center, Objective::Cover] {
-                row(&format!("grid {n}x{n}"), &map, &weights, 1.0, posts, objective);
+                row(
+                    &format!("grid {n}x{n}"),
+                    &map,
+                    &weights,
+                    1.0,
+                    posts,
+                    objective,
+                );
             }
         }
     }
@@ -78,8 +102,18 @@ fn grids() {
 fn real_maps() {
     let scenario = Scenario::default_scenario();
     let weights = call_weights(&scenario.map, scenario.placement);
-    row("default new area", &scenario.map, &weights, scenario.emergency_speed_factor, 30, Objective::Median);
-    let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/maps/heidelberg.osm.pbf"));
+    row(
+        "default new area",
+        &scenario.map,
+        &weights,
+        scenario.emergency_speed_factor,
+        30,
+        Objective::Median,
+    );
+    let path = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/maps/heidelberg.osm.pbf"
+    ));
     let map = import_osm(
         &path,
         &OsmOptions {
@@ -94,7 +128,10 @@ fn real_maps() {
 }
 
 fn main() {
-    let only: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
     header();
     if only.is_empty() || only.iter().any(|a| a == "grids") {
         grids();

@@ -16,12 +16,13 @@ use patrolsim::map::{
     LoadOptions, MapFileKind, MapInfo, RoadMap, apply_geojson_zones, load_map, source_key,
     write_geojson, write_map,
 };
+use patrolsim::memory;
 use patrolsim::output_folder::{OutputFolder, refuse_overwriting};
-use patrolsim::report::{Lang, write_comparison, write_report, write_sweep_report};
 use patrolsim::placement::{
     Instance, InstanceSpec, MAX_TABLE_ENTRIES, Objective, PlaceError, PlacementReport,
     add_p_centre_kiosks, post_nodes, solve, write_placement,
 };
+use patrolsim::report::{Lang, write_comparison, write_report, write_sweep_report};
 use patrolsim::scenario::{
     CallPlacement, DEFAULT_SCENARIO_LABEL, MAX_REPLICATIONS, Scenario, ScenarioError, StarterError,
     starter_scenario,
@@ -65,6 +66,10 @@ enum Command {
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Refuse to start when the memory estimate is above this (e.g. 8G, 512M); default:
+        /// the memory this machine has available.
+        #[arg(long, value_name = "SIZE")]
+        max_memory: Option<String>,
         /// Do not write the charts and report.html / report.md at the end.
         #[arg(long)]
         no_report: bool,
@@ -93,6 +98,10 @@ enum Command {
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Refuse to start when the memory estimate is above this (e.g. 8G, 512M); default:
+        /// the memory this machine has available.
+        #[arg(long, value_name = "SIZE")]
+        max_memory: Option<String>,
         /// Do not write the sweep chart and report.html / report.md at the end.
         #[arg(long)]
         no_report: bool,
@@ -139,6 +148,10 @@ enum Command {
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Refuse to start when the memory estimate is above this (e.g. 8G, 512M); default:
+        /// the memory this machine has available.
+        #[arg(long, value_name = "SIZE")]
+        max_memory: Option<String>,
     },
     /// Draw the charts and write report.html and report.md from a finished run's folder
     /// (never runs the simulation).
@@ -195,6 +208,10 @@ enum Command {
     Check {
         /// Scenario file (TOML).
         scenario: PathBuf,
+        /// Refuse to start when the memory estimate is above this (e.g. 8G, 512M); default:
+        /// the memory this machine has available.
+        #[arg(long, value_name = "SIZE")]
+        max_memory: Option<String>,
     },
     /// Write a starter scenario for a map: the default demand (scaled to the map's residents),
     /// incident types and cordon, and a force built from the map's posts, checkpoints and key
@@ -245,8 +262,10 @@ enum Command {
     /// Where to put posts: the layout of K posts with the least mean (median) or largest
     /// (center) travel time from the nearest post, or the most calls within T (cover), with a
     /// bound on how far from optimal it can be.
-    #[command(after_help = "Examples:\n  patrolsim place scenarios/default.toml --objective median --posts 30\n  \
-        patrolsim place maps/area.pmap --objective cover --posts 3 --keep-existing --threshold-min 5")]
+    #[command(
+        after_help = "Examples:\n  patrolsim place scenarios/default.toml --objective median --posts 30\n  \
+        patrolsim place maps/area.pmap --objective cover --posts 3 --keep-existing --threshold-min 5"
+    )]
     Place {
         /// Scenario (.toml: its map, posts, call placement and emergency speed factor) or map
         /// file (calls uniform over the nodes).
@@ -340,6 +359,21 @@ fn load(path: Option<&Path>) -> Result<Scenario, ScenarioError> {
     }
 }
 
+/// Sets the memory limit estimates are checked against, from `--max-memory`.
+fn set_max_memory(max_memory: Option<&str>) -> anyhow::Result<()> {
+    if let Some(text) = max_memory {
+        let bytes = memory::parse_size(text).ok_or_else(|| {
+            BadInput(anyhow::anyhow!(
+                "--max-memory {text}: give a size like 8G, 512M or 2GiB"
+            ))
+        })?;
+        memory::set_max_memory(bytes);
+    }
+    Ok(())
+}
+
+/// Sets the worker threads (before anything uses rayon's pool: loading a scenario reads its
+/// size for the memory estimate), capped at the machine's cores.
 fn set_threads(threads: Option<usize>) -> anyhow::Result<()> {
     if let Some(mut t) = threads {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -501,6 +535,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         output: None,
         replications: None,
         threads: None,
+        max_memory: None,
         no_report: false,
         lang: Lang::En,
     });
@@ -510,9 +545,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             output,
             replications,
             threads,
+            max_memory,
             no_report,
             lang,
         } => {
+            set_max_memory(max_memory.as_deref())?;
+            set_threads(threads)?;
             let mut scenario = load(scenario.as_deref())?;
             if let Some(r) = replications {
                 if r == 0 {
@@ -524,8 +562,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     );
                 }
                 scenario.replications = r;
+                let label = format!("--replications {r}");
+                let estimate = scenario.footprint().run(r, rayon::current_num_threads());
+                estimate.check(&label)?;
             }
-            set_threads(threads)?;
             let dir = output.unwrap_or_else(|| scenario.output_dir.clone());
             let _folder = OutputFolder::for_run(&dir, &scenario.inputs)?;
             print!("{}", staffing_text(&scenario));
@@ -559,10 +599,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             output,
             shard,
             threads,
+            max_memory,
             no_report,
             lang,
         } => {
             let shard = shard.as_deref().map(Shard::parse).transpose()?;
+            set_max_memory(max_memory.as_deref())?;
             set_threads(threads)?; // before anything uses rayon's pool
             let sweep = Sweep::plan(Experiment::load(&sweep)?)?;
             let dir = output.unwrap_or_else(|| sweep.experiment.output_dir.clone());
@@ -606,7 +648,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             scan,
             output,
             threads,
+            max_memory,
         } => {
+            set_max_memory(max_memory.as_deref())?;
             set_threads(threads)?;
             let experiment = Experiment::load(&file)?;
             let dir = output.unwrap_or_else(|| experiment.output_dir.clone());
@@ -646,7 +690,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Check { scenario } => {
+        Command::Check {
+            scenario,
+            max_memory,
+        } => {
+            set_max_memory(max_memory.as_deref())?;
             let s = Scenario::load(&scenario)?;
             println!(
                 "{}: ok ({}: {} nodes, {} posts; {} units; {} incident types; {:.0} calls/day)",
@@ -657,6 +705,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 s.units.len(),
                 s.incident_types.len(),
                 s.hourly_calls.iter().sum::<f64>()
+            );
+            println!(
+                "memory: {}; limit: {}",
+                s.footprint()
+                    .run(s.replications, rayon::current_num_threads())
+                    .text(),
+                memory::limit().map_or("none known".to_string(), |l| l.to_string())
             );
             print!("{}", staffing_text(&s));
             print!("{}", s.history.as_ref().map_or(String::new(), |h| h.text()));
@@ -826,7 +881,11 @@ fn place_command(
     }
     let (map, scenario_speed, placement) = if input.extension().is_some_and(|e| e == "toml") {
         let s = Scenario::load(input)?;
-        (Arc::unwrap_or_clone(s.map), s.emergency_speed_factor, s.placement)
+        (
+            Arc::unwrap_or_clone(s.map),
+            s.emergency_speed_factor,
+            s.placement,
+        )
     } else {
         (load_any_map(Some(input))?, 1.0, CallPlacement::Uniform)
     };
@@ -835,9 +894,15 @@ fn place_command(
         return Err(option("--speed-factor", speed.to_string(), "must be > 0").into());
     }
     let candidates = candidates.map(|p| read_node_list(p, &map)).transpose()?;
-    let fixed = if keep_existing { post_nodes(&map) } else { Vec::new() };
+    let fixed = if keep_existing {
+        post_nodes(&map)
+    } else {
+        Vec::new()
+    };
     let weights = call_weights(&map, placement);
-    let threshold_ms = (threshold_min * 60_000.0).round().min(f64::from(u32::MAX - 1)) as u32;
+    let threshold_ms = (threshold_min * 60_000.0)
+        .round()
+        .min(f64::from(u32::MAX - 1)) as u32;
     let instance = Instance::build(&InstanceSpec {
         map: &map,
         speed_factor: speed,
@@ -847,7 +912,8 @@ fn place_command(
         posts: posts as usize,
         max_entries: MAX_TABLE_ENTRIES,
     })?;
-    let dir = output.unwrap_or_else(|| PathBuf::from("outputs").join(format!("place-{}", map.name)));
+    let dir =
+        output.unwrap_or_else(|| PathBuf::from("outputs").join(format!("place-{}", map.name)));
     let _folder = OutputFolder::lock(&dir)?;
     let solution = solve(&instance, objective, posts as usize, threshold_ms);
     let report = PlacementReport::new(

@@ -89,9 +89,8 @@ impl Instance {
                 ),
             });
         }
-        let column = |tree: &[u32]| -> Vec<u32> {
-            demand_all.iter().map(|&v| tree[v as usize]).collect()
-        };
+        let column =
+            |tree: &[u32]| -> Vec<u32> { demand_all.iter().map(|&v| tree[v as usize]).collect() };
         let site_cap = (spec.max_entries / demand_all.len()).max(spec.posts + spec.fixed.len() + 1);
         let sampled = spec.candidates.is_none() && free.len() + spec.fixed.len() > site_cap;
         let (sites, rows, greedy_nodes) = if sampled {
@@ -110,7 +109,8 @@ impl Instance {
             let greedy = chosen[..spec.posts.min(chosen.len())].to_vec();
             (sites, rows, greedy)
         } else {
-            let greedy = farthest_points(map, Arc::clone(&graph), spec.fixed, spec.posts, |_, _| {});
+            let greedy =
+                farthest_points(map, Arc::clone(&graph), spec.fixed, spec.posts, |_, _| {});
             let sites: Vec<NodeId> = spec.fixed.iter().copied().chain(free).collect();
             let rows: Vec<Vec<u32>> = sites
                 .par_iter()

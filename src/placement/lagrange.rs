@@ -68,7 +68,9 @@ fn maximise(
 fn open_least(inst: &Instance, score: &[f64], posts: usize) -> Vec<usize> {
     let mut free: Vec<usize> = inst.free().collect();
     free.sort_by(|&a, &b| score[a].total_cmp(&score[b]).then(a.cmp(&b)));
-    (0..inst.fixed).chain(free.into_iter().take(posts)).collect()
+    (0..inst.fixed)
+        .chain(free.into_iter().take(posts))
+        .collect()
 }
 
 /// A lower bound of the p-median's weighted sum of times with `posts` free sites open, given
@@ -98,7 +100,11 @@ pub fn median_bound(inst: &Instance, posts: usize, best_cost: f64, start: &[u32]
         let phi = lambda.iter().sum::<f64>() + open.iter().map(|&s| rho[s]).sum::<f64>();
         grad.iter_mut().for_each(|g| *g = 1.0);
         for &s in &open {
-            for ((g, (&t, &w)), &l) in grad.iter_mut().zip(inst.row(s).iter().zip(&inst.weight)).zip(lambda) {
+            for ((g, (&t, &w)), &l) in grad
+                .iter_mut()
+                .zip(inst.row(s).iter().zip(&inst.weight))
+                .zip(lambda)
+            {
                 if w * f64::from(t) < l {
                     *g -= 1.0;
                 }

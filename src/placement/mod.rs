@@ -78,7 +78,11 @@ impl Solution {
     /// |value − bound| relative to the value (0 when both are 0).
     pub fn gap(&self) -> f64 {
         let d = (self.value - self.bound).abs();
-        if d == 0.0 { 0.0 } else { d / self.value.abs().max(f64::MIN_POSITIVE) }
+        if d == 0.0 {
+            0.0
+        } else {
+            d / self.value.abs().max(f64::MIN_POSITIVE)
+        }
     }
 
     /// Whether the bound meets the value within [`OPTIMALITY_TOLERANCE`].
@@ -313,7 +317,11 @@ impl PlacementReport {
         let (value, unit, bound) = match self.objective {
             Objective::Median => (self.mean_time_s, "s mean", self.lower_bound),
             Objective::Center => (self.max_time_s, "s largest", self.lower_bound),
-            Objective::Cover => (self.covered_share * 100.0, "% covered", self.upper_bound.map(|b| b * 100.0)),
+            Objective::Cover => (
+                self.covered_share * 100.0,
+                "% covered",
+                self.upper_bound.map(|b| b * 100.0),
+            ),
         };
         let new = self.posts.iter().filter(|p| p.new).count();
         format!(
@@ -324,12 +332,25 @@ impl PlacementReport {
             self.objective,
             self.posts.len() - new,
             self.candidate_sites,
-            if self.candidates_sampled { " (farthest-point sample)" } else { "" },
+            if self.candidates_sampled {
+                " (farthest-point sample)"
+            } else {
+                ""
+            },
             self.demand_nodes,
             bound.unwrap_or(f64::NAN),
             self.gap * 100.0,
-            if self.proven_optimal { ", proven optimal" } else { "" },
-            self.greedy_value * if self.objective == Objective::Cover { 100.0 } else { 1.0 },
+            if self.proven_optimal {
+                ", proven optimal"
+            } else {
+                ""
+            },
+            self.greedy_value
+                * if self.objective == Objective::Cover {
+                    100.0
+                } else {
+                    1.0
+                },
             self.mean_time_s,
             self.max_time_s,
             self.covered_share * 100.0,
@@ -410,7 +431,9 @@ mod tests {
                 }
             }
         }
-        let weight = (0..n).map(|_| f64::from(rng.random_range(1..5u32))).collect();
+        let weight = (0..n)
+            .map(|_| f64::from(rng.random_range(1..5u32)))
+            .collect();
         Instance::from_table(fixed, weight, d)
     }
 
@@ -438,15 +461,23 @@ mod tests {
                 let figures: Vec<Figures> =
                     all.iter().map(|l| inst.evaluate(l, threshold_ms)).collect();
                 for objective in [Objective::Median, Objective::Center, Objective::Cover] {
-                    let best = figures
-                        .iter()
-                        .map(|f| value_of(&inst, objective, f))
-                        .fold(
-                            if objective == Objective::Cover { 0.0 } else { f64::INFINITY },
-                            |a, b| if objective == Objective::Cover { a.max(b) } else { a.min(b) },
-                        );
+                    let best = figures.iter().map(|f| value_of(&inst, objective, f)).fold(
+                        if objective == Objective::Cover {
+                            0.0
+                        } else {
+                            f64::INFINITY
+                        },
+                        |a, b| {
+                            if objective == Objective::Cover {
+                                a.max(b)
+                            } else {
+                                a.min(b)
+                            }
+                        },
+                    );
                     let s = solve(&inst, objective, posts, threshold_ms);
-                    let at = format!("seed {seed}, {posts} posts, {objective:?}: {s:?}, best {best}");
+                    let at =
+                        format!("seed {seed}, {posts} posts, {objective:?}: {s:?}, best {best}");
                     assert_eq!(s.open.len(), fixed + posts, "{at}");
                     assert!((0..fixed).all(|f| s.open[f] == f), "{at}");
                     let eps = 1e-9 * best.abs().max(1.0);
@@ -525,7 +556,11 @@ mod tests {
             })
             .unwrap();
             let greedy_open: Vec<usize> = (0..inst.fixed)
-                .chain(greedy.iter().map(|g| inst.sites.iter().position(|s| s == g).unwrap()))
+                .chain(
+                    greedy
+                        .iter()
+                        .map(|g| inst.sites.iter().position(|s| s == g).unwrap()),
+                )
                 .collect();
             let g = inst.evaluate(&greedy_open, 60_000);
             for objective in [Objective::Median, Objective::Center, Objective::Cover] {
@@ -536,7 +571,10 @@ mod tests {
                     Objective::Center => assert!(f.max_ms <= g.max_ms),
                     Objective::Cover => assert!(f.covered >= g.covered),
                 }
-                let kept: Vec<NodeId> = s.open[..inst.fixed].iter().map(|&o| inst.sites[o]).collect();
+                let kept: Vec<NodeId> = s.open[..inst.fixed]
+                    .iter()
+                    .map(|&o| inst.sites[o])
+                    .collect();
                 assert_eq!(kept, fixed);
                 assert!(s.open[inst.fixed..].iter().all(|&o| o >= inst.fixed));
             }
@@ -586,9 +624,16 @@ mod tests {
             posts,
             max_entries: MAX_TABLE_ENTRIES,
         };
-        let e = Instance::build(&spec(&[0.0; 9], 2)).unwrap_err().to_string();
+        let e = Instance::build(&spec(&[0.0; 9], 2))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("has no demand"), "{e}");
-        let e = Instance::build(&spec(&[1.0; 9], 9)).unwrap_err().to_string();
-        assert_eq!(e, "--posts = 9: must be >= 1 and less than the 9 candidate sites without a post");
+        let e = Instance::build(&spec(&[1.0; 9], 9))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "--posts = 9: must be >= 1 and less than the 9 candidate sites without a post"
+        );
     }
 }

@@ -14,7 +14,11 @@ fn place(dir: &Path, args: &[&str]) -> (serde_json::Value, String) {
     let mut all = vec!["place", scenario.as_str(), "-o", out.as_str()];
     all.extend_from_slice(args);
     let run = patrolsim(&all, dir);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let json = std::fs::read_to_string(dir.join("out/placement.json")).unwrap();
     let posts = std::fs::read_to_string(dir.join("out/posts.csv")).unwrap();
     (serde_json::from_str(&json).unwrap(), posts)
@@ -86,7 +90,14 @@ fn candidates_limit_the_sites() {
     std::fs::write(dir.path().join("c.csv"), "node\n0\n11\n132\n143\n").unwrap();
     let (json, _) = place(
         dir.path(),
-        &["--objective", "center", "--posts", "2", "--candidates", "c.csv"],
+        &[
+            "--objective",
+            "center",
+            "--posts",
+            "2",
+            "--candidates",
+            "c.csv",
+        ],
     );
     assert_eq!(json["candidate_sites"], 4);
     let nodes: Vec<u64> = json["posts"]
@@ -95,5 +106,8 @@ fn candidates_limit_the_sites() {
         .iter()
         .map(|p| p["node"].as_u64().unwrap())
         .collect();
-    assert!(nodes.iter().all(|n| [0, 11, 132, 143].contains(n)), "{nodes:?}");
+    assert!(
+        nodes.iter().all(|n| [0, 11, 132, 143].contains(n)),
+        "{nodes:?}"
+    );
 }
