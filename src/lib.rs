@@ -14,6 +14,7 @@ pub mod experiment;
 pub mod history;
 pub mod map;
 pub mod output_folder;
+pub mod progress;
 pub mod report;
 pub mod results;
 pub mod routing;

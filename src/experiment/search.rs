@@ -9,6 +9,7 @@ use super::plan::{Experiment, Promise, SearchSection};
 use super::stats::MeanCi;
 use super::sweep::{axis_column, summarise_replication};
 use crate::atomic_file;
+use crate::progress;
 use crate::results::{CallFigures, Summary, write_parquet};
 use crate::scenario::ScenarioError;
 use polars::prelude::*;
@@ -72,6 +73,17 @@ impl Range {
             Range::Integer(lo, hi) => (lo + (hi - lo) / 2).into(),
             Range::Number(lo, hi) => (0.5 * (lo + hi)).into(),
         }
+    }
+
+    /// The most middles bisection runs before the range is `tolerance` wide (the upper half
+    /// is never narrower than the lower one).
+    fn most_middles(mut self, tolerance: f64) -> u64 {
+        let mut middles = 0;
+        while self.width() > tolerance {
+            self = self.keep(false);
+            middles += 1;
+        }
+        middles
     }
 
     /// The half that still holds the answer, given whether the middle meets the target.
@@ -287,12 +299,28 @@ pub fn run_search(experiment: &Experiment, method: Method) -> Result<SearchOutco
             rule: "a search needs >= 2 replications for a confidence interval".into(),
         });
     }
+    let scan = match method {
+        Method::Scan => grid(range, tolerance),
+        Method::Bisection => Vec::new(),
+    };
+    let most_values = match method {
+        Method::Scan => scan.len() as u64,
+        Method::Bisection => 2 + range.most_middles(tolerance),
+    };
+    let bar = progress::bar(
+        most_values * u64::from(replications),
+        &format!("replications (at most {most_values} values x {replications})"),
+    );
     let mut evaluations = Vec::new();
     let mut evaluate = |value: toml::Value| -> Result<bool, ScenarioError> {
         let point = experiment.point(&[(key, &value)])?;
         let summaries: Vec<Summary> = (0..replications)
             .into_par_iter()
-            .map(|r| summarise_replication(&point, r))
+            .map(|r| {
+                let summary = summarise_replication(&point, r);
+                bar.inc(1);
+                summary
+            })
             .collect();
         let groups: Vec<Option<&CallFigures>> =
             summaries.iter().map(|m| group(m, s.priority)).collect();
@@ -320,7 +348,7 @@ pub fn run_search(experiment: &Experiment, method: Method) -> Result<SearchOutco
     };
     let answer = match method {
         Method::Scan => {
-            for value in grid(range, tolerance) {
+            for value in scan {
                 evaluate(value)?;
             }
             least_from_which_all_meet(&evaluations)
@@ -341,6 +369,7 @@ pub fn run_search(experiment: &Experiment, method: Method) -> Result<SearchOutco
             }
         }
     };
+    bar.finish_and_clear();
     Ok(SearchOutcome {
         answer,
         contradictions: contradictions(&evaluations),

@@ -11,9 +11,9 @@ use super::plan::{Experiment, Point};
 use super::stats::MeanCi;
 use crate::atomic_file;
 use crate::output_folder::{SWEEP_PAIRS, remove_temporaries};
+use crate::progress;
 use crate::results::{CallFigures, Summary, write_table};
 use crate::scenario::ScenarioError;
-use indicatif::{ProgressBar, ProgressStyle};
 use polars::prelude::*;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -212,12 +212,7 @@ pub fn run_sweep(sweep: &Sweep, dir: &Path, shard: Shard) -> anyhow::Result<RunC
         .into_iter()
         .filter(|pair| !saved.contains_key(pair))
         .collect();
-    let bar = ProgressBar::new(todo.len() as u64).with_style(
-        ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} (point, replication) pairs, {elapsed} elapsed, ETA {eta}",
-        )
-        .expect("the template is valid"),
-    );
+    let bar = progress::bar(todo.len() as u64, "(point, replication) pairs");
     todo.par_iter().try_for_each(|&(p, r)| {
         let point = &sweep.points[p];
         let pair = PairResult {

@@ -18,6 +18,7 @@ mod history;
 mod invariants;
 mod more_police;
 mod osm;
+mod progress;
 mod properties;
 mod report;
 mod slurm;
