@@ -13,6 +13,7 @@ pub mod dispatch;
 pub mod experiment;
 pub mod history;
 pub mod map;
+pub mod memory;
 pub mod output_folder;
 pub mod progress;
 pub mod report;

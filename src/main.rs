@@ -16,6 +16,7 @@ use patrolsim::map::{
     LoadOptions, MapFileKind, MapInfo, RoadMap, apply_geojson_zones, load_map, source_key,
     write_geojson, write_map,
 };
+use patrolsim::memory;
 use patrolsim::output_folder::{OutputFolder, refuse_overwriting};
 use patrolsim::report::{Lang, write_comparison, write_report, write_sweep_report};
 use patrolsim::routing::add_p_centre_kiosks;
@@ -62,6 +63,10 @@ enum Command {
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Refuse to start when the memory estimate is above this (e.g. 8G, 512M); default:
+        /// the memory this machine has available.
+        #[arg(long, value_name = "SIZE")]
+        max_memory: Option<String>,
         /// Do not write the charts and report.html / report.md at the end.
         #[arg(long)]
         no_report: bool,
@@ -90,6 +95,10 @@ enum Command {
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Refuse to start when the memory estimate is above this (e.g. 8G, 512M); default:
+        /// the memory this machine has available.
+        #[arg(long, value_name = "SIZE")]
+        max_memory: Option<String>,
         /// Do not write the sweep chart and report.html / report.md at the end.
         #[arg(long)]
         no_report: bool,
@@ -136,6 +145,10 @@ enum Command {
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Refuse to start when the memory estimate is above this (e.g. 8G, 512M); default:
+        /// the memory this machine has available.
+        #[arg(long, value_name = "SIZE")]
+        max_memory: Option<String>,
     },
     /// Draw the charts and write report.html and report.md from a finished run's folder
     /// (never runs the simulation).
@@ -192,6 +205,10 @@ enum Command {
     Check {
         /// Scenario file (TOML).
         scenario: PathBuf,
+        /// Refuse to start when the memory estimate is above this (e.g. 8G, 512M); default:
+        /// the memory this machine has available.
+        #[arg(long, value_name = "SIZE")]
+        max_memory: Option<String>,
     },
     /// Write a starter scenario for a map: the default demand (scaled to the map's residents),
     /// incident types and cordon, and a force built from the map's posts, checkpoints and key
@@ -304,6 +321,21 @@ fn load(path: Option<&Path>) -> Result<Scenario, ScenarioError> {
     }
 }
 
+/// Sets the memory limit estimates are checked against, from `--max-memory`.
+fn set_max_memory(max_memory: Option<&str>) -> anyhow::Result<()> {
+    if let Some(text) = max_memory {
+        let bytes = memory::parse_size(text).ok_or_else(|| {
+            BadInput(anyhow::anyhow!(
+                "--max-memory {text}: give a size like 8G, 512M or 2GiB"
+            ))
+        })?;
+        memory::set_max_memory(bytes);
+    }
+    Ok(())
+}
+
+/// Sets the worker threads (before anything uses rayon's pool: loading a scenario reads its
+/// size for the memory estimate), capped at the machine's cores.
 fn set_threads(threads: Option<usize>) -> anyhow::Result<()> {
     if let Some(mut t) = threads {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -465,6 +497,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         output: None,
         replications: None,
         threads: None,
+        max_memory: None,
         no_report: false,
         lang: Lang::En,
     });
@@ -474,9 +507,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             output,
             replications,
             threads,
+            max_memory,
             no_report,
             lang,
         } => {
+            set_max_memory(max_memory.as_deref())?;
+            set_threads(threads)?;
             let mut scenario = load(scenario.as_deref())?;
             if let Some(r) = replications {
                 if r == 0 {
@@ -488,8 +524,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     );
                 }
                 scenario.replications = r;
+                let label = format!("--replications {r}");
+                let estimate = scenario.footprint().run(r, rayon::current_num_threads());
+                estimate.check(&label)?;
             }
-            set_threads(threads)?;
             let dir = output.unwrap_or_else(|| scenario.output_dir.clone());
             let _folder = OutputFolder::for_run(&dir, &scenario.inputs)?;
             print!("{}", staffing_text(&scenario));
@@ -523,10 +561,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             output,
             shard,
             threads,
+            max_memory,
             no_report,
             lang,
         } => {
             let shard = shard.as_deref().map(Shard::parse).transpose()?;
+            set_max_memory(max_memory.as_deref())?;
             set_threads(threads)?; // before anything uses rayon's pool
             let sweep = Sweep::plan(Experiment::load(&sweep)?)?;
             let dir = output.unwrap_or_else(|| sweep.experiment.output_dir.clone());
@@ -570,7 +610,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             scan,
             output,
             threads,
+            max_memory,
         } => {
+            set_max_memory(max_memory.as_deref())?;
             set_threads(threads)?;
             let experiment = Experiment::load(&file)?;
             let dir = output.unwrap_or_else(|| experiment.output_dir.clone());
@@ -610,7 +652,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Check { scenario } => {
+        Command::Check {
+            scenario,
+            max_memory,
+        } => {
+            set_max_memory(max_memory.as_deref())?;
             let s = Scenario::load(&scenario)?;
             println!(
                 "{}: ok ({}: {} nodes, {} posts; {} units; {} incident types; {:.0} calls/day)",
@@ -621,6 +667,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 s.units.len(),
                 s.incident_types.len(),
                 s.hourly_calls.iter().sum::<f64>()
+            );
+            println!(
+                "memory: {}; limit: {}",
+                s.footprint()
+                    .run(s.replications, rayon::current_num_threads())
+                    .text(),
+                memory::limit().map_or("none known".to_string(), |l| l.to_string())
             );
             print!("{}", staffing_text(&s));
             print!("{}", s.history.as_ref().map_or(String::new(), |h| h.text()));

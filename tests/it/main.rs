@@ -16,6 +16,7 @@ mod gis;
 mod hand_cases;
 mod history;
 mod invariants;
+mod limits;
 mod more_police;
 mod osm;
 mod progress;
