@@ -344,6 +344,18 @@ fn memory_rows() -> Vec<Row> {
             error: "w.toml: search.tolerance = 1: a scan from search.low to search.high in these steps runs 1000000000 values; at most 10000 (raise the tolerance)",
         },
         Row {
+            area: "history",
+            case: "two calls dated 200,000 years apart (the fit counts every day between)",
+            files: calibration(
+                "time,type,x_m,y_m\n-200000-01-01T00:00:00+0000,a,0,0\n\
+                 +200000-01-01T00:00:00+0000,a,100,0\n",
+                "",
+            ),
+            args: &["calibrate", "h.csv", "--map", "m.json"],
+            code: 2,
+            error: "h.csv: dates = -200000-01-01 to +200000-01-01: the calls span 146097000 days, at most 36500 (100 years): look for a mistyped year",
+        },
+        Row {
             area: "OSM",
             case: "a gzip bomb (20 MB of XML packed 1000 to 1)",
             files: vec![("b.osm.gz", bomb)],
