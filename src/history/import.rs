@@ -9,7 +9,7 @@
 
 use super::{HistoryError, HistorySpec, MidnightPm};
 use crate::bad_input::{cut, cut_quoted};
-use crate::map::{NodeId, RoadMap, split_line};
+use crate::map::{NodeId, RoadMap, separator_problem, split_line};
 use crate::progress;
 use chrono::{DateTime, NaiveDateTime, TimeDelta, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
@@ -390,7 +390,7 @@ pub fn import_history(
         .enumerate()
         .map(|(i, (end, l))| (i + 1, end, l.strip_suffix(b"\r").unwrap_or(l)))
         .filter(|(_, _, l)| !l.iter().all(u8::is_ascii_whitespace));
-    let (_, _, first) = lines
+    let (header_line, _, first) = lines
         .next()
         .ok_or_else(|| read_error(&"empty: no header line"))?;
     let header = std::str::from_utf8(first)
@@ -399,6 +399,15 @@ pub fn import_history(
             split_line(h.trim_start_matches('\u{feff}'))
                 .map_err(|e| read_error(&format!("header line: {e}")))
         })?;
+    let raw = String::from_utf8_lossy(first);
+    if let Some(problem) = separator_problem(&raw, header.len()) {
+        return Err(HistoryError::Header {
+            file: data.clone(),
+            line: header_line,
+            header: cut(raw.trim()).into_owned(),
+            problem,
+        });
+    }
     let columns = Columns::resolve(spec, &header, &data, &keys)?;
     if matches!(columns.position, Position::LatLon(..)) && map.origin.is_none() {
         return Err(keys.invalid(

@@ -1687,6 +1687,28 @@ fn rows() -> Vec<Row> {
             error: "s.toml: map: nodes.csv: line 1: header `id;x_m;y_m`: the separator looks like `;`, patrolsim reads comma-separated files (expected a header like `id,x_m,y_m`)",
         },
         Row {
+            area: "history",
+            case: "a call history separated by `;` (the header is the problem, not a missing column)",
+            files: history_scenario(
+                "",
+                Some("time;type;x_m;y_m\n2024-01-01T10:00:00+0000;violent;10;10\n"),
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "h.csv: line 1: header `time;type;x_m;y_m`: the separator looks like `;`, patrolsim reads comma-separated files",
+        },
+        Row {
+            area: "history",
+            case: "a call history separated by tabs",
+            files: history_scenario(
+                "",
+                Some("time\ttype\tx_m\ty_m\n2024-01-01T10:00:00+0000\tviolent\t10\t10\n"),
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "h.csv: line 1: header `time\ttype\tx_m\ty_m`: the separator looks like a tab, patrolsim reads comma-separated files",
+        },
+        Row {
             area: "CSV map",
             case: "an edge table whose header lacks a required column",
             files: csv_map(None, Some("source,to\n1,2\n2,3\n3,1\n"), None),
