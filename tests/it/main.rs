@@ -22,3 +22,4 @@ mod properties;
 mod report;
 mod slurm;
 mod sweep;
+mod webdriver;
