@@ -16,10 +16,14 @@ use patrolsim::map::{
     LoadOptions, MapFileKind, MapInfo, RoadMap, apply_geojson_zones, load_map, source_key,
     write_geojson, write_map,
 };
+use patrolsim::memory;
 use patrolsim::output_folder::{OutputFolder, refuse_overwriting};
 use patrolsim::report::{Lang, write_comparison, write_report, write_sweep_report};
 use patrolsim::routing::add_p_centre_kiosks;
-use patrolsim::scenario::{DEFAULT_SCENARIO_LABEL, MAX_REPLICATIONS, Scenario, ScenarioError};
+use patrolsim::scenario::{
+    DEFAULT_SCENARIO_LABEL, MAX_REPLICATIONS, Scenario, ScenarioError, StarterError,
+    starter_scenario,
+};
 use patrolsim::sim::Model;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -59,6 +63,10 @@ enum Command {
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Refuse to start when the memory estimate is above this (e.g. 8G, 512M); default:
+        /// the memory this machine has available.
+        #[arg(long, value_name = "SIZE")]
+        max_memory: Option<String>,
         /// Do not write the charts and report.html / report.md at the end.
         #[arg(long)]
         no_report: bool,
@@ -87,6 +95,10 @@ enum Command {
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Refuse to start when the memory estimate is above this (e.g. 8G, 512M); default:
+        /// the memory this machine has available.
+        #[arg(long, value_name = "SIZE")]
+        max_memory: Option<String>,
         /// Do not write the sweep chart and report.html / report.md at the end.
         #[arg(long)]
         no_report: bool,
@@ -133,6 +145,10 @@ enum Command {
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Refuse to start when the memory estimate is above this (e.g. 8G, 512M); default:
+        /// the memory this machine has available.
+        #[arg(long, value_name = "SIZE")]
+        max_memory: Option<String>,
     },
     /// Draw the charts and write report.html and report.md from a finished run's folder
     /// (never runs the simulation).
@@ -189,6 +205,29 @@ enum Command {
     Check {
         /// Scenario file (TOML).
         scenario: PathBuf,
+        /// Refuse to start when the memory estimate is above this (e.g. 8G, 512M); default:
+        /// the memory this machine has available.
+        #[arg(long, value_name = "SIZE")]
+        max_memory: Option<String>,
+    },
+    /// Write a starter scenario for a map: the default demand (scaled to the map's residents),
+    /// incident types and cordon, and a force built from the map's posts, checkpoints and key
+    /// points; `check` accepts it.
+    #[command(after_help = "Examples:\n  \
+        patrolsim map import heidelberg.osm.pbf -o maps/heidelberg.pmap --population 160000\n  \
+        patrolsim new --map maps/heidelberg.pmap -o scenarios/heidelberg.toml\n  \
+        patrolsim new --map monaco.osm.gz --population 38000   # writes monaco.toml")]
+    New {
+        /// The map: a map file (.pmap, .json) or OpenStreetMap data (.osm.pbf, .pbf, .osm,
+        /// .osm.gz).
+        #[arg(long)]
+        map: PathBuf,
+        /// Residents of the area (OpenStreetMap data only; a map file's zones hold them).
+        #[arg(long)]
+        population: Option<u64>,
+        /// Scenario file to write; never written over. Default: <map name>.toml here.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// Static analysis without randomness: travel time from the nearest post to every node
     /// (coverage), and the min-max assignment of posts to exits (blockade).
@@ -282,6 +321,21 @@ fn load(path: Option<&Path>) -> Result<Scenario, ScenarioError> {
     }
 }
 
+/// Sets the memory limit estimates are checked against, from `--max-memory`.
+fn set_max_memory(max_memory: Option<&str>) -> anyhow::Result<()> {
+    if let Some(text) = max_memory {
+        let bytes = memory::parse_size(text).ok_or_else(|| {
+            BadInput(anyhow::anyhow!(
+                "--max-memory {text}: give a size like 8G, 512M or 2GiB"
+            ))
+        })?;
+        memory::set_max_memory(bytes);
+    }
+    Ok(())
+}
+
+/// Sets the worker threads (before anything uses rayon's pool: loading a scenario reads its
+/// size for the memory estimate), capped at the machine's cores.
 fn set_threads(threads: Option<usize>) -> anyhow::Result<()> {
     if let Some(mut t) = threads {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -443,6 +497,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         output: None,
         replications: None,
         threads: None,
+        max_memory: None,
         no_report: false,
         lang: Lang::En,
     });
@@ -452,9 +507,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             output,
             replications,
             threads,
+            max_memory,
             no_report,
             lang,
         } => {
+            set_max_memory(max_memory.as_deref())?;
+            set_threads(threads)?;
             let mut scenario = load(scenario.as_deref())?;
             if let Some(r) = replications {
                 if r == 0 {
@@ -466,8 +524,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     );
                 }
                 scenario.replications = r;
+                let label = format!("--replications {r}");
+                let estimate = scenario.footprint().run(r, rayon::current_num_threads());
+                estimate.check(&label)?;
             }
-            set_threads(threads)?;
             let dir = output.unwrap_or_else(|| scenario.output_dir.clone());
             let _folder = OutputFolder::for_run(&dir, &scenario.inputs)?;
             print!("{}", staffing_text(&scenario));
@@ -501,10 +561,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             output,
             shard,
             threads,
+            max_memory,
             no_report,
             lang,
         } => {
             let shard = shard.as_deref().map(Shard::parse).transpose()?;
+            set_max_memory(max_memory.as_deref())?;
             set_threads(threads)?; // before anything uses rayon's pool
             let sweep = Sweep::plan(Experiment::load(&sweep)?)?;
             let dir = output.unwrap_or_else(|| sweep.experiment.output_dir.clone());
@@ -548,7 +610,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             scan,
             output,
             threads,
+            max_memory,
         } => {
+            set_max_memory(max_memory.as_deref())?;
             set_threads(threads)?;
             let experiment = Experiment::load(&file)?;
             let dir = output.unwrap_or_else(|| experiment.output_dir.clone());
@@ -588,7 +652,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Check { scenario } => {
+        Command::Check {
+            scenario,
+            max_memory,
+        } => {
+            set_max_memory(max_memory.as_deref())?;
             let s = Scenario::load(&scenario)?;
             println!(
                 "{}: ok ({}: {} nodes, {} posts; {} units; {} incident types; {:.0} calls/day)",
@@ -600,10 +668,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 s.incident_types.len(),
                 s.hourly_calls.iter().sum::<f64>()
             );
+            println!(
+                "memory: {}; limit: {}",
+                s.footprint()
+                    .run(s.replications, rayon::current_num_threads())
+                    .text(),
+                memory::limit().map_or("none known".to_string(), |l| l.to_string())
+            );
             print!("{}", staffing_text(&s));
             print!("{}", s.history.as_ref().map_or(String::new(), |h| h.text()));
             Ok(())
         }
+        Command::New {
+            map,
+            population,
+            output,
+        } => new_scenario(&map, population, output),
         Command::Calibrate {
             history,
             map,
@@ -726,6 +806,64 @@ fn output_folder(file: &Path) -> &Path {
 
 /// The error and its causes on one line, leaving out a cause whose text its parent already
 /// shows.
+/// `patrolsim new`: writes a starter scenario for `map` that `check` accepts, naming the map
+/// relative to the scenario's folder.
+fn new_scenario(
+    map: &Path,
+    population: Option<u64>,
+    output: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let output = output.unwrap_or_else(|| {
+        let name = map.file_name().unwrap_or_default().to_string_lossy();
+        PathBuf::from(format!(
+            "{}.toml",
+            name.split('.').next().unwrap_or("scenario")
+        ))
+    });
+    if !output
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+    {
+        return Err(BadInput(anyhow::anyhow!(
+            "-o {}: a scenario file's name ends with .toml",
+            output.display()
+        ))
+        .into());
+    }
+    if output.exists() {
+        return Err(BadInput(anyhow::anyhow!(
+            "-o {}: the file exists; `patrolsim new` never writes over a file (give another -o)",
+            output.display()
+        ))
+        .into());
+    }
+    let dir = match output.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let absolute = |p: &Path| std::path::absolute(p).with_context(|| p.display().to_string());
+    let map_in_scenario = pathdiff::diff_paths(absolute(map)?, absolute(&dir)?)
+        .context("cannot name the map relative to the scenario's folder")?;
+    let text = starter_scenario(map, &map_in_scenario, population)?;
+    let label = output.display().to_string();
+    // The folder first: the map's path in the scenario may go up through it.
+    std::fs::create_dir_all(&dir).with_context(|| dir.display().to_string())?;
+    let scenario = Scenario::from_toml(&text, &label, &dir)
+        .context("the starter scenario does not pass its own check (a bug: please report it)")?;
+    patrolsim::atomic_file::write_str(&output, &text)?;
+    println!(
+        "{label}: written ({}: {} nodes, {} posts, {} residents; {} units; {:.0} calls/day)\n\
+         next: patrolsim check {label}    then: patrolsim run {label}",
+        scenario.map.name,
+        scenario.map.node_count(),
+        scenario.map.posts.len(),
+        scenario.map.population(),
+        scenario.units.len(),
+        scenario.hourly_calls.iter().sum::<f64>()
+    );
+    Ok(())
+}
+
 fn message(e: &anyhow::Error) -> String {
     let mut line = String::new();
     for cause in e.chain() {
@@ -741,6 +879,12 @@ fn message(e: &anyhow::Error) -> String {
 }
 
 fn main() -> ExitCode {
+    // Like every Unix filter, end quietly when the reader of our output goes away
+    // (`patrolsim check s.toml | head -1`) instead of panicking on the failed print.
+    // SAFETY: called first, before any thread starts; SIG_DFL is a valid disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     if let Err(e) = patrolsim::atomic_file::remove_temporaries_on_interrupt() {
         eprintln!("warning: {}", message(&e));
     }
@@ -756,6 +900,7 @@ fn main() -> ExitCode {
                     || c.is::<AnalyzeError>()
                     || c.is::<HistoryError>()
                     || c.is::<BadInput>()
+                    || c.is::<StarterError>()
             }) {
                 ExitCode::from(2)
             } else {

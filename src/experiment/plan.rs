@@ -274,6 +274,7 @@ impl Experiment {
             scenario.replications = r;
         }
         Ok(Point {
+            label,
             values: settings.iter().map(|(_, v)| (*v).clone()).collect(),
             fingerprint: fingerprint(&text),
             model: Model::new(scenario),
@@ -283,6 +284,8 @@ impl Experiment {
 
 /// One compiled point of an experiment.
 pub struct Point {
+    /// The point as named in messages: the experiment file, the point's settings, the base.
+    pub label: String,
     /// The value of each axis (or of the search key), in axis order.
     pub values: Vec<toml::Value>,
     /// A hash of the point's scenario text: saved results of another scenario are never mixed

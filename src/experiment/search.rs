@@ -9,6 +9,7 @@ use super::plan::{Experiment, Promise, SearchSection};
 use super::stats::MeanCi;
 use super::sweep::{axis_column, summarise_replication};
 use crate::atomic_file;
+use crate::progress;
 use crate::results::{CallFigures, Summary, write_parquet};
 use crate::scenario::ScenarioError;
 use polars::prelude::*;
@@ -72,6 +73,17 @@ impl Range {
             Range::Integer(lo, hi) => (lo + (hi - lo) / 2).into(),
             Range::Number(lo, hi) => (0.5 * (lo + hi)).into(),
         }
+    }
+
+    /// The most middles bisection runs before the range is `tolerance` wide (the upper half
+    /// is never narrower than the lower one).
+    fn most_middles(mut self, tolerance: f64) -> u64 {
+        let mut middles = 0;
+        while self.width() > tolerance {
+            self = self.keep(false);
+            middles += 1;
+        }
+        middles
     }
 
     /// The half that still holds the answer, given whether the middle meets the target.
@@ -237,6 +249,32 @@ pub fn least_from_which_all_meet(evaluations: &[Evaluation]) -> Option<toml::Val
         .map(|e| e.value.clone())
 }
 
+/// The most values a scan may run: each is a run of every replication, so more would take
+/// days (and their list alone would fill the memory at a billion).
+pub const MAX_SCAN_VALUES: u64 = 10_000;
+
+/// How many values a scan of `range` in steps of `step` runs (as [`grid`] makes them), refused
+/// above [`MAX_SCAN_VALUES`] before the list is made.
+fn scan_length(experiment: &Experiment, range: Range, step: f64) -> Result<u64, ScenarioError> {
+    let steps = match range {
+        Range::Integer(..) => range.width() / step.round().max(1.0),
+        Range::Number(..) => range.width() / step - 1e-3,
+    };
+    let values = steps.ceil().max(0.0) + 1.0;
+    if values > MAX_SCAN_VALUES as f64 {
+        return Err(ScenarioError::Invalid {
+            file: experiment.label.clone(),
+            key: "search.tolerance".into(),
+            value: step.to_string(),
+            rule: format!(
+                "a scan from search.low to search.high in these steps runs {values:.0} values; \
+                 at most {MAX_SCAN_VALUES} (raise the tolerance)"
+            ),
+        });
+    }
+    Ok(values as u64)
+}
+
 /// The values a scan runs: `low`, `low + step`, … below `high`, then `high`.
 fn grid(range: Range, step: f64) -> Vec<toml::Value> {
     match range {
@@ -287,12 +325,30 @@ pub fn run_search(experiment: &Experiment, method: Method) -> Result<SearchOutco
             rule: "a search needs >= 2 replications for a confidence interval".into(),
         });
     }
+    let most_values = match method {
+        Method::Scan => scan_length(experiment, range, tolerance)?,
+        Method::Bisection => 2 + range.most_middles(tolerance),
+    };
+    let bar = progress::bar(
+        most_values * u64::from(replications),
+        &format!("replications (at most {most_values} values x {replications})"),
+    );
     let mut evaluations = Vec::new();
     let mut evaluate = |value: toml::Value| -> Result<bool, ScenarioError> {
         let point = experiment.point(&[(key, &value)])?;
+        point
+            .model
+            .scenario
+            .footprint()
+            .in_memory(1, replications, rayon::current_num_threads())
+            .check(&point.label)?;
         let summaries: Vec<Summary> = (0..replications)
             .into_par_iter()
-            .map(|r| summarise_replication(&point, r))
+            .map(|r| {
+                let summary = summarise_replication(&point, r);
+                bar.inc(1);
+                summary
+            })
             .collect();
         let groups: Vec<Option<&CallFigures>> =
             summaries.iter().map(|m| group(m, s.priority)).collect();
@@ -341,6 +397,7 @@ pub fn run_search(experiment: &Experiment, method: Method) -> Result<SearchOutco
             }
         }
     };
+    bar.finish_and_clear();
     Ok(SearchOutcome {
         answer,
         contradictions: contradictions(&evaluations),

@@ -4,12 +4,14 @@
 //! in replication order. Memory no longer grows with the records' size, only by 40 bytes a call.
 
 use super::{BATCH_ROWS, Parts, summarise, write_files};
+use crate::progress;
 use crate::results::{
     Assignment, CallOutcome, CallRecord, CordonCrewRecord, RecordSink, SealingRecord, Summary,
     UnitRecord,
 };
 use crate::sim::Model;
 use anyhow::Context;
+use indicatif::ProgressBar;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -42,10 +44,17 @@ impl StreamedRun {
 pub fn run_streamed(model: &Model, dir: &Path) -> anyhow::Result<StreamedRun> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("{}: cannot create output folder", dir.display()))?;
-    let spills: Vec<Spill> = (0..model.scenario.replications)
+    let days = simulated_days(model);
+    let replications = model.scenario.replications;
+    let bar = progress::bar(
+        days * u64::from(replications),
+        &format!("simulated days ({replications} replications of {days})"),
+    );
+    let spills: Vec<Spill> = (0..replications)
         .into_par_iter()
-        .map(|r| Spill::run(model, r, dir))
+        .map(|r| Spill::run(model, r, dir, &bar))
         .collect::<anyhow::Result<_>>()?;
+    bar.finish_and_clear();
     let parts: Vec<Parts> = spills
         .iter()
         .map(|s| Parts {
@@ -84,32 +93,63 @@ pub fn run_streamed(model: &Model, dir: &Path) -> anyhow::Result<StreamedRun> {
     })
 }
 
+/// Seconds in a simulated day, the step of a run's progress bar.
+const DAY_S: f64 = 86_400.0;
+
+/// The days a replication of `model` simulates, warm-up included (a part day counts as one).
+fn simulated_days(model: &Model) -> u64 {
+    (model.scenario.horizon_s / DAY_S).ceil() as u64
+}
+
 /// One replication's records as it left them.
-struct Spill {
+struct Spill<'b> {
     calls: SpillFile<CallRecord>,
     assignments: SpillFile<Assignment>,
     outcomes: Vec<CallOutcome>,
     units: Vec<UnitRecord>,
     sealings: Vec<SealingRecord>,
+    /// The run's progress, in simulated days of all replications.
+    bar: &'b ProgressBar,
+    /// Days of this replication counted on `bar` so far: those before the last final call.
+    days_shown: u64,
 }
 
-impl Spill {
-    /// Plays replication `replication` of `model`, spilling into temporary files in `dir`.
-    fn run(model: &Model, replication: u32, dir: &Path) -> anyhow::Result<Self> {
+impl<'b> Spill<'b> {
+    /// Plays replication `replication` of `model`, spilling into temporary files in `dir` and
+    /// counting its simulated days on `bar` as its calls become final (one look at a call's
+    /// time per record; the event loop is not touched).
+    fn run(
+        model: &Model,
+        replication: u32,
+        dir: &Path,
+        bar: &'b ProgressBar,
+    ) -> anyhow::Result<Self> {
         let mut spill = Spill {
             calls: SpillFile::new(dir, "calls", replication)?,
             assignments: SpillFile::new(dir, "assignments", replication)?,
             outcomes: Vec::with_capacity(model.expected_records().0),
             units: Vec::new(),
             sealings: Vec::new(),
+            bar,
+            days_shown: 0,
         };
         model.run_into(replication, &mut spill);
+        spill.show_days(simulated_days(model));
         Ok(spill)
+    }
+
+    /// Counts this replication's days up to `days` on the bar.
+    fn show_days(&mut self, days: u64) {
+        if days > self.days_shown {
+            self.bar.inc(days - self.days_shown);
+            self.days_shown = days;
+        }
     }
 }
 
-impl RecordSink for Spill {
+impl RecordSink for Spill<'_> {
     fn call(&mut self, record: CallRecord) {
+        self.show_days(record.call_s.div_euclid(DAY_S) as u64);
         self.outcomes.push(CallOutcome::of(&record));
         self.calls.push(&record);
     }

@@ -10,10 +10,10 @@
 use super::plan::{Experiment, Point};
 use super::stats::MeanCi;
 use crate::atomic_file;
+use crate::memory;
 use crate::output_folder::{SWEEP_PAIRS, remove_temporaries};
 use crate::results::{CallFigures, Summary, write_table};
 use crate::scenario::ScenarioError;
-use indicatif::{ProgressBar, ProgressStyle};
 use polars::prelude::*;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -81,6 +81,44 @@ pub struct Sweep {
     pub points: Vec<Point>,
 }
 
+/// Refuses a sweep of `total` points (axes of `sizes` values) like `first` whose models and
+/// pair results would need more memory than the limit, naming the axes or the replications,
+/// whichever weighs most.
+fn refuse_over_memory(
+    experiment: &Experiment,
+    first: &Point,
+    sizes: &[usize],
+    total: usize,
+) -> Result<(), ScenarioError> {
+    let scenario = &first.model.scenario;
+    let estimate = scenario.footprint().in_memory(
+        total as u64,
+        scenario.replications,
+        rayon::current_num_threads(),
+    );
+    let Some(rule) = estimate.refusal() else {
+        return Ok(());
+    };
+    let (key, value) = if estimate.largest().what == memory::RESULTS {
+        (
+            "replications".to_string(),
+            scenario.replications.to_string(),
+        )
+    } else {
+        let sizes: Vec<String> = sizes.iter().map(usize::to_string).collect();
+        (
+            "axis".to_string(),
+            format!("{} = {total} points", sizes.join(" x ")),
+        )
+    };
+    Err(ScenarioError::Invalid {
+        file: experiment.label.clone(),
+        key,
+        value,
+        rule,
+    })
+}
+
 /// The result of one (point, replication) pair, as saved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PairResult {
@@ -118,30 +156,38 @@ impl Sweep {
             .iter()
             .map(|a| a.values.len())
             .collect();
-        let total: usize = sizes.iter().product();
+        let total = sizes
+            .iter()
+            .try_fold(1usize, |product, &size| product.checked_mul(size))
+            .unwrap_or(usize::MAX);
+        let point = |p: usize| {
+            // Odometer order: the last axis changes fastest.
+            let mut rest = p;
+            let mut picks = vec![0; sizes.len()];
+            for (a, &size) in sizes.iter().enumerate().rev() {
+                picks[a] = rest % size;
+                rest /= size;
+            }
+            let settings: Vec<_> = experiment
+                .axes
+                .iter()
+                .zip(&experiment.file.axis)
+                .zip(&picks)
+                .map(|((path, axis), &i)| (path, &axis.values[i]))
+                .collect();
+            experiment.point(&settings)
+        };
+        // Every point's model is held for the whole sweep: the first point, times the points,
+        // must fit before the others are made.
+        let first = point(0)?;
+        refuse_over_memory(&experiment, &first, &sizes, total)?;
         // Compiled in parallel (maps and search graphs take time); the first bad point in
         // order is the one reported.
-        let compiled: Vec<Result<Point, ScenarioError>> = (0..total)
-            .into_par_iter()
-            .map(|p| {
-                // Odometer order: the last axis changes fastest.
-                let mut rest = p;
-                let mut picks = vec![0; sizes.len()];
-                for (a, &size) in sizes.iter().enumerate().rev() {
-                    picks[a] = rest % size;
-                    rest /= size;
-                }
-                let settings: Vec<_> = experiment
-                    .axes
-                    .iter()
-                    .zip(&experiment.file.axis)
-                    .zip(&picks)
-                    .map(|((path, axis), &i)| (path, &axis.values[i]))
-                    .collect();
-                experiment.point(&settings)
-            })
-            .collect();
-        let points = compiled.into_iter().collect::<Result<Vec<_>, _>>()?;
+        let compiled: Vec<Result<Point, ScenarioError>> =
+            (1..total).into_par_iter().map(point).collect();
+        let points = std::iter::once(Ok(first))
+            .chain(compiled)
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Sweep { experiment, points })
     }
 
@@ -212,12 +258,7 @@ pub fn run_sweep(sweep: &Sweep, dir: &Path, shard: Shard) -> anyhow::Result<RunC
         .into_iter()
         .filter(|pair| !saved.contains_key(pair))
         .collect();
-    let bar = ProgressBar::new(todo.len() as u64).with_style(
-        ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} (point, replication) pairs, {elapsed} elapsed, ETA {eta}",
-        )
-        .expect("the template is valid"),
-    );
+    let bar = crate::progress::bar(todo.len() as u64, "(point, replication) pairs");
     todo.par_iter().try_for_each(|&(p, r)| {
         let point = &sweep.points[p];
         let pair = PairResult {

@@ -13,10 +13,11 @@
 //! The fragment is TOML that a scenario accepts in place of its `[demand]` and
 //! `[[incident_types]]`; the chart shows observed against fitted hourly rates.
 
-use super::{CallHistory, HistorySpec, import_history};
+use super::{CallHistory, HistoryError, HistorySpec, import_history};
 use crate::atomic_file;
 use crate::map::RoadMap;
 use crate::report::{self, Drawing, Lang, Style, chart_err};
+use crate::scenario::MAX_DAYS;
 use chrono::{Datelike, NaiveDate, Timelike};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -305,9 +306,32 @@ pub fn calibrate(
     dir: &Path,
 ) -> anyhow::Result<(Calibration, String)> {
     let history = import_history(csv, spec, spec_file, "", map, None)?;
+    refuse_long_span(&history)?;
     let calibration = Calibration::of(&history, map);
     calibration.write(dir)?;
     Ok((calibration, history.report.text(&history.file)))
+}
+
+/// Refuses a history whose calls span more than [`MAX_DAYS`] (100 years): the fit counts calls
+/// by day and hour over the whole span, so two rows dated 200,000 years apart would fill the
+/// memory; such dates are typos.
+fn refuse_long_span(history: &CallHistory) -> Result<(), HistoryError> {
+    let dates = history.calls.iter().map(|c| c.local.date());
+    let (Some(first), Some(last)) = (dates.clone().min(), dates.max()) else {
+        return Ok(());
+    };
+    let days = (last - first).num_days();
+    if days as f64 > MAX_DAYS {
+        return Err(HistoryError::Invalid {
+            file: history.file.clone(),
+            key: "dates".into(),
+            value: format!("{first} to {last}"),
+            rule: format!(
+                "the calls span {days} days, at most 36500 (100 years): look for a mistyped year"
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Values as a TOML list with `decimals` places.

@@ -9,7 +9,8 @@
 
 use super::{HistoryError, HistorySpec, MidnightPm};
 use crate::bad_input::{cut, cut_quoted};
-use crate::map::{NodeId, RoadMap, split_line};
+use crate::map::{NodeId, RoadMap, separator_problem, split_line};
+use crate::progress;
 use chrono::{DateTime, NaiveDateTime, TimeDelta, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use std::collections::HashMap;
@@ -379,12 +380,17 @@ pub fn import_history(
     };
     let bytes = std::fs::read(path).map_err(|e| read_error(&e))?;
     // One record a line (the map tables' reader: fields trimmed, "quoted" with "" for a quote).
+    // Each line with its number and the bytes read up to its end (for the progress bar).
     let mut lines = bytes
         .split(|&b| b == b'\n')
+        .scan(0, |end, l| {
+            *end += l.len() + 1;
+            Some((*end, l))
+        })
         .enumerate()
-        .map(|(i, l)| (i + 1, l.strip_suffix(b"\r").unwrap_or(l)))
-        .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace));
-    let (_, first) = lines
+        .map(|(i, (end, l))| (i + 1, end, l.strip_suffix(b"\r").unwrap_or(l)))
+        .filter(|(_, _, l)| !l.iter().all(u8::is_ascii_whitespace));
+    let (header_line, _, first) = lines
         .next()
         .ok_or_else(|| read_error(&"empty: no header line"))?;
     let header = std::str::from_utf8(first)
@@ -393,6 +399,15 @@ pub fn import_history(
             split_line(h.trim_start_matches('\u{feff}'))
                 .map_err(|e| read_error(&format!("header line: {e}")))
         })?;
+    let raw = String::from_utf8_lossy(first);
+    if let Some(problem) = separator_problem(&raw, header.len()) {
+        return Err(HistoryError::Header {
+            file: data.clone(),
+            line: header_line,
+            header: cut(raw.trim()).into_owned(),
+            problem,
+        });
+    }
     let columns = Columns::resolve(spec, &header, &data, &keys)?;
     if matches!(columns.position, Position::LatLon(..)) && map.origin.is_none() {
         return Err(keys.invalid(
@@ -429,7 +444,9 @@ pub fn import_history(
         Ok(())
     };
     let mut pending = Vec::new();
-    for (line, raw) in lines {
+    let bar = progress::bytes_bar(bytes.len() as u64, &format!("of {data} read"));
+    for (line, end, raw) in lines {
+        bar.set_position(end as u64);
         report.rows += 1;
         let fields = std::str::from_utf8(raw)
             .map_err(|_| "not UTF-8 text".to_string())
@@ -446,6 +463,7 @@ pub fn import_history(
             Err(bad) => skip(bad, &mut report)?,
         }
     }
+    bar.finish_and_clear();
     let mut dropped = vec![false; pending.len()];
     for (i, bad) in midnight_pm(&mut pending, spec, &columns, zone) {
         match spec.midnight_pm {

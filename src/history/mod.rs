@@ -129,6 +129,14 @@ impl Default for HistorySpec {
 pub enum HistoryError {
     #[error("{file}: cannot read: {message}")]
     Read { file: String, message: String },
+    /// A header line written for another reader (`;` or tab separators), shown cut.
+    #[error("{file}: line {line}: header `{header}`: {problem}")]
+    Header {
+        file: String,
+        line: usize,
+        header: String,
+        problem: String,
+    },
     /// A mapping key with a bad value (`file: key = value: rule`).
     #[error("{file}: {key} = {value}: {rule}")]
     Invalid {

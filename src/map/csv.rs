@@ -122,6 +122,17 @@ pub(crate) fn split_line(line: &str) -> Result<Vec<String>, String> {
     Ok(fields)
 }
 
+/// What is wrong with a header line `raw` that split into `fields` comma-separated fields, when
+/// it looks written with another separator (`;`, a tab): every CSV input says it the same way.
+pub(crate) fn separator_problem(raw: &str, fields: usize) -> Option<String> {
+    [(';', "`;`"), ('\t', "a tab")]
+        .into_iter()
+        .find(|(c, _)| fields == 1 && raw.contains(*c))
+        .map(|(_, name)| {
+            format!("the separator looks like {name}, patrolsim reads comma-separated files")
+        })
+}
+
 impl Table {
     /// Reads the table at `path`, whose header must have the columns `expected` requires.
     fn read(path: &Path, expected: &Header) -> anyhow::Result<Table> {
@@ -147,15 +158,8 @@ impl Table {
         {
             let raw = text.lines().nth(header_line - 1).unwrap_or("").trim();
             let shown = cut(raw);
-            let separator = [(';', "`;`"), ('\t', "a tab")]
-                .into_iter()
-                .find(|(c, _)| header.len() == 1 && raw.contains(*c));
-            let problem = match separator {
-                Some((_, name)) => format!(
-                    "the separator looks like {name}, patrolsim reads comma-separated files"
-                ),
-                None => format!("no `{missing}` column"),
-            };
+            let problem = separator_problem(raw, header.len())
+                .unwrap_or_else(|| format!("no `{missing}` column"));
             bail!(
                 "{}: line {header_line}: header `{shown}`: {problem} (expected a header like `{}`)",
                 path.display(),

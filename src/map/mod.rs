@@ -21,8 +21,8 @@ pub use binary::{
     BINARY_MAP_VERSION, OLDEST_BINARY_MAP_VERSION, binary_map_version, fnv1a64, read_binary_map,
     write_binary_map,
 };
-pub(crate) use csv::split_line;
 pub use csv::{CsvMapSpec, read_csv_map};
+pub(crate) use csv::{separator_problem, split_line};
 pub use file::{read_map_file, write_map_file};
 pub use geojson::{LOCAL_PLANE_WKT, feature_collection, map_geojson, write_geojson};
 pub use grid::{GridSpec, grid_map};

@@ -8,6 +8,7 @@
 //! crews per shift = ⌊people per shift ÷ crew size⌋
 
 use crate::map::{PostKind, RoadMap};
+use crate::memory;
 use serde::{Deserialize, Serialize};
 
 /// How a crew spends its time on duty when no call needs it.
@@ -312,6 +313,18 @@ pub fn compile_force(force: &ForceSection, map: &RoadMap) -> Result<CompiledForc
             plan_minimum: team.plan_minimum,
             warning,
         });
+        // Refused before the crews are made: a ratio of 1e308 must not fill the memory.
+        let crews_made = u64::from(crews_per_shift) * shifts.len() as u64;
+        if let Some(limit) = memory::over_limit(crews_made.saturating_mul(memory::CREW_BYTES)) {
+            let rule = format!(
+                "makes {crews_made} crews, which need about {} of memory, more than {limit}",
+                memory::Size(crews_made.saturating_mul(memory::CREW_BYTES))
+            );
+            return Err(match (team.officers_per_100k, team.head_count) {
+                (Some(ratio), _) => invalid(key("officers_per_100k"), ratio, &rule),
+                (None, head) => invalid(key("head_count"), head.unwrap_or(0), &rule),
+            });
+        }
         for (s, shift) in shifts.iter().enumerate() {
             for k in 0..crews_per_shift {
                 let (post, base, base_name) = bases[k as usize % bases.len()].clone();

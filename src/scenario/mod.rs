@@ -7,8 +7,10 @@
 mod cordon;
 mod file;
 mod force;
+mod starter;
 
 pub use cordon::{Cordon, Sealing};
+pub use starter::{RESIDENTS_PER_KIOSK, StarterError, starter_scenario};
 
 pub use file::{
     CallPlacement, CordonSection, DemandSection, DispatchSection, IncidentTypeSection,
@@ -27,6 +29,7 @@ use crate::map::{
     LoadOptions, MapFileKind, NodeId, RoadMap, apply_geojson_zones, grid_map, load_map,
     new_area_map, read_csv_map,
 };
+use crate::memory;
 use crate::routing::add_p_centre_kiosks;
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
@@ -51,6 +54,11 @@ pub const MAX_CALLS_PER_HOUR: f64 = 10_000.0;
 
 /// The longest mean (or spread) of an on-scene time, minutes: 100 years.
 const MAX_ON_SCENE_MIN: f64 = MAX_DAYS * 24.0 * 60.0;
+
+/// Nodes of the built-in new area outside its core grid (ring road, university town,
+/// townships, highways), for the estimate made before the map is: the default spec's map has
+/// 740 nodes of which 441 are the core's.
+const NEW_AREA_OUTSIDE_CORE_NODES: u64 = 1000;
 
 /// A log-normal on-scene time's largest spread, as a multiple of its mean.
 const MAX_LOGNORMAL_CV: f64 = 1000.0;
@@ -193,6 +201,19 @@ pub struct Scenario {
     /// The files the scenario was read from, each with what it is (`s.toml's map.file`): no
     /// output may replace one of them.
     pub inputs: Vec<(String, PathBuf)>,
+    /// The keys (and values) that size the map and the calls, which name them in a memory
+    /// estimate.
+    pub sized_by: SizedBy,
+}
+
+/// The scenario keys that size a run's memory, as written, for the estimate's messages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SizedBy {
+    /// `map.grid.n = 100`, `map.file = "heidelberg.osm.pbf"`, ...
+    pub map: (String, String),
+    /// `demand.calls_per_hour = 20`, the busiest hour of `demand.hourly_profile`, or the
+    /// history file.
+    pub calls: (String, String),
 }
 
 impl Scenario {
@@ -381,7 +402,11 @@ impl Scenario {
             .as_ref()
             .map(|s| cordon::check_sealing(&check, s, &map))
             .transpose()?;
-        Ok(Scenario {
+        let sized_by = SizedBy {
+            map: map_key(&file.map),
+            calls: calls_key(&file.demand),
+        };
+        let scenario = Scenario {
             output_dir: file
                 .output_dir
                 .clone()
@@ -410,7 +435,72 @@ impl Scenario {
             history,
             source_toml: text.to_string(),
             inputs: Vec::new(),
-        })
+            sized_by,
+        };
+        scenario
+            .footprint()
+            .run(scenario.replications, rayon::current_num_threads())
+            .check(label)?;
+        Ok(scenario)
+    }
+
+    /// What this scenario needs of memory, before replications and threads are counted (see
+    /// [`memory`]). Worked out from the compiled figures: the map's nodes and segments, the
+    /// crews and their bases, the calls a replication draws (their mean over the horizon,
+    /// large events included, plus four standard deviations) or replays.
+    pub fn footprint(&self) -> memory::Footprint {
+        let mut bases: Vec<NodeId> = self.units.iter().map(|u| u.home).collect();
+        bases.sort_unstable();
+        bases.dedup();
+        let nodes = self.map.node_count() as u64;
+        let arcs = self.map.graph.edge_count() as u64;
+        let (map_bytes, scratch_bytes) = memory::map_bytes(nodes, arcs, bases.len() as u64);
+        let days = self.horizon_s / 86_400.0;
+        let base_calls = match &self.history {
+            Some(h) => h.len() as f64,
+            None => self.hourly_calls.iter().sum::<f64>() * days,
+        };
+        let event_calls = |e: &LargeEvent| {
+            e.extra_calls_per_hour * (e.end_s.min(self.horizon_s) - e.start_s).max(0.0) / 3600.0
+        };
+        let busiest_event = self
+            .large_events
+            .iter()
+            .enumerate()
+            .max_by(|a, b| event_calls(a.1).total_cmp(&event_calls(b.1)));
+        let calls_key = match busiest_event {
+            Some((i, e)) if event_calls(e) > base_calls => (
+                format!("large_events[{i}].extra_calls_per_hour"),
+                e.extra_calls_per_hour.to_string(),
+            ),
+            _ => self.sized_by.calls.clone(),
+        };
+        let mean = base_calls + self.large_events.iter().map(event_calls).sum::<f64>();
+        let crew_count = self.units.len() as u64;
+        memory::Footprint {
+            map: memory::Need {
+                what: "the map and its routing",
+                key: self.sized_by.map.0.clone(),
+                value: self.sized_by.map.1.clone(),
+                bytes: map_bytes,
+            },
+            crews: memory::Need {
+                what: "crews",
+                key: "units".into(),
+                value: format!("{crew_count} crews"),
+                bytes: crew_count.saturating_mul(memory::CREW_BYTES),
+            },
+            crew_count,
+            calls_key,
+            call_count: (mean + 4.0 * mean.sqrt()).ceil().min(u64::MAX as f64) as u64,
+            units_per_call: self
+                .incident_types
+                .iter()
+                .map(|t| t.share * f64::from(t.units_needed))
+                .sum(),
+            scratch_bytes,
+            nodes,
+        }
     }
 
     /// Whether `unit` is scheduled on duty at `time_s` (seconds since the start).
@@ -555,6 +645,65 @@ impl Checker<'_> {
     }
 }
 
+/// The key and value that size the map of `section`.
+fn map_key(section: &MapSection) -> (String, String) {
+    if let Some(grid) = &section.grid {
+        ("map.grid.n".into(), grid.n.to_string())
+    } else if let Some(area) = &section.new_area {
+        (
+            "map.new_area.core_blocks".into(),
+            area.core_blocks.to_string(),
+        )
+    } else if let Some(csv) = &section.csv {
+        ("map.csv.nodes".into(), format!("{:?}", csv.nodes))
+    } else {
+        let file = section.file.as_deref().unwrap_or(Path::new(""));
+        ("map.file".into(), format!("{file:?}"))
+    }
+}
+
+/// The key and value that size the calls of `demand`: the rate, the busiest hour of the
+/// profile, or the history file.
+fn calls_key(demand: &DemandSection) -> (String, String) {
+    if let Some(h) = &demand.history {
+        let file = h.file.as_deref().unwrap_or(Path::new(""));
+        return ("demand.history.file".into(), format!("{file:?}"));
+    }
+    match (demand.calls_per_hour, &demand.hourly_profile) {
+        (Some(rate), _) => ("demand.calls_per_hour".into(), rate.to_string()),
+        (None, Some(profile)) => {
+            let (hour, rate) = profile
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .map_or((0, 0.0), |(h, &r)| (h, r));
+            (format!("demand.hourly_profile[{hour}]"), rate.to_string())
+        }
+        (None, None) => ("demand".into(), "(no rate)".into()),
+    }
+}
+
+/// Refuses a generated map of `nodes` nodes and `arcs` segments before it is made, when the
+/// model over it alone would need more memory than the limit.
+fn refuse_generated_map(
+    label: &str,
+    (key, value): (String, String),
+    nodes: u64,
+    arcs: u64,
+) -> Result<(), ScenarioError> {
+    let (model, scratch) = memory::map_bytes(nodes, arcs, 1);
+    memory::Estimate {
+        of: format!("its {nodes} nodes alone"),
+        needs: vec![memory::Need {
+            what: "the map and its routing",
+            key,
+            value,
+            bytes: model.saturating_add(scratch),
+        }],
+    }
+    .check(label)
+}
+
 /// The scenario's map: from its file or generator, validated, with any automatic posts.
 fn build_map(section: &MapSection, label: &str, base_dir: &Path) -> Result<RoadMap, ScenarioError> {
     let given = [
@@ -642,9 +791,24 @@ fn build_map(section: &MapSection, label: &str, base_dir: &Path) -> Result<RoadM
             grid.speed_kmh,
             "must be > 0",
         )?;
+        let n = u64::from(grid.n);
+        refuse_generated_map(label, map_key(section), n * n, 4 * n * (n - 1))?;
+        // Node ids are u32: n² must fit, whatever the memory.
+        check.that(
+            grid.n < 65_536,
+            "map.grid.n",
+            grid.n,
+            "must be < 65536 (n x n nodes)",
+        )?;
         grid_map(grid)
     } else {
-        new_area_map(section.new_area.as_ref().expect("one source is given"))
+        let area = section.new_area.as_ref().expect("one source is given");
+        // The core is a grid of (core_blocks + 1)² junctions; the rest is the same few
+        // thousand nodes whatever the size (NEW_AREA_OUTSIDE_CORE_NODES).
+        let side = u64::from(area.core_blocks) + 1;
+        let nodes = (side * side).saturating_add(NEW_AREA_OUTSIDE_CORE_NODES);
+        refuse_generated_map(label, map_key(section), nodes, nodes.saturating_mul(4))?;
+        new_area_map(area)
     };
     if let Some(zones) = &section.zones {
         apply_geojson_zones(&mut map, &base_dir.join(zones)).map_err(|source| {
@@ -918,6 +1082,19 @@ fn check_units(
             bulk.per_post,
             "must be <= 1000",
         )?;
+        let crews = u64::from(bulk.per_post) * map.posts.len() as u64;
+        if let Some(limit) = memory::over_limit(crews.saturating_mul(memory::CREW_BYTES)) {
+            return Err(check.invalid(
+                "units_per_post.per_post",
+                bulk.per_post,
+                format!(
+                    "makes {crews} crews at the {} posts, which need about {} of memory, more \
+                     than {limit}",
+                    map.posts.len(),
+                    memory::Size(crews.saturating_mul(memory::CREW_BYTES))
+                ),
+            ));
+        }
         for (post, p) in map.posts.iter().enumerate() {
             if bulk.kinds.as_ref().is_some_and(|k| !k.contains(&p.kind)) {
                 continue;

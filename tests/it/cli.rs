@@ -712,3 +712,110 @@ fn threads_beyond_the_cores_are_capped_with_a_warning() {
         format!("warning: --threads 100000: this machine has {cores} cores; using {cores}\n")
     );
 }
+
+#[test]
+fn new_writes_a_scenario_that_check_accepts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let monaco = common::map_file("monaco.osm.gz");
+    let monaco = monaco.to_str().unwrap();
+    // OpenStreetMap data: residents must be given; the map has no posts, so kiosks are placed.
+    let out = patrolsim(&["new", "--map", monaco], tmp.path());
+    assert_bad_input(&out, &["monaco.osm.gz", "--population"]);
+    let out = patrolsim(
+        &[
+            "new",
+            "--map",
+            monaco,
+            "--population",
+            "38000",
+            "-o",
+            "city/monaco.toml",
+        ],
+        tmp.path(),
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("city/monaco.toml: written"), "{stdout}");
+    let written = std::fs::read_to_string(tmp.path().join("city/monaco.toml")).unwrap();
+    assert!(written.contains("population = 38000"), "{written}");
+    assert!(
+        written.contains("auto_posts = 2"),
+        "38,000 residents: 2 kiosks\n{written}"
+    );
+    assert!(written.contains("OpenStreetMap contributors"), "{written}");
+    assert!(
+        !written.contains("[sealing]"),
+        "no checkpoints, no ring\n{written}"
+    );
+    let out = patrolsim(&["check", "city/monaco.toml"], tmp.path());
+    assert!(out.status.success(), "{}", text(&out).1);
+    // Never written over.
+    let out = patrolsim(
+        &[
+            "new",
+            "--map",
+            monaco,
+            "--population",
+            "1",
+            "-o",
+            "city/monaco.toml",
+        ],
+        tmp.path(),
+    );
+    assert_bad_input(&out, &["city/monaco.toml", "exists"]);
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("city/monaco.toml")).unwrap(),
+        written
+    );
+
+    // A map file with posts, key points and checkpoints: its own posts, a crew at every
+    // checkpoint and key point, the sealing ring; it runs.
+    let out = patrolsim(&["map", "export", "-o", "new-area.json"], tmp.path());
+    assert!(out.status.success(), "{}", text(&out).1);
+    let out = patrolsim(
+        &["new", "--map", "new-area.json", "--population", "5"],
+        tmp.path(),
+    );
+    assert_bad_input(&out, &["--population 5", "420000 residents"]);
+    let out = patrolsim(&["new", "--map", "new-area.json"], tmp.path());
+    assert!(out.status.success(), "{}", text(&out).1);
+    let written = std::fs::read_to_string(tmp.path().join("new-area.toml")).unwrap();
+    for part in [
+        "checkpoint-crews",
+        "point-posts",
+        "[sealing]",
+        "file = \"new-area.json\"",
+    ] {
+        assert!(written.contains(part), "{part}\n{written}");
+    }
+    assert!(!written.contains("auto_posts"), "{written}");
+    let out = patrolsim(
+        &["run", "new-area.toml", "--replications", "1", "--no-report"],
+        tmp.path(),
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("on scene <= 5 min"), "{stdout}");
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    // `patrolsim check s.toml | head -1`: the reader goes away; patrolsim ends by SIGPIPE, as a
+    // Unix filter does, not by a panic on the failed print.
+    use std::os::unix::process::ExitStatusExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/default.toml");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_patrolsim"))
+        .arg("check")
+        .arg(&scenario)
+        .current_dir(tmp.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader is gone before the map is built
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "{stderr}");
+}

@@ -218,7 +218,152 @@ fn in_use_rows() -> Vec<Row> {
 fn all_rows() -> Vec<(Row, Option<&'static str>)> {
     let free = rows().into_iter().map(|r| (r, None));
     free.chain(in_use_rows().into_iter().map(|r| (r, Some(IN_USE))))
+        .chain(memory_rows().into_iter().map(|r| (r, None)))
         .collect()
+}
+
+/// A gzip file of OSM XML padded with 20 MB of one comment line: a gzip bomb (about 1000 to 1).
+fn gzip_bomb() -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(b"<?xml version='1.0'?>\n<osm>\n").unwrap();
+    let line = b"<!-- padding padding padding padding padding padding padding padding -->\n";
+    for _ in 0..(20_000_000 / line.len()) {
+        gz.write_all(line).unwrap();
+    }
+    gz.write_all(b"</osm>\n").unwrap();
+    gz.finish().unwrap()
+}
+
+/// Sizes beyond the memory (issue 22): refused before anything large is made, against a fixed
+/// `--max-memory` so that the estimate's message does not depend on the machine (one thread
+/// where the threads count).
+fn memory_rows() -> Vec<Row> {
+    let bomb = gzip_bomb();
+    let bomb_error = leak(format!(
+        "b.osm.gz: the gzip stream expands beyond {} bytes, 40 times its {} bytes: \
+         OpenStreetMap XML compresses about 10 to 1, so this is no plausible extract (a gzip \
+         bomb?); if it is real, unpack it and import the .osm file",
+        bomb.len() * 40,
+        bomb.len()
+    ));
+    let values = |from: u32| {
+        (from..from + 1000)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let million = format!(
+        "base = \"tiny-grid.toml\"\nreplications = 2\n\n[[axis]]\nkey = \"dispatch.delay_s\"\n\
+         values = [{}]\n\n[[axis]]\nkey = \"demand.calls_per_hour\"\nvalues = [{}]\n",
+        values(0),
+        values(1)
+    );
+    vec![
+        Row {
+            area: "scenario",
+            case: "a grid of 100000 x 100000 (its memory estimated before it is made)",
+            files: scenario("n = 12", "n = 100000"),
+            args: &["check", "s.toml", "--max-memory", "1G"],
+            code: 2,
+            error: "s.toml: map.grid.n = 100000: needs about 6.6 TiB for its 10000000000 nodes alone (the map and its routing 6.6 TiB), more than --max-memory 1.0 GiB",
+        },
+        Row {
+            area: "scenario",
+            case: "100 years at 10000 calls an hour (each within its bound, together beyond the memory)",
+            files: {
+                let text = TINY.replacen("days = 3", "days = 36500", 1).replacen(
+                    "calls_per_hour = 3",
+                    "calls_per_hour = 10000",
+                    1,
+                );
+                vec![("s.toml", text.into_bytes())]
+            },
+            args: &["run", "s.toml", "--threads", "1", "--max-memory", "1G"],
+            code: 2,
+            error: "s.toml: demand.calls_per_hour = 10000: needs about 1.5 TiB for a run of 2 replications on 1 thread (calls 1.5 TiB, the program 48 MiB, the GIS layers 720 KiB, replications' scratch 95 KiB, the map and its routing 83 KiB, crews 16 KiB), more than --max-memory 1.0 GiB",
+        },
+        Row {
+            area: "scenario",
+            case: "a large event of 10000 extra calls an hour for 100 years",
+            files: {
+                let text = TINY.replacen("days = 3", "days = 36500", 1).replacen(
+                    "[units_per_post]",
+                    "[[large_events]]\nname = \"fair\"\nvenue = \"P0\"\nstart_h = 5\nhours = 876000\n\
+                     extra_calls_per_hour = 10000\n\n[units_per_post]",
+                    1,
+                );
+                vec![("s.toml", text.into_bytes())]
+            },
+            args: &["run", "s.toml", "--threads", "1", "--max-memory", "1G"],
+            code: 2,
+            error: "s.toml: large_events[0].extra_calls_per_hour = 10000: needs about 1.5 TiB for a run of 2 replications on 1 thread (calls 1.5 TiB, the program 48 MiB, the GIS layers 720 KiB, replications' scratch 95 KiB, the map and its routing 83 KiB, crews 16 KiB), more than --max-memory 1.0 GiB",
+        },
+        Row {
+            area: "scenario",
+            case: "a team of 1e308 officers per 100k (its crews counted before they are made)",
+            files: {
+                let force = "[force]\navailability = 0.9\nshifts = \"3x8\"\n[[force.teams]]\nname = \"t\"\n\
+                             layer = \"standby\"\nofficers_per_100k = 1e308\nposts = [\"P0\"]\n";
+                scenario("[units_per_post]\nper_post = 1\ncrew_size = 2\n", force)
+            },
+            args: &["check", "s.toml", "--max-memory", "1G"],
+            code: 2,
+            error: "s.toml: force.teams[0].officers_per_100k = 1e308: makes 12884901885 crews, which need about 24 TiB of memory, more than --max-memory 1.0 GiB",
+        },
+        Row {
+            area: "scenario",
+            case: "a run above `--max-memory`",
+            files: scenario("", ""),
+            args: &["run", "s.toml", "--threads", "1", "--max-memory", "1M"],
+            code: 2,
+            error: "s.toml: map.grid.n = 12: needs about 49 MiB for a run of 2 replications on 1 thread (the program 48 MiB, the GIS layers 720 KiB, replications' scratch 95 KiB, the map and its routing 83 KiB, calls 53 KiB, crews 16 KiB), more than --max-memory 1.0 MiB",
+        },
+        Row {
+            area: "command line",
+            case: "`--max-memory` that is not a size",
+            files: scenario("", ""),
+            args: &["check", "s.toml", "--max-memory", "lots"],
+            code: 2,
+            error: "--max-memory lots: give a size like 8G, 512M or 2GiB",
+        },
+        Row {
+            area: "sweep",
+            case: "a sweep of 1000 x 1000 points (refused before the points are made)",
+            files: vec![file("tiny-grid.toml", TINY), file("w.toml", &million)],
+            args: &["sweep", "w.toml", "--threads", "1", "--max-memory", "1G"],
+            code: 2,
+            error: "w.toml: axis = 1000 x 1000 = 1000000 points: needs about 102 GiB for a sweep of 1000000 points x 2 replications on 1 thread (the map and its routing 79 GiB, pair results 15 GiB, crews 7.6 GiB, the program 48 MiB, replications' scratch 99 KiB, calls 29 KiB), more than --max-memory 1.0 GiB",
+        },
+        Row {
+            area: "search",
+            case: "a scan of a billion values",
+            files: search("high = 9", "high = 1000000000"),
+            args: &["search", "w.toml", "--scan"],
+            code: 2,
+            error: "w.toml: search.tolerance = 1: a scan from search.low to search.high in these steps runs 1000000000 values; at most 10000 (raise the tolerance)",
+        },
+        Row {
+            area: "history",
+            case: "two calls dated 200,000 years apart (the fit counts every day between)",
+            files: calibration(
+                "time,type,x_m,y_m\n-200000-01-01T00:00:00+0000,a,0,0\n\
+                 +200000-01-01T00:00:00+0000,a,100,0\n",
+                "",
+            ),
+            args: &["calibrate", "h.csv", "--map", "m.json"],
+            code: 2,
+            error: "h.csv: dates = -200000-01-01 to +200000-01-01: the calls span 146097000 days, at most 36500 (100 years): look for a mistyped year",
+        },
+        Row {
+            area: "OSM",
+            case: "a gzip bomb (20 MB of XML packed 1000 to 1)",
+            files: vec![("b.osm.gz", bomb)],
+            args: &["map", "import", "b.osm.gz", "-o", "b.pmap"],
+            code: 2,
+            error: bomb_error,
+        },
+    ]
 }
 
 /// The matrix.
@@ -1505,6 +1650,28 @@ fn rows() -> Vec<Row> {
             args: &["check", "s.toml"],
             code: 2,
             error: "s.toml: map: nodes.csv: line 1: header `id;x_m;y_m`: the separator looks like `;`, patrolsim reads comma-separated files (expected a header like `id,x_m,y_m`)",
+        },
+        Row {
+            area: "history",
+            case: "a call history separated by `;` (the header is the problem, not a missing column)",
+            files: history_scenario(
+                "",
+                Some("time;type;x_m;y_m\n2024-01-01T10:00:00+0000;violent;10;10\n"),
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "h.csv: line 1: header `time;type;x_m;y_m`: the separator looks like `;`, patrolsim reads comma-separated files",
+        },
+        Row {
+            area: "history",
+            case: "a call history separated by tabs",
+            files: history_scenario(
+                "",
+                Some("time\ttype\tx_m\ty_m\n2024-01-01T10:00:00+0000\tviolent\t10\t10\n"),
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "h.csv: line 1: header `time\ttype\tx_m\ty_m`: the separator looks like a tab, patrolsim reads comma-separated files",
         },
         Row {
             area: "CSV map",

@@ -19,7 +19,7 @@ mod read;
 mod tags;
 
 pub use build::OSM_ATTRIBUTION;
-pub use read::OsmFormat;
+pub use read::{MAX_GZIP_EXPANSION, OsmFormat};
 
 use super::RoadMap;
 use serde::{Deserialize, Serialize};
@@ -126,6 +126,19 @@ pub enum OsmError {
         file: String,
         id: i64,
         problem: String,
+    },
+    /// A gzip stream that expands beyond [`MAX_GZIP_EXPANSION`] times its size: no
+    /// plausible extract (a gzip bomb), refused before its contents fill the memory.
+    #[error(
+        "{file}: the gzip stream expands beyond {cap} bytes, {times} times its {compressed} \
+         bytes: OpenStreetMap XML compresses about 10 to 1, so this is no plausible extract (a \
+         gzip bomb?); if it is real, unpack it and import the .osm file",
+        times = MAX_GZIP_EXPANSION
+    )]
+    GzipExpansion {
+        file: String,
+        compressed: u64,
+        cap: u64,
     },
     /// The file is empty.
     #[error("{file}: empty file (0 bytes)")]
