@@ -3,8 +3,10 @@
 //! colour scale and a scale bar.
 
 use super::charts::{GREY, Mark, PALETTE, Style, err, frame};
-use crate::map::{OLDEST_BINARY_MAP_VERSION, PostKind, binary_map_version, read_binary_map};
-use crate::results::PlaceTally;
+use crate::map::{
+    OLDEST_BINARY_MAP_VERSION, PostKind, RoadMap, binary_map_version, read_binary_map,
+};
+use crate::results::{PlaceResults, PlaceTally};
 use anyhow::Context;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -31,6 +33,10 @@ pub struct MapFigures {
     pub posts: Vec<(usize, bool)>,
     /// Checkpoint nodes.
     pub checkpoints: Vec<usize>,
+    /// The figures by node and zone, for the interactive map.
+    pub places: PlaceResults,
+    /// The run's map copy.
+    pub map: RoadMap,
 }
 
 impl MapFigures {
@@ -89,6 +95,8 @@ impl MapFigures {
                 })
                 .collect(),
             checkpoints: map.checkpoints.iter().map(|c| c.node as usize).collect(),
+            places,
+            map,
         }))
     }
 

@@ -7,6 +7,7 @@
 
 mod charts;
 mod compare;
+mod interactive_map;
 mod labels;
 mod map_chart;
 mod page;
@@ -454,6 +455,11 @@ fn html_page(data: &RunData, t: &Labels, svgs: &[(ChartKind, String)]) -> String
     h.push_str(&promises::breaks_html(data, t));
     for (kind, svg) in svgs {
         h.push_str(&page::html_figure(kind.heading(t), kind.stem(), svg));
+        if *kind == ChartKind::Map
+            && let Some(map) = &data.map
+        {
+            h.push_str(&interactive_map::html(map, t));
+        }
     }
     if let Some(staffing) = &data.staffing {
         let rows = frame_rows(staffing);

@@ -100,8 +100,8 @@ pub fn md_table<S: AsRef<str>>(header: &[S], rows: &[impl AsRef<[String]>]) -> S
     t
 }
 
-/// The start of a self-contained page: inline style, no scripts, nothing fetched; then the
-/// `<h1>` heading.
+/// The start of a self-contained page: inline style (the interactive map's included), nothing
+/// fetched; then the `<h1>` heading.
 pub fn html_start(t: &Labels, heading: &str) -> String {
     let heading = escape(heading);
     format!(
@@ -117,8 +117,9 @@ pub fn html_start(t: &Labels, heading: &str) -> String {
          figure {{ margin: 1em 0; }}\n\
          figure svg {{ max-width: 100%; height: auto; }}\n\
          pre {{ background: #f6f6f6; padding: 1em; overflow-x: auto; }}\n\
-         </style>\n</head>\n<body>\n<h1>{heading}</h1>\n",
-        t.html_lang
+         {}</style>\n</head>\n<body>\n<h1>{heading}</h1>\n",
+        t.html_lang,
+        super::interactive_map::CSS
     )
 }
 

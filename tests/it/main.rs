@@ -25,3 +25,4 @@ mod properties;
 mod report;
 mod slurm;
 mod sweep;
+mod webdriver;

@@ -102,7 +102,9 @@ fn run_writes_charts_and_report() {
         assert_chart(&dir, stem, size, title);
     }
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
-    assert_eq!(html.matches("<svg").count(), 4);
+    // The four charts and the interactive map.
+    assert_eq!(html.matches("<svg").count(), 5);
+    assert!(html.contains("<figure class=\"imap\" id=\"imap\">"));
     for (stem, _, _) in charts {
         assert!(
             html.contains(&format!("id=\"{stem}\"")),
@@ -111,7 +113,8 @@ fn run_writes_charts_and_report() {
     }
     assert!(html.contains("Priority 1"));
     assert!(html.contains("name = \"tiny-grid\""), "scenario parameters");
-    assert!(!html.contains("<script"), "the report needs no scripts");
+    // The interactive map's figures and its script, inline: the only scripts.
+    assert_eq!(html.matches("<script").count(), 2);
     // Nothing fetched: no sources, links, imports or remote URLs (SVG namespaces aside).
     for fetch in ["src=", "href=", "@import", "url("] {
         assert!(!html.contains(fetch), "the report fetches nothing: {fetch}");
@@ -339,8 +342,8 @@ fn report_renders_in_headless_chromium() {
     let dom = String::from_utf8(chromium(&["--dump-dom".to_owned()]).stdout).unwrap();
     assert_eq!(
         dom.matches("<svg").count(),
-        4,
-        "charts in the rendered page"
+        5,
+        "charts and the interactive map in the rendered page"
     );
     for stem in [
         "chart_response_cdf",
@@ -363,6 +366,58 @@ fn report_renders_in_headless_chromium() {
     assert!(
         dom.contains("id=\"breaks\""),
         "where the promises break not rendered"
+    );
+}
+
+/// The interactive map, driven through chromedriver: one circle per node of
+/// results_nodes.geojson once its script has run, a screenshot of it that is not blank, and the
+/// pointer over a node shows that node's figures.
+#[test]
+fn the_interactive_map_shows_a_nodes_figures_on_hover() {
+    if std::env::var("PATROLSIM_CHROMIUM").as_deref() != Ok("1") {
+        println!("SKIPPED: set PATROLSIM_CHROMIUM=1 to drive the interactive map in Chromium");
+        return;
+    }
+    let tmp = tiny_run(&[]);
+    let dir = tmp.path().join("run");
+    let layer: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("results_nodes.geojson")).unwrap())
+            .unwrap();
+    let nodes = layer["features"].as_array().unwrap();
+    let browser = crate::webdriver::Browser::start(1200, 1000);
+    browser.open(&dir.join("report.html"));
+    let marks = browser.run(
+        "return document.querySelectorAll('#imap .imap-node').length;",
+        vec![],
+    );
+    assert_eq!(marks.as_u64().unwrap() as usize, nodes.len(), "node marks");
+
+    let figure = browser.find("#imap svg");
+    let shot = tmp.path().join("imap.png");
+    std::fs::write(&shot, browser.screenshot(&figure)).unwrap();
+    let (_, _, colours) = png_stats(&shot);
+    // Roads, the five colour classes, marks, legend text: far more than a blank map.
+    assert!(colours > 20, "the map looks blank ({colours} colours)");
+
+    // The last circle is drawn over every other: the pointer on it is on it.
+    let last = nodes.len() - 1;
+    browser.hover(&browser.find(&format!("#imap .imap-node[data-i=\"{last}\"]")));
+    let tip = browser.run(
+        "var t = document.getElementById('imap-tip'); return t.hidden ? null : t.textContent;",
+        vec![],
+    );
+    let tip = tip.as_str().expect("no figures shown on hover");
+    let p = &nodes[last]["properties"];
+    assert!(tip.starts_with(&format!("Node {} ", p["node"])), "{tip}");
+    assert!(tip.contains(&format!("Calls: {}\n", p["calls"])), "{tip}");
+    let share = p["on_scene_5min_share"].as_f64().unwrap();
+    assert!(
+        // The page rounds to 0.1 %.
+        tip.contains(&format!(
+            "First unit ≤ 5 min: {:.1} %",
+            (share * 1000.0).round() / 10.0
+        )),
+        "{tip}"
     );
 }
 
