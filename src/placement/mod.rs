@@ -10,12 +10,14 @@
 //! in a fixed order).
 
 mod center;
+mod fewest;
 mod greedy;
 mod instance;
 mod interchange;
 mod lagrange;
 
 pub use center::{Centre, solve_centre};
+pub use fewest::{Fewest, fewest_posts};
 pub use greedy::{add_p_centre_kiosks, farthest_points, place_posts_p_centre};
 pub use instance::{Figures, Instance, InstanceSpec, MAX_TABLE_ENTRIES};
 pub use interchange::{Goal, interchange};
@@ -78,6 +80,22 @@ pub struct Solution {
 }
 
 impl Solution {
+    /// The fixed sites alone as a covering layout: its share is exact, so it is its own bound.
+    pub fn of_fixed(inst: &Instance, threshold_ms: u32) -> Solution {
+        let open: Vec<usize> = (0..inst.fixed).collect();
+        let figures = inst.evaluate(&open, threshold_ms);
+        let value = value_of(inst, Objective::Cover, &figures);
+        Solution {
+            open,
+            figures,
+            value,
+            bound: value,
+            greedy_value: value,
+            swaps: 0,
+            iterations: 0,
+        }
+    }
+
     /// |value − bound| relative to the value (0 when both are 0).
     pub fn gap(&self) -> f64 {
         let d = (self.value - self.bound).abs();
@@ -168,8 +186,8 @@ fn fill(inst: &Instance, open: &mut Vec<usize>, posts: usize) {
 pub fn solve(inst: &Instance, objective: Objective, posts: usize, threshold_ms: u32) -> Solution {
     let figures = |open: &[usize]| inst.evaluate(open, threshold_ms);
     let mut starts = vec![farthest_on_table(inst, posts)];
-    if let Some(g) = &inst.greedy {
-        starts.push((0..inst.fixed).chain(g.iter().copied()).collect());
+    if let Some(g) = inst.greedy.as_ref().filter(|g| g.len() >= posts) {
+        starts.push((0..inst.fixed).chain(g[..posts].iter().copied()).collect());
     }
     let mut start = starts[0].clone();
     for s in &starts[1..] {
@@ -274,7 +292,57 @@ pub struct PlacementReport {
     /// Nodes with calls that no site reaches (left out).
     pub unreached_nodes: usize,
     pub speed_factor: f64,
+    /// For `--min-posts`: the share asked for and how sure the count is the least.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_posts: Option<MinPostsReport>,
     pub seconds: f64,
+}
+
+/// What `placement.json` says of a `--min-posts` search.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MinPostsReport {
+    /// The share of the calls to have within the threshold.
+    pub cover_share: f64,
+    /// New posts found (the layout's `new` posts).
+    pub posts: usize,
+    /// Whether no layout with one post fewer can reach the share.
+    pub proven_fewest: bool,
+    /// Upper bound of the share covered with one post fewer (none when none was needed).
+    pub cover_bound_one_fewer: Option<f64>,
+}
+
+impl MinPostsReport {
+    /// The report of `fewest` for `share`.
+    pub fn new(fewest: &Fewest, share: f64) -> MinPostsReport {
+        MinPostsReport {
+            cover_share: share,
+            posts: fewest.posts,
+            proven_fewest: fewest.proven_fewest(share),
+            cover_bound_one_fewer: fewest.bound_one_fewer,
+        }
+    }
+
+    /// One line for the terminal.
+    pub fn text(&self, threshold_min: f64) -> String {
+        let bound = match self.cover_bound_one_fewer {
+            Some(b) => format!(
+                "with {} the bound is {:.3} %",
+                self.posts.saturating_sub(1),
+                b * 100.0
+            ),
+            None => "the kept posts already reach it".into(),
+        };
+        format!(
+            "fewest new posts for {:.2} % within {threshold_min} min: {}{} ({bound})\n",
+            self.cover_share * 100.0,
+            self.posts,
+            if self.proven_fewest {
+                ", proven least"
+            } else {
+                ", not proven least"
+            },
+        )
+    }
 }
 
 impl PlacementReport {
@@ -315,6 +383,7 @@ impl PlacementReport {
             candidates_sampled: inst.sampled,
             unreached_nodes: inst.unreached,
             speed_factor,
+            min_posts: None,
             seconds,
         }
     }
@@ -331,8 +400,12 @@ impl PlacementReport {
             ),
         };
         let new = self.posts.iter().filter(|p| p.new).count();
+        let fewest = self
+            .min_posts
+            .as_ref()
+            .map_or(String::new(), |m| m.text(self.threshold_min));
         format!(
-            "{}: {:?} with {new} new posts ({} kept) over {} candidate sites{} and {} demand nodes\n\
+            "{fewest}{}: {:?} with {new} new posts ({} kept) over {} candidate sites{} and {} demand nodes\n\
              value {value:.3} {unit}; bound {:.3}; gap {:.4} %{}; greedy start {:.3}\n\
              mean {:.1} s, largest {:.1} s, {:.1} % within {} min; {:.2} s\n",
             self.map,
@@ -538,6 +611,64 @@ mod tests {
         let one = solve(&inst, Objective::Median, 1, 1000);
         assert_eq!(one.open, vec![3]);
         assert!((one.value - 12.0 / 7.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_fewest_posts_on_the_path_by_hand() {
+        let inst = path();
+        // Within 1 s a post reaches three nodes: one post covers 3/7, two 6/7, three all seven.
+        for (share, posts) in [(3.0 / 7.0, 1), (0.5, 2), (6.0 / 7.0, 2), (1.0, 3)] {
+            let f = fewest_posts(&inst, share, 1000, 6).unwrap();
+            assert_eq!(f.posts, posts, "share {share}: {f:?}");
+            assert!(f.solution.value >= share, "{f:?}");
+            // The relaxation of covering on a path is exact (an interval matrix): one post
+            // fewer is bounded at (3 × (posts − 1))/7 < share.
+            assert!(f.proven_fewest(share), "share {share}: {f:?}");
+        }
+        // No layout of at most one post covers half.
+        assert_eq!(fewest_posts(&inst, 0.5, 1000, 1), Err(3.0 / 7.0));
+        // Fixed posts at both ends cover 4/7 already; half needs no new post.
+        let ms = [0, 6, 1, 2, 3, 4, 5]
+            .iter()
+            .flat_map(|&site: &usize| (0..7).map(move |j: usize| 1000 * site.abs_diff(j) as u32))
+            .collect();
+        let ends = Instance::from_table(2, vec![1.0; 7], ms);
+        let f = fewest_posts(&ends, 0.5, 1000, 4).unwrap();
+        assert_eq!((f.posts, f.bound_one_fewer), (0, None));
+        assert!(f.proven_fewest(0.5));
+    }
+
+    #[test]
+    fn the_fewest_posts_against_all_subsets() {
+        for seed in 0..16 {
+            let fixed = (seed % 2) as usize;
+            let inst = random_instance(seed, 11, 5, fixed);
+            let threshold_ms = 5000;
+            let best_with = |posts: usize| {
+                layouts(&inst, posts)
+                    .iter()
+                    .map(|l| inst.evaluate(l, threshold_ms).covered / inst.total_weight)
+                    .fold(0.0, f64::max)
+            };
+            for share in [0.3, 0.6, 0.9, 1.0] {
+                let at = format!("seed {seed}, share {share}");
+                let Ok(f) = fewest_posts(&inst, share, threshold_ms, 8) else {
+                    assert!(best_with(8) < share, "{at}");
+                    continue;
+                };
+                assert!(f.solution.value >= share, "{at}: {f:?}");
+                assert_eq!(f.solution.open.len(), fixed + f.posts, "{at}");
+                if f.posts > 0 {
+                    let optimum = best_with(f.posts - 1);
+                    // The bound bounds; and when it proves the count, no smaller one reaches.
+                    let bound = f.bound_one_fewer.unwrap();
+                    assert!(bound >= optimum - 1e-9, "{at}: bound {bound} < {optimum}");
+                    if f.proven_fewest(share) {
+                        assert!(optimum < share, "{at}: {f:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
