@@ -2,7 +2,9 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use patrolsim::analyze::{AnalyzeError, analysis_text, analyze, read_node_list, write_analysis};
+use patrolsim::analyze::{
+    AnalyzeError, analysis_text, analyze, nearest_posts, read_node_list, write_analysis,
+};
 use patrolsim::atomic_file::check_output_dir;
 use patrolsim::bad_input::{BadInput, bad_input};
 use patrolsim::experiment::{
@@ -13,16 +15,21 @@ use patrolsim::experiment::{
 use patrolsim::history::{HistoryError, HistorySpec, calibrate};
 use patrolsim::map::osm::{OSM_ATTRIBUTION, OsmError, OsmOptions, import_osm_bytes, map_name};
 use patrolsim::map::{
-    LoadOptions, MapFileKind, MapInfo, RoadMap, apply_geojson_zones, load_map, source_key,
-    write_geojson, write_map,
+    LoadOptions, MapFileKind, MapInfo, NodeId, PostKind, RoadMap, apply_geojson_zones, load_map,
+    source_key, write_geojson, write_map,
 };
 use patrolsim::memory;
 use patrolsim::output_folder::{OutputFolder, refuse_overwriting};
 use patrolsim::placement::{
-    Instance, InstanceSpec, MAX_TABLE_ENTRIES, MinPostsReport, Objective, PlaceError,
-    PlacementReport, add_p_centre_kiosks, fewest_posts, post_nodes, solve, write_placement,
+    Instance, InstanceSpec, MAX_TABLE_ENTRIES, MinPostsReport, Objective, PLACEMENT_GEOJSON,
+    PlaceError, PlacementReport, add_p_centre_kiosks, fewest_posts, post_nodes, solve,
+    write_placement,
 };
-use patrolsim::report::{Lang, write_comparison, write_report, write_sweep_report};
+use patrolsim::report::{
+    Lang, LayoutPanel, PLACEMENT_CHART, write_comparison, write_placement_chart, write_report,
+    write_sweep_report,
+};
+use patrolsim::routing::{Router, TravelGraph};
 use patrolsim::scenario::{
     CallPlacement, DEFAULT_SCENARIO_LABEL, MAX_REPLICATIONS, Scenario, ScenarioError, StarterError,
     starter_scenario,
@@ -923,17 +930,18 @@ fn place_command(args: &PlaceArgs) -> anyhow::Result<()> {
         (None, share) => {
             let share = share.unwrap_or(1.0);
             let max_posts = instance.site_count() - instance.fixed - 1;
-            let fewest = fewest_posts(&instance, share, threshold_ms, max_posts).map_err(|best| {
-                option(
-                    "--cover-share",
-                    share.to_string(),
-                    &format!(
-                        "no layout found of up to {max_posts} new posts puts that share within \
+            let fewest =
+                fewest_posts(&instance, share, threshold_ms, max_posts).map_err(|best| {
+                    option(
+                        "--cover-share",
+                        share.to_string(),
+                        &format!(
+                            "no layout found of up to {max_posts} new posts puts that share within \
                          {threshold_min} min (best found {:.2} %)",
-                        best * 100.0
-                    ),
-                )
-            })?;
+                            best * 100.0
+                        ),
+                    )
+                })?;
             let report = MinPostsReport::new(&fewest, share);
             (fewest.solution, Some(report))
         }
@@ -948,9 +956,55 @@ fn place_command(args: &PlaceArgs) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64(),
     );
     report.min_posts = min_posts;
-    write_placement(&report, &map, &dir)?;
+    let mut router = Router::new(Arc::new(TravelGraph::new(&map, speed)));
+    let station = |kind: PostKind| matches!(kind, PostKind::PoliceStation | PostKind::Hq);
+    let before_nodes = post_nodes(&map);
+    let after_nodes: Vec<NodeId> = solution.open.iter().map(|&s| instance.sites[s]).collect();
+    let after = nearest_posts(&mut router, map.node_count(), &after_nodes);
+    write_placement(&report, &map, &after, &weights, &dir)?;
+    let mark = |node: NodeId| {
+        let kind = map.posts.iter().find(|p| p.node == node).map(|p| p.kind);
+        (node as usize, kind.is_some_and(station))
+    };
+    let mut panels = Vec::new();
+    if !before_nodes.is_empty() {
+        let before = nearest_posts(&mut router, map.node_count(), &before_nodes);
+        let marks = before_nodes.iter().map(|&n| mark(n)).collect();
+        panels.push(LayoutPanel::new(
+            &map,
+            "Map's posts",
+            marks,
+            &before,
+            &weights,
+            threshold_min,
+        ));
+    }
+    let marks = solution
+        .open
+        .iter()
+        .map(|&s| {
+            let node = instance.sites[s];
+            if s < instance.fixed {
+                mark(node)
+            } else {
+                (node as usize, false)
+            }
+        })
+        .collect();
+    panels.push(LayoutPanel::new(
+        &map,
+        "Placed",
+        marks,
+        &after,
+        &weights,
+        threshold_min,
+    ));
+    write_placement_chart(&panels, &dir)?;
     print!("{}", report.text());
-    println!("placement.json and posts.csv in {}", dir.display());
+    println!(
+        "placement.json, posts.csv, {PLACEMENT_GEOJSON} and {PLACEMENT_CHART}.png/.svg in {}",
+        dir.display()
+    );
     Ok(())
 }
 

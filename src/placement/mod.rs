@@ -23,9 +23,11 @@ pub use instance::{Figures, Instance, InstanceSpec, MAX_TABLE_ENTRIES};
 pub use interchange::{Goal, interchange};
 pub use lagrange::{Bound, cover_bound, median_bound};
 
+use crate::analyze::NearestPosts;
 use crate::atomic_file;
-use crate::map::{NodeId, PostKind, RoadMap, SourceId};
+use crate::map::{NodeId, PostKind, RoadMap, SourceId, feature_collection};
 use serde::Serialize;
+use serde_json::{Value, json};
 use std::io::Write;
 use std::path::Path;
 use thiserror::Error;
@@ -440,28 +442,114 @@ impl PlacementReport {
     }
 }
 
-/// Writes `placement.json` and `posts.csv` (`name,kind,node`, as a CSV map's posts table:
-/// kept posts under their names, new ones `place-1`, `place-2`, … as kiosks) into `dir`, each
-/// atomically.
-pub fn write_placement(report: &PlacementReport, map: &RoadMap, dir: &Path) -> anyhow::Result<()> {
-    atomic_file::write(&dir.join("posts.csv"), |w| {
-        writeln!(w, "name,kind,node")?;
-        let mut placed = 0;
-        for p in &report.posts {
+/// The name and kind of each post of `report`: kept posts under their names, new ones
+/// `place-1`, `place-2`, … as kiosks.
+fn post_names(report: &PlacementReport, map: &RoadMap) -> Vec<(String, PostKind)> {
+    let mut placed = 0;
+    report
+        .posts
+        .iter()
+        .map(|p| {
             let kept = (!p.new)
                 .then(|| map.posts.iter().find(|q| map.source_id(q.node) == p.node))
                 .flatten();
-            let (name, kind) = match kept {
+            match kept {
                 Some(q) => (q.name.clone(), q.kind),
                 None => {
                     placed += 1;
                     (format!("place-{placed}"), PostKind::Kiosk)
                 }
-            };
-            let kind = serde_json::to_value(kind)?;
-            writeln!(w, "{name},{},{}", kind.as_str().unwrap_or("kiosk"), p.node)?;
+            }
+        })
+        .collect()
+}
+
+/// A post kind as the posts table spells it (`kiosk`, `police_station`, …).
+fn kind_name(kind: PostKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "kiosk".into())
+}
+
+/// `placement.geojson`: a Point per post (`node`, `name`, `kind`, `new`) and one per node
+/// with calls (`node`, `zone`, `weight`, `travel_min` from the nearest post, its
+/// `nearest_post` node, `within_threshold`), from `nearest`: the layout's posts' times.
+pub fn placement_geojson(
+    report: &PlacementReport,
+    map: &RoadMap,
+    nearest: &NearestPosts,
+    weights: &[f64],
+) -> Value {
+    let point = |node: NodeId| {
+        let n = map.node(node);
+        json!({"type": "Point", "coordinates": map.geojson_position(n.x_m, n.y_m)})
+    };
+    let names = post_names(report, map);
+    let post_node = |p: &PlacedPost| map.node_by_source_id(p.node);
+    let mut features: Vec<Value> = report
+        .posts
+        .iter()
+        .zip(&names)
+        .filter_map(|(p, (name, kind))| {
+            Some(json!({
+                "type": "Feature",
+                "geometry": point(post_node(p)?),
+                "properties": {"role": "post", "node": p.node, "name": name,
+                               "kind": kind_name(*kind), "new": p.new},
+            }))
+        })
+        .collect();
+    let threshold_s = report.threshold_min * 60.0;
+    for v in (0..map.node_count()).filter(|&v| weights[v] > 0.0) {
+        let t = nearest.time_s[v];
+        let node = map.node(v as NodeId);
+        features.push(json!({
+            "type": "Feature",
+            "geometry": point(v as NodeId),
+            "properties": {
+                "role": "calls",
+                "node": node.source_id,
+                "zone": map.zones[node.zone as usize].name,
+                "weight": weights[v],
+                "travel_min": t.is_finite().then(|| (t / 60.0 * 100.0).round() / 100.0),
+                "nearest_post": t.is_finite().then(|| report.posts[nearest.post[v]].node),
+                "within_threshold": t <= threshold_s,
+            },
+        }));
+    }
+    let mut c = feature_collection(map, "placement", features);
+    c["description"] = json!(format!(
+        "patrolsim place: the {:?} layout's posts, and each node with calls with its travel \
+         time from the nearest post (minutes) and whether it is within {} min",
+        report.objective, report.threshold_min
+    ));
+    c
+}
+
+/// The GIS layer of a placement.
+pub const PLACEMENT_GEOJSON: &str = "placement.geojson";
+
+/// Writes `placement.json`, `posts.csv` (`name,kind,node`, as a CSV map's posts table: see
+/// [`post_names`]) and [`PLACEMENT_GEOJSON`] (see [`placement_geojson`]) into `dir`, each
+/// atomically.
+pub fn write_placement(
+    report: &PlacementReport,
+    map: &RoadMap,
+    nearest: &NearestPosts,
+    weights: &[f64],
+    dir: &Path,
+) -> anyhow::Result<()> {
+    atomic_file::write(&dir.join("posts.csv"), |w| {
+        writeln!(w, "name,kind,node")?;
+        for (p, (name, kind)) in report.posts.iter().zip(post_names(report, map)) {
+            writeln!(w, "{name},{},{}", kind_name(kind), p.node)?;
         }
         Ok(())
+    })?;
+    let layer = placement_geojson(report, map, nearest, weights);
+    atomic_file::write(&dir.join(PLACEMENT_GEOJSON), |w| {
+        Ok(serde_json::to_writer(w, &layer)?)
     })?;
     atomic_file::write_str(
         &dir.join("placement.json"),
