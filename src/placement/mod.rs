@@ -57,6 +57,17 @@ pub enum Objective {
     Cover,
 }
 
+impl Objective {
+    /// The name on the command line and in `placement.json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Objective::Median => "median",
+            Objective::Center => "center",
+            Objective::Cover => "cover",
+        }
+    }
+}
+
 /// How far past the value (relative) a bound may come from rounding alone.
 const ROUNDING_SLACK: f64 = 1e-9;
 
@@ -520,9 +531,10 @@ pub fn placement_geojson(
     }
     let mut c = feature_collection(map, "placement", features);
     c["description"] = json!(format!(
-        "patrolsim place: the {:?} layout's posts, and each node with calls with its travel \
+        "patrolsim place: the {} layout's posts, and each node with calls with its travel \
          time from the nearest post (minutes) and whether it is within {} min",
-        report.objective, report.threshold_min
+        report.objective.name(),
+        report.threshold_min
     ));
     c
 }
