@@ -25,6 +25,7 @@ use patrolsim::placement::{
     PlaceError, PlacementReport, add_p_centre_kiosks, fewest_posts, post_nodes, solve,
     write_placement,
 };
+use patrolsim::progress;
 use patrolsim::report::{
     Lang, LayoutPanel, PLACEMENT_CHART, write_comparison, write_placement_chart, write_report,
     write_sweep_report,
@@ -925,6 +926,10 @@ fn place_command(args: &PlaceArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("outputs").join(format!("place-{}", map.name)));
     let _folder = OutputFolder::lock(&dir)?;
+    let spinner = progress::spinner(&match posts {
+        Some(k) => format!("placing {k} posts ({})", objective.name()),
+        None => "searching the fewest posts".into(),
+    });
     let (solution, min_posts) = match (posts, args.cover_share) {
         (Some(posts), _) => (solve(&instance, objective, posts, threshold_ms), None),
         (None, share) => {
@@ -956,6 +961,7 @@ fn place_command(args: &PlaceArgs) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64(),
     );
     report.min_posts = min_posts;
+    drop(spinner);
     let mut router = Router::new(Arc::new(TravelGraph::new(&map, speed)));
     let station = |kind: PostKind| matches!(kind, PostKind::PoliceStation | PostKind::Hq);
     let before_nodes = post_nodes(&map);

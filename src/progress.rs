@@ -1,5 +1,5 @@
 //! Progress bars with an ETA for the commands that can take more than a couple of seconds
-//! (`run`, `sweep`, `search`, `calibrate`, OpenStreetMap imports), drawn on stderr.
+//! (`run`, `sweep`, `search`, `calibrate`, `place`, OpenStreetMap imports), drawn on stderr.
 //!
 //! Every bar draws through indicatif's `ProgressDrawTarget::stderr()`, which draws nothing when
 //! stderr is not a terminal (or `TERM=dumb`): piped or redirected output has no control
@@ -8,6 +8,7 @@
 
 use indicatif::{ProgressBar, ProgressFinish, ProgressStyle};
 use std::io::Read;
+use std::time::Duration;
 
 /// The look every bar shares: the bar, the count, what is counted, the time so far and the ETA.
 /// A bar dropped unfinished (an error ends the work) is cleared, so the error line stands
@@ -33,6 +34,20 @@ pub fn bar(len: u64, counted: &str) -> ProgressBar {
 /// A bar counting `len` bytes of what `counted` names ("of heidelberg.osm.pbf read").
 pub fn bytes_bar(len: u64, counted: &str) -> ProgressBar {
     styled(len, "{bytes}/{total_bytes}", counted)
+}
+
+/// A spinner for work whose length is not known ahead ("placing 30 posts"), with the time so
+/// far; it turns on its own until dropped.
+pub fn spinner(what: &str) -> ProgressBar {
+    let spinner = ProgressBar::new_spinner()
+        .with_style(
+            ProgressStyle::with_template("{spinner} {msg}, {elapsed} elapsed")
+                .expect("the template is valid"),
+        )
+        .with_message(what.to_string())
+        .with_finish(ProgressFinish::AndClear);
+    spinner.enable_steady_tick(Duration::from_millis(120));
+    spinner
 }
 
 /// A reader that moves `bar` on by every byte read through it.

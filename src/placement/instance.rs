@@ -5,6 +5,7 @@
 use super::PlaceError;
 use super::greedy::farthest_points;
 use crate::map::{NodeId, RoadMap};
+use crate::progress;
 use crate::routing::{Router, TravelGraph};
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -94,6 +95,12 @@ impl Instance {
             |tree: &[u32]| -> Vec<u32> { demand_all.iter().map(|&v| tree[v as usize]).collect() };
         let site_cap = (spec.max_entries / demand_all.len()).max(spec.posts + spec.fixed.len() + 1);
         let sampled = spec.candidates.is_none() && free.len() + spec.fixed.len() > site_cap;
+        let trees = if sampled {
+            site_cap
+        } else {
+            free.len() + spec.fixed.len()
+        };
+        let bar = progress::bar(trees as u64, "travel-time trees of candidate sites");
         let (sites, rows, greedy_nodes) = if sampled {
             let mut sites = Vec::new();
             let mut rows = Vec::new();
@@ -105,6 +112,7 @@ impl Instance {
                 |node, tree| {
                     sites.push(node);
                     rows.push(column(tree));
+                    bar.inc(1);
                 },
             );
             let greedy = chosen[..spec.posts.min(chosen.len())].to_vec();
@@ -117,7 +125,10 @@ impl Instance {
                 .par_iter()
                 .map_init(
                     || Router::new(Arc::clone(&graph)),
-                    |router, &site| column(router.ms_from(site)),
+                    |router, &site| {
+                        bar.inc(1);
+                        column(router.ms_from(site))
+                    },
                 )
                 .collect();
             (sites, rows, greedy)

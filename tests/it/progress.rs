@@ -51,6 +51,16 @@ fn no_bar_is_drawn_when_stderr_is_not_a_terminal() {
             "search",
         ][..],
         &[
+            "place",
+            scenario,
+            "--objective",
+            "median",
+            "--posts",
+            "4",
+            "-o",
+            "place",
+        ][..],
+        &[
             "map",
             "import",
             common::map_file("monaco.osm.gz").to_str().unwrap(),
@@ -121,4 +131,51 @@ fn a_bar_on_a_terminal_changes_no_result() {
             .collect()
     };
     assert_eq!(without_timing(&stdout), without_timing(&piped_stdout));
+}
+
+#[test]
+fn place_draws_its_trees_on_a_terminal_and_places_the_same_posts() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script` (util-linux) to make a terminal");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_patrolsim");
+    let scenario = data("tiny-grid.toml");
+    let scenario = scenario.to_str().unwrap();
+    let args = ["--objective", "median", "--posts", "4", "-o"];
+    let piped = patrolsim(
+        &[&["place", scenario][..], &args, &["piped"]].concat(),
+        tmp.path(),
+    );
+    assert!(
+        piped.status.success() && piped.stderr.is_empty(),
+        "{piped:?}"
+    );
+    let on_terminal = Command::new("script")
+        .args(["-qefc"])
+        .arg(format!(
+            "TERM=xterm {bin} place {scenario} {} terminal >/dev/null",
+            args.join(" ")
+        ))
+        .arg("terminal.log")
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(on_terminal.status.success(), "{on_terminal:?}");
+    let drawn = std::fs::read(tmp.path().join("terminal.log")).unwrap();
+    assert!(String::from_utf8_lossy(&drawn).contains("travel-time trees"));
+    // The same layout and posts; only the seconds taken differ.
+    let read = |dir: &str, file: &str| std::fs::read_to_string(tmp.path().join(dir).join(file));
+    assert_eq!(
+        read("terminal", "posts.csv").unwrap(),
+        read("piped", "posts.csv").unwrap()
+    );
+    let layout = |dir: &str| {
+        let mut json: serde_json::Value =
+            serde_json::from_str(&read(dir, "placement.json").unwrap()).unwrap();
+        json.as_object_mut().unwrap().remove("seconds");
+        json
+    };
+    assert_eq!(layout("terminal"), layout("piped"));
 }
