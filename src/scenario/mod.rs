@@ -30,7 +30,7 @@ use crate::map::{
     new_area_map, new_area_node_bound, read_csv_map,
 };
 use crate::memory;
-use crate::routing::add_p_centre_kiosks;
+use crate::placement::add_p_centre_kiosks;
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 //! the k-th call is the same in any two scenarios that share the seed and the demand.
 
 use super::streams::Streams;
-use crate::map::NodeId;
+use crate::map::{NodeId, RoadMap};
 use crate::scenario::{CallPlacement, OnSceneTime, Scenario};
 use rand::RngExt;
 use rand_distr::weighted::WeightedAliasIndex;
@@ -38,32 +38,38 @@ pub struct DemandModel {
     on_scene: Vec<OnSceneDraw>,
 }
 
+/// How likely each node is to be a call's place (any scale, one weight per node): by the
+/// residents of its zone shared evenly among the zone's nodes, or uniform; uniform too for an
+/// area with no residents at all, which still gets calls.
+pub fn call_weights(map: &RoadMap, placement: CallPlacement) -> Vec<f64> {
+    let weights: Vec<f64> = match placement {
+        CallPlacement::Uniform => vec![1.0; map.node_count()],
+        CallPlacement::Population => {
+            let mut nodes_in_zone = vec![0u64; map.zones.len()];
+            for n in map.graph.node_weights() {
+                nodes_in_zone[n.zone as usize] += 1;
+            }
+            map.graph
+                .node_weights()
+                .map(|n| {
+                    map.zones[n.zone as usize].population as f64
+                        / nodes_in_zone[n.zone as usize] as f64
+                })
+                .collect()
+        }
+    };
+    if weights.iter().all(|&w| w == 0.0) {
+        vec![1.0; weights.len()]
+    } else {
+        weights
+    }
+}
+
 impl DemandModel {
     /// Prepares the sampling tables of `scenario`.
     pub fn new(scenario: &Scenario) -> Self {
         let map = &scenario.map;
-        let weights: Vec<f64> = match scenario.placement {
-            CallPlacement::Uniform => vec![1.0; map.node_count()],
-            CallPlacement::Population => {
-                let mut nodes_in_zone = vec![0u64; map.zones.len()];
-                for n in map.graph.node_weights() {
-                    nodes_in_zone[n.zone as usize] += 1;
-                }
-                map.graph
-                    .node_weights()
-                    .map(|n| {
-                        map.zones[n.zone as usize].population as f64
-                            / nodes_in_zone[n.zone as usize] as f64
-                    })
-                    .collect()
-            }
-        };
-        // An area with no residents at all still gets calls: uniform then.
-        let weights = if weights.iter().all(|&w| w == 0.0) {
-            vec![1.0; weights.len()]
-        } else {
-            weights
-        };
+        let weights = call_weights(map, scenario.placement);
         let on_scene = scenario
             .incident_types
             .iter()

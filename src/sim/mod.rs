@@ -21,7 +21,7 @@ mod shifts;
 mod streams;
 mod units;
 
-pub use demand::{DemandModel, NewCall};
+pub use demand::{DemandModel, NewCall, call_weights};
 pub use patrol::PatrolCycle;
 pub use streams::{Purpose, Stream, Streams, stream};
 

@@ -19,6 +19,7 @@ mod invariants;
 mod limits;
 mod more_police;
 mod osm;
+mod place;
 mod progress;
 mod properties;
 mod report;
