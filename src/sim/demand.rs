@@ -38,32 +38,38 @@ pub struct DemandModel {
     on_scene: Vec<OnSceneDraw>,
 }
 
+/// The weight of each node (by node index) in the placement of calls: its zone's population
+/// shared among the zone's nodes, or 1 each (uniform placement, or an area with no residents
+/// at all, which still gets calls).
+pub fn placement_weights(scenario: &Scenario) -> Vec<f64> {
+    let map = &scenario.map;
+    let weights: Vec<f64> = match scenario.placement {
+        CallPlacement::Uniform => vec![1.0; map.node_count()],
+        CallPlacement::Population => {
+            let mut nodes_in_zone = vec![0u64; map.zones.len()];
+            for n in map.graph.node_weights() {
+                nodes_in_zone[n.zone as usize] += 1;
+            }
+            map.graph
+                .node_weights()
+                .map(|n| {
+                    map.zones[n.zone as usize].population as f64
+                        / nodes_in_zone[n.zone as usize] as f64
+                })
+                .collect()
+        }
+    };
+    if weights.iter().all(|&w| w == 0.0) {
+        vec![1.0; weights.len()]
+    } else {
+        weights
+    }
+}
+
 impl DemandModel {
     /// Prepares the sampling tables of `scenario`.
     pub fn new(scenario: &Scenario) -> Self {
-        let map = &scenario.map;
-        let weights: Vec<f64> = match scenario.placement {
-            CallPlacement::Uniform => vec![1.0; map.node_count()],
-            CallPlacement::Population => {
-                let mut nodes_in_zone = vec![0u64; map.zones.len()];
-                for n in map.graph.node_weights() {
-                    nodes_in_zone[n.zone as usize] += 1;
-                }
-                map.graph
-                    .node_weights()
-                    .map(|n| {
-                        map.zones[n.zone as usize].population as f64
-                            / nodes_in_zone[n.zone as usize] as f64
-                    })
-                    .collect()
-            }
-        };
-        // An area with no residents at all still gets calls: uniform then.
-        let weights = if weights.iter().all(|&w| w == 0.0) {
-            vec![1.0; weights.len()]
-        } else {
-            weights
-        };
+        let weights = placement_weights(scenario);
         let on_scene = scenario
             .incident_types
             .iter()
