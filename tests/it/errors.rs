@@ -448,7 +448,7 @@ fn rows() -> Vec<Row> {
             files: move_up("threshold = 0.8\nlayers = [\"point\", \"line\"]"),
             args: &["check", "s.toml"],
             code: 2,
-            error: "",
+            error: "s.toml: dispatch.move_up.layers = [\"point\", \"line\"]: point crews stay at their key points: move line, surface or standby crews",
         },
         Row {
             area: "scenario",
@@ -456,7 +456,7 @@ fn rows() -> Vec<Row> {
             files: move_up("threshold = 0.8\nlayers = [\"line\"]"),
             args: &["check", "s.toml"],
             code: 2,
-            error: "",
+            error: "s.toml: dispatch.move_up.layers = [\"line\"]: the force has no unit of these layers: there is nobody to move",
         },
         Row {
             area: "scenario",
@@ -464,7 +464,7 @@ fn rows() -> Vec<Row> {
             files: move_up("threshold = 0.8\ntable = [[\"P0\", \"P1\"]]"),
             args: &["check", "s.toml"],
             code: 2,
-            error: "",
+            error: "s.toml: dispatch.move_up.table[0] = 2 places: must list 1 (row k lists where k free crews stand)",
         },
         Row {
             area: "scenario",
@@ -472,7 +472,7 @@ fn rows() -> Vec<Row> {
             files: move_up("threshold = 0.8\ntable = [[\"P0\"], [\"P0\", \"P9\"]]"),
             args: &["check", "s.toml"],
             code: 2,
-            error: "",
+            error: "s.toml: dispatch.move_up.table[1][1] = \"P9\": no such post on map `grid-12x12`",
         },
         Row {
             area: "scenario",
@@ -480,7 +480,7 @@ fn rows() -> Vec<Row> {
             files: move_up("threshold = 0.8\ntable = [[99999]]"),
             args: &["check", "s.toml"],
             code: 2,
-            error: "",
+            error: "s.toml: dispatch.move_up.table[0][0] = 99999: no node of map `grid-12x12` has that id",
         },
         Row {
             area: "scenario",
