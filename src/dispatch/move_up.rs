@@ -4,7 +4,9 @@
 //! threshold, the free movable crews are sent to the places of their number's row: first every
 //! crew standing at (or bound for) one of them keeps it, then each place left, in the row's
 //! order, gets the nearest crew left (one already at the place, with no lead time, is left as
-//! it is). Crews beyond the row's places keep what they do.
+//! it is). Crews beyond the row's places keep what they do. The moves are made only if, with
+//! the crews at their new places, more of the demand is covered than now: a patrolling crew
+//! may cover more where it is than at a post.
 //!
 //! The table is the scenario's, or computed by greedy maximal covering ([`CoveragePlan::new`]):
 //! row k + 1 is row k plus the candidate site that covers the most demand not yet covered, so
@@ -124,11 +126,13 @@ pub struct MoveUp {
     plan: Arc<CoveragePlan>,
     /// Scratch buffers, reused from moment to moment so the event loop does not allocate: the
     /// nodes the free crews cover, the crews not yet placed, the places of the row already
-    /// held, and the nearest crew to a place.
+    /// held, the nearest crew to a place.
     reached: Vec<NodeId>,
     left: Vec<Candidate>,
     held: Vec<bool>,
     nearest: Vec<Reached>,
+    /// The free crews as they would stand after the moves.
+    after: Vec<Candidate>,
 }
 
 impl MoveUp {
@@ -140,6 +144,7 @@ impl MoveUp {
             left: Vec::new(),
             held: Vec::new(),
             nearest: Vec::with_capacity(1),
+            after: Vec::new(),
         }
     }
 
@@ -192,7 +197,8 @@ impl DispatchPolicy for MoveUp {
         out: &mut Vec<Move>,
     ) {
         out.clear();
-        if self.coverage(free, travel) >= self.plan.threshold {
+        let now = self.coverage(free, travel);
+        if now >= self.plan.threshold {
             return;
         }
         let plan = Arc::clone(&self.plan);
@@ -233,6 +239,24 @@ impl DispatchPolicy for MoveUp {
                 out.push(Move { crew, to: place });
             }
         }
+        // Only moves that restore coverage: with the crews at their new places, more of the
+        // demand must be covered than now.
+        self.after.clear();
+        self.after.extend_from_slice(free);
+        for m in out.iter() {
+            if let Some(c) = self.after.iter_mut().find(|c| c.key == m.crew.key) {
+                *c = Candidate {
+                    key: c.key,
+                    node: m.to,
+                    lead_s: 0.0,
+                };
+            }
+        }
+        let after = std::mem::take(&mut self.after);
+        if self.coverage(&after, travel) <= now {
+            out.clear();
+        }
+        self.after = after;
     }
 }
 
