@@ -239,6 +239,9 @@ impl DispatchPolicy for MoveUp {
                 out.push(Move { crew, to: place });
             }
         }
+        if out.is_empty() {
+            return;
+        }
         // Only moves that restore coverage: with the crews at their new places, more of the
         // demand must be covered than now.
         self.after.clear();
