@@ -15,6 +15,7 @@ pub mod history;
 pub mod map;
 pub mod memory;
 pub mod output_folder;
+pub mod placement;
 pub mod progress;
 pub mod report;
 pub mod results;

@@ -18,13 +18,16 @@ use patrolsim::map::{
 };
 use patrolsim::memory;
 use patrolsim::output_folder::{OutputFolder, refuse_overwriting};
+use patrolsim::placement::{
+    Instance, InstanceSpec, MAX_TABLE_ENTRIES, Objective, PlaceError, PlacementReport,
+    add_p_centre_kiosks, post_nodes, solve, write_placement,
+};
 use patrolsim::report::{Lang, write_comparison, write_report, write_sweep_report};
-use patrolsim::routing::add_p_centre_kiosks;
 use patrolsim::scenario::{
-    DEFAULT_SCENARIO_LABEL, MAX_REPLICATIONS, Scenario, ScenarioError, StarterError,
+    CallPlacement, DEFAULT_SCENARIO_LABEL, MAX_REPLICATIONS, Scenario, ScenarioError, StarterError,
     starter_scenario,
 };
-use patrolsim::sim::Model;
+use patrolsim::sim::{Model, call_weights};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -253,6 +256,41 @@ enum Command {
         #[arg(long, default_value_t = 5.0)]
         threshold_min: f64,
         /// Output folder; default: outputs/analyze-<map name>.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Where to put posts: the layout of K posts with the least mean (median) or largest
+    /// (center) travel time from the nearest post, or the most calls within T (cover), with a
+    /// bound on how far from optimal it can be.
+    #[command(
+        after_help = "Examples:\n  patrolsim place scenarios/default.toml --objective median --posts 30\n  \
+        patrolsim place maps/area.pmap --objective cover --posts 3 --keep-existing --threshold-min 5"
+    )]
+    Place {
+        /// Scenario (.toml: its map, posts, call placement and emergency speed factor) or map
+        /// file (calls uniform over the nodes).
+        input: PathBuf,
+        /// What the layout should achieve.
+        #[arg(long, value_enum)]
+        objective: Objective,
+        /// Posts to place (new ones, beside the kept ones with --keep-existing).
+        #[arg(long)]
+        posts: i64,
+        /// Threshold of cover, and where the covered share is counted, minutes.
+        #[arg(long, default_value_t = 5.0)]
+        threshold_min: f64,
+        /// Keep the map's (or scenario's) posts and add --posts new ones.
+        #[arg(long)]
+        keep_existing: bool,
+        /// CSV with a `node` column of node ids (the map's own): the only sites a new post
+        /// may take; default: every node.
+        #[arg(long)]
+        candidates: Option<PathBuf>,
+        /// Driving speed as a multiple of free-flow speed; default: the scenario's emergency
+        /// speed factor, or 1 for a map file.
+        #[arg(long)]
+        speed_factor: Option<f64>,
+        /// Output folder; default: outputs/place-<map name>.
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
@@ -707,6 +745,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Map { command } => map_command(command),
+        Command::Place {
+            input,
+            objective,
+            posts,
+            threshold_min,
+            keep_existing,
+            candidates,
+            speed_factor,
+            output,
+        } => place_command(
+            &input,
+            objective,
+            posts,
+            threshold_min,
+            keep_existing,
+            candidates.as_deref(),
+            speed_factor,
+            output,
+        ),
         Command::Analyze {
             input,
             posts,
@@ -794,6 +851,83 @@ fn analyze_command(
     write_analysis(&analysis, &map, &dir)?;
     print!("{}", analysis_text(&analysis));
     println!("tables in {}", dir.display());
+    Ok(())
+}
+
+/// `patrolsim place`: reads the map, its demand and the candidates, places, prints and
+/// writes.
+#[allow(clippy::too_many_arguments)]
+fn place_command(
+    input: &Path,
+    objective: Objective,
+    posts: i64,
+    threshold_min: f64,
+    keep_existing: bool,
+    candidates: Option<&Path>,
+    speed_factor: Option<f64>,
+    output: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let option = |what: &str, value: String, rule: &str| PlaceError::Option {
+        what: what.into(),
+        value,
+        rule: rule.into(),
+    };
+    if posts <= 0 {
+        return Err(option("--posts", posts.to_string(), "must be >= 1").into());
+    }
+    if !(threshold_min.is_finite() && threshold_min > 0.0) {
+        return Err(option("--threshold-min", threshold_min.to_string(), "must be > 0").into());
+    }
+    let (map, scenario_speed, placement) = if input.extension().is_some_and(|e| e == "toml") {
+        let s = Scenario::load(input)?;
+        (
+            Arc::unwrap_or_clone(s.map),
+            s.emergency_speed_factor,
+            s.placement,
+        )
+    } else {
+        (load_any_map(Some(input))?, 1.0, CallPlacement::Uniform)
+    };
+    let speed = speed_factor.unwrap_or(scenario_speed);
+    if !(speed.is_finite() && speed > 0.0) {
+        return Err(option("--speed-factor", speed.to_string(), "must be > 0").into());
+    }
+    let candidates = candidates.map(|p| read_node_list(p, &map)).transpose()?;
+    let fixed = if keep_existing {
+        post_nodes(&map)
+    } else {
+        Vec::new()
+    };
+    let weights = call_weights(&map, placement);
+    let threshold_ms = (threshold_min * 60_000.0)
+        .round()
+        .min(f64::from(u32::MAX - 1)) as u32;
+    let instance = Instance::build(&InstanceSpec {
+        map: &map,
+        speed_factor: speed,
+        fixed: &fixed,
+        candidates: candidates.as_deref(),
+        weights: &weights,
+        posts: posts as usize,
+        max_entries: MAX_TABLE_ENTRIES,
+    })?;
+    let dir =
+        output.unwrap_or_else(|| PathBuf::from("outputs").join(format!("place-{}", map.name)));
+    let _folder = OutputFolder::lock(&dir)?;
+    let solution = solve(&instance, objective, posts as usize, threshold_ms);
+    let report = PlacementReport::new(
+        &map,
+        &instance,
+        objective,
+        &solution,
+        threshold_min,
+        speed,
+        started.elapsed().as_secs_f64(),
+    );
+    write_placement(&report, &map, &dir)?;
+    print!("{}", report.text());
+    println!("placement.json and posts.csv in {}", dir.display());
     Ok(())
 }
 
@@ -898,6 +1032,7 @@ fn main() -> ExitCode {
                     || c.is::<OsmError>()
                     || c.is::<SweepError>()
                     || c.is::<AnalyzeError>()
+                    || c.is::<PlaceError>()
                     || c.is::<HistoryError>()
                     || c.is::<BadInput>()
                     || c.is::<StarterError>()

@@ -16,12 +16,10 @@ mod anchors;
 mod descent;
 mod graph;
 mod landmarks;
-mod placement;
 mod search;
 
 pub use anchors::Anchors;
 pub use graph::{TravelGraph, arc_ms};
-pub use placement::{add_p_centre_kiosks, place_posts_p_centre};
 pub use search::Router;
 
 use crate::map::NodeId;

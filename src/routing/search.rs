@@ -371,10 +371,17 @@ impl Router {
         }
     }
 
-    /// Travel time from `source` to every node (infinite where unreachable), into `out`.
-    pub fn times_from(&mut self, source: NodeId, out: &mut Vec<f64>) {
+    /// Travel time from `source` to every node in whole milliseconds (`u32::MAX` where
+    /// unreachable), in a buffer of the router's that the next query overwrites.
+    pub fn ms_from(&mut self, source: NodeId) -> &[u32] {
         self.search
             .tree(&self.graph, source, false, &mut self.tree_ms, None);
+        &self.tree_ms
+    }
+
+    /// Travel time from `source` to every node (infinite where unreachable), into `out`.
+    pub fn times_from(&mut self, source: NodeId, out: &mut Vec<f64>) {
+        self.ms_from(source);
         out.clear();
         out.extend(self.tree_ms.iter().map(|&ms| {
             if ms == u32::MAX {

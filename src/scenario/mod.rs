@@ -33,7 +33,7 @@ use crate::map::{
     new_area_map, read_csv_map,
 };
 use crate::memory;
-use crate::routing::add_p_centre_kiosks;
+use crate::placement::add_p_centre_kiosks;
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 //! the k-th call is the same in any two scenarios that share the seed and the demand.
 
 use super::streams::Streams;
-use crate::map::NodeId;
+use crate::map::{NodeId, RoadMap};
 use crate::scenario::{CallPlacement, OnSceneTime, Scenario};
 use rand::RngExt;
 use rand_distr::weighted::WeightedAliasIndex;
@@ -38,12 +38,11 @@ pub struct DemandModel {
     on_scene: Vec<OnSceneDraw>,
 }
 
-/// The weight of each node (by node index) in the placement of calls: its zone's population
-/// shared among the zone's nodes, or 1 each (uniform placement, or an area with no residents
-/// at all, which still gets calls).
-pub fn placement_weights(scenario: &Scenario) -> Vec<f64> {
-    let map = &scenario.map;
-    let weights: Vec<f64> = match scenario.placement {
+/// How likely each node is to be a call's place (any scale, one weight per node): by the
+/// residents of its zone shared evenly among the zone's nodes, or uniform; uniform too for an
+/// area with no residents at all, which still gets calls.
+pub fn call_weights(map: &RoadMap, placement: CallPlacement) -> Vec<f64> {
+    let weights: Vec<f64> = match placement {
         CallPlacement::Uniform => vec![1.0; map.node_count()],
         CallPlacement::Population => {
             let mut nodes_in_zone = vec![0u64; map.zones.len()];
@@ -69,7 +68,8 @@ pub fn placement_weights(scenario: &Scenario) -> Vec<f64> {
 impl DemandModel {
     /// Prepares the sampling tables of `scenario`.
     pub fn new(scenario: &Scenario) -> Self {
-        let weights = placement_weights(scenario);
+        let map = &scenario.map;
+        let weights = call_weights(map, scenario.placement);
         let on_scene = scenario
             .incident_types
             .iter()

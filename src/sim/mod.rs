@@ -22,7 +22,7 @@ mod shifts;
 mod streams;
 mod units;
 
-pub use demand::{DemandModel, NewCall, placement_weights};
+pub use demand::{DemandModel, NewCall, call_weights};
 pub use patrol::PatrolCycle;
 pub use streams::{Purpose, Stream, Streams, stream};
 

@@ -42,7 +42,7 @@ pub(super) fn coverage_plan(
     Some(Arc::new(CoveragePlan::new(
         m.threshold,
         within_s,
-        super::demand::placement_weights(scenario),
+        super::demand::call_weights(&scenario.map, scenario.placement),
         m.table.clone(),
         &sites,
         crews,

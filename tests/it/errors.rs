@@ -796,6 +796,41 @@ fn rows() -> Vec<Row> {
         },
         Row {
             area: "node ids",
+            case: "`place --candidates` naming a node id the map lacks",
+            files: json_map("", "")
+                .into_iter()
+                .chain([file("c.csv", "node\n0\n3\n")])
+                .collect(),
+            args: &["place", "m.json", "--objective", "median", "--posts", "1", "--candidates", "c.csv"],
+            code: 2,
+            error: "c.csv: line 3: node = \"3\": no node of map `tri` has that id",
+        },
+        Row {
+            area: "place",
+            case: "`place --posts 0`",
+            files: json_map("", ""),
+            args: &["place", "m.json", "--objective", "median", "--posts", "0"],
+            code: 2,
+            error: "--posts = 0: must be >= 1",
+        },
+        Row {
+            area: "place",
+            case: "`place --posts` as many as the candidate sites",
+            files: json_map("", ""),
+            args: &["place", "m.json", "--objective", "center", "--posts", "3"],
+            code: 2,
+            error: "--posts = 3: must be >= 1 and less than the 3 candidate sites without a post",
+        },
+        Row {
+            area: "place",
+            case: "`place --threshold-min 0`",
+            files: json_map("", ""),
+            args: &["place", "m.json", "--objective", "cover", "--posts", "1", "--threshold-min", "0"],
+            code: 2,
+            error: "--threshold-min = 0: must be > 0",
+        },
+        Row {
+            area: "node ids",
             case: "a listed sealing exit at a node id the map lacks",
             files: scenario(
                 "[units_per_post]",

@@ -20,6 +20,7 @@ mod limits;
 mod more_police;
 mod move_up;
 mod osm;
+mod place;
 mod progress;
 mod properties;
 mod report;

@@ -1,7 +1,8 @@
-//! Where to put posts in a city whose kiosks are not yet known: greedy p-centre.
+//! The greedy farthest-point rule for p-centre: quick, within a factor 2 of the best largest
+//! time, and the start from which the exact models of this module improve.
 
-use super::{Router, TravelGraph};
 use crate::map::{NodeId, Post, PostKind, RoadMap};
+use crate::routing::{Router, TravelGraph};
 use std::sync::Arc;
 
 /// Chooses `n` more post nodes so that the longest free-flow drive from the nearest post to
@@ -12,18 +13,31 @@ use std::sync::Arc;
 /// the order chosen; fewer than `n` when every node already has a post.
 pub fn place_posts_p_centre(map: &RoadMap, fixed: &[NodeId], n: usize) -> Vec<NodeId> {
     let graph = Arc::new(TravelGraph::new(map, 1.0));
+    farthest_points(map, graph, fixed, n, |_, _| {})
+}
+
+/// The farthest-point rule of [`place_posts_p_centre`] over `graph` (any speed factor), handing
+/// each post's tree of travel times (milliseconds to every node, `u32::MAX` where unreachable)
+/// to `tree` as it is grown: first the `fixed` posts', then each chosen node's.
+pub fn farthest_points(
+    map: &RoadMap,
+    graph: Arc<TravelGraph>,
+    fixed: &[NodeId],
+    n: usize,
+    mut tree: impl FnMut(NodeId, &[u32]),
+) -> Vec<NodeId> {
     let mut router = Router::new(graph);
     let nodes = map.node_count();
-    let mut reach_s = vec![f64::INFINITY; nodes];
-    let mut from_post = Vec::new();
-    let mut add = |router: &mut Router, post: NodeId, reach_s: &mut Vec<f64>| {
-        router.times_from(post, &mut from_post);
-        for (r, &t) in reach_s.iter_mut().zip(&from_post) {
-            *r = r.min(t);
+    let mut reach_ms = vec![u32::MAX; nodes];
+    let mut add = |router: &mut Router, post: NodeId, reach_ms: &mut Vec<u32>| {
+        let from_post = router.ms_from(post);
+        for (r, &t) in reach_ms.iter_mut().zip(from_post) {
+            *r = (*r).min(t);
         }
+        tree(post, from_post);
     };
     for &post in fixed {
-        add(&mut router, post, &mut reach_s);
+        add(&mut router, post, &mut reach_ms);
     }
     let mut placed = Vec::with_capacity(n);
     while placed.len() < n {
@@ -40,14 +54,14 @@ pub fn place_posts_p_centre(map: &RoadMap, fixed: &[NodeId], n: usize) -> Vec<No
         } else {
             // The node reached last, ties to the lowest id; none left when all have a post.
             match (0..nodes)
-                .filter(|&i| reach_s[i] > 0.0)
-                .max_by(|&a, &b| reach_s[a].total_cmp(&reach_s[b]).then(b.cmp(&a)))
+                .filter(|&i| reach_ms[i] > 0)
+                .max_by(|&a, &b| reach_ms[a].cmp(&reach_ms[b]).then(b.cmp(&a)))
             {
                 Some(node) => node as NodeId,
                 None => break,
             }
         };
-        add(&mut router, next, &mut reach_s);
+        add(&mut router, next, &mut reach_ms);
         placed.push(next);
     }
     placed
