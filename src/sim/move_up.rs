@@ -20,8 +20,7 @@ use std::sync::Arc;
 /// The coverage plan of `scenario`'s move-up, if it has one: its table, or the greedy covering
 /// table over the map's posts and the movable crews' bases (at most one row per movable
 /// crew), the demand weighted as calls are placed (large events' extra calls left out), and as
-/// coverage time the 5-minute promise
-/// less the dispatch delay.
+/// coverage time the 5-minute promise less the dispatch delay.
 pub(super) fn coverage_plan(
     scenario: &Scenario,
     graph: &Arc<TravelGraph>,
