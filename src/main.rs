@@ -2,7 +2,9 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use patrolsim::analyze::{AnalyzeError, analysis_text, analyze, read_node_list, write_analysis};
+use patrolsim::analyze::{
+    AnalyzeError, analysis_text, analyze, nearest_posts, read_node_list, write_analysis,
+};
 use patrolsim::atomic_file::check_output_dir;
 use patrolsim::bad_input::{BadInput, bad_input};
 use patrolsim::experiment::{
@@ -13,16 +15,21 @@ use patrolsim::experiment::{
 use patrolsim::history::{HistoryError, HistorySpec, calibrate};
 use patrolsim::map::osm::{OSM_ATTRIBUTION, OsmError, OsmOptions, import_osm_bytes, map_name};
 use patrolsim::map::{
-    LoadOptions, MapFileKind, MapInfo, RoadMap, apply_geojson_zones, load_map, source_key,
-    write_geojson, write_map,
+    LoadOptions, MapFileKind, MapInfo, NodeId, PostKind, RoadMap, apply_geojson_zones, load_map,
+    source_key, write_geojson, write_map,
 };
 use patrolsim::memory;
 use patrolsim::output_folder::{OutputFolder, refuse_overwriting};
 use patrolsim::placement::{
-    Instance, InstanceSpec, MAX_TABLE_ENTRIES, Objective, PlaceError, PlacementReport,
-    add_p_centre_kiosks, post_nodes, solve, write_placement,
+    Instance, InstanceSpec, MAX_TABLE_ENTRIES, MinPostsReport, Objective, PLACEMENT_GEOJSON,
+    PlaceError, PlacementReport, add_p_centre_kiosks, fewest_posts, post_nodes, solve,
+    write_placement,
 };
-use patrolsim::report::{Lang, write_comparison, write_report, write_sweep_report};
+use patrolsim::report::{
+    Lang, LayoutPanel, PLACEMENT_CHART, write_comparison, write_placement_chart, write_report,
+    write_sweep_report,
+};
+use patrolsim::routing::{Router, TravelGraph};
 use patrolsim::scenario::{
     CallPlacement, DEFAULT_SCENARIO_LABEL, MAX_REPLICATIONS, Scenario, ScenarioError, StarterError,
     starter_scenario,
@@ -261,44 +268,57 @@ enum Command {
     },
     /// Where to put posts: the layout of K posts with the least mean (median) or largest
     /// (center) travel time from the nearest post, or the most calls within T (cover), with a
-    /// bound on how far from optimal it can be.
+    /// bound on how far from optimal it can be; or the fewest posts that put a share of the
+    /// calls within T (--min-posts).
     #[command(
         after_help = "Examples:\n  patrolsim place scenarios/default.toml --objective median --posts 30\n  \
-        patrolsim place maps/area.pmap --objective cover --posts 3 --keep-existing --threshold-min 5"
+        patrolsim place maps/area.pmap --objective cover --posts 3 --keep-existing --threshold-min 5\n  \
+        patrolsim place scenarios/default.toml --min-posts --cover-share 0.9 --threshold-min 5"
     )]
-    Place {
-        /// Scenario (.toml: its map, posts, call placement and emergency speed factor) or map
-        /// file (calls uniform over the nodes).
-        input: PathBuf,
-        /// What the layout should achieve.
-        #[arg(long, value_enum)]
-        objective: Objective,
-        /// Posts to place (new ones, beside the kept ones with --keep-existing).
-        #[arg(long)]
-        posts: i64,
-        /// Threshold of cover, and where the covered share is counted, minutes.
-        #[arg(long, default_value_t = 5.0)]
-        threshold_min: f64,
-        /// Keep the map's (or scenario's) posts and add --posts new ones.
-        #[arg(long)]
-        keep_existing: bool,
-        /// CSV with a `node` column of node ids (the map's own): the only sites a new post
-        /// may take; default: every node.
-        #[arg(long)]
-        candidates: Option<PathBuf>,
-        /// Driving speed as a multiple of free-flow speed; default: the scenario's emergency
-        /// speed factor, or 1 for a map file.
-        #[arg(long)]
-        speed_factor: Option<f64>,
-        /// Output folder; default: outputs/place-<map name>.
-        #[arg(short, long)]
-        output: Option<PathBuf>,
-    },
+    Place(PlaceArgs),
     /// Import, inspect and export maps.
     Map {
         #[command(subcommand)]
         command: MapCommand,
     },
+}
+
+/// The arguments of `patrolsim place`.
+#[derive(clap::Args)]
+struct PlaceArgs {
+    /// Scenario (.toml: its map, posts, call placement and emergency speed factor) or map
+    /// file (calls uniform over the nodes).
+    input: PathBuf,
+    /// What the layout should achieve.
+    #[arg(long, value_enum, required_unless_present = "min_posts")]
+    objective: Option<Objective>,
+    /// Posts to place (new ones, beside the kept ones with --keep-existing).
+    #[arg(long, required_unless_present = "min_posts")]
+    posts: Option<i64>,
+    /// Instead of --objective and --posts: the fewest new posts that put --cover-share of the
+    /// calls within --threshold-min, with whether that count is proven least.
+    #[arg(long, requires = "cover_share", conflicts_with_all = ["objective", "posts"])]
+    min_posts: bool,
+    /// The share of the calls (0 to 1) that --min-posts puts within the threshold.
+    #[arg(long, requires = "min_posts")]
+    cover_share: Option<f64>,
+    /// Threshold of cover, and where the covered share is counted, minutes.
+    #[arg(long, default_value_t = 5.0)]
+    threshold_min: f64,
+    /// Keep the map's (or scenario's) posts and add new ones.
+    #[arg(long)]
+    keep_existing: bool,
+    /// CSV with a `node` column of node ids (the map's own): the only sites a new post
+    /// may take; default: every node.
+    #[arg(long)]
+    candidates: Option<PathBuf>,
+    /// Driving speed as a multiple of free-flow speed; default: the scenario's emergency
+    /// speed factor, or 1 for a map file.
+    #[arg(long)]
+    speed_factor: Option<f64>,
+    /// Output folder; default: outputs/place-<map name>.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -745,25 +765,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Map { command } => map_command(command),
-        Command::Place {
-            input,
-            objective,
-            posts,
-            threshold_min,
-            keep_existing,
-            candidates,
-            speed_factor,
-            output,
-        } => place_command(
-            &input,
-            objective,
-            posts,
-            threshold_min,
-            keep_existing,
-            candidates.as_deref(),
-            speed_factor,
-            output,
-        ),
+        Command::Place(args) => place_command(&args),
         Command::Analyze {
             input,
             posts,
@@ -854,31 +856,32 @@ fn analyze_command(
     Ok(())
 }
 
-/// `patrolsim place`: reads the map, its demand and the candidates, places, prints and
-/// writes.
-#[allow(clippy::too_many_arguments)]
-fn place_command(
-    input: &Path,
-    objective: Objective,
-    posts: i64,
-    threshold_min: f64,
-    keep_existing: bool,
-    candidates: Option<&Path>,
-    speed_factor: Option<f64>,
-    output: Option<PathBuf>,
-) -> anyhow::Result<()> {
+/// `patrolsim place`: reads the map, its demand and the candidates, places (or searches the
+/// fewest posts), prints and writes.
+fn place_command(args: &PlaceArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let option = |what: &str, value: String, rule: &str| PlaceError::Option {
         what: what.into(),
         value,
         rule: rule.into(),
     };
-    if posts <= 0 {
-        return Err(option("--posts", posts.to_string(), "must be >= 1").into());
-    }
+    // clap asks for --posts or --min-posts with --cover-share.
+    let (objective, posts) = match (args.objective, args.posts, args.cover_share) {
+        (_, _, Some(share)) if !(share > 0.0 && share <= 1.0) => {
+            return Err(option("--cover-share", share.to_string(), "must be > 0 and <= 1").into());
+        }
+        (_, _, Some(_)) => (Objective::Cover, None),
+        (Some(objective), Some(posts), None) if posts >= 1 => (objective, Some(posts as usize)),
+        (_, posts, None) => {
+            let posts = posts.map_or("none".into(), |p| p.to_string());
+            return Err(option("--posts", posts, "must be >= 1").into());
+        }
+    };
+    let threshold_min = args.threshold_min;
     if !(threshold_min.is_finite() && threshold_min > 0.0) {
         return Err(option("--threshold-min", threshold_min.to_string(), "must be > 0").into());
     }
+    let input = &args.input;
     let (map, scenario_speed, placement) = if input.extension().is_some_and(|e| e == "toml") {
         let s = Scenario::load(input)?;
         (
@@ -889,12 +892,16 @@ fn place_command(
     } else {
         (load_any_map(Some(input))?, 1.0, CallPlacement::Uniform)
     };
-    let speed = speed_factor.unwrap_or(scenario_speed);
+    let speed = args.speed_factor.unwrap_or(scenario_speed);
     if !(speed.is_finite() && speed > 0.0) {
         return Err(option("--speed-factor", speed.to_string(), "must be > 0").into());
     }
-    let candidates = candidates.map(|p| read_node_list(p, &map)).transpose()?;
-    let fixed = if keep_existing {
+    let candidates = args
+        .candidates
+        .as_deref()
+        .map(|p| read_node_list(p, &map))
+        .transpose()?;
+    let fixed = if args.keep_existing {
         post_nodes(&map)
     } else {
         Vec::new()
@@ -909,14 +916,37 @@ fn place_command(
         fixed: &fixed,
         candidates: candidates.as_deref(),
         weights: &weights,
-        posts: posts as usize,
+        // The search over counts starts from one post.
+        posts: posts.unwrap_or(1),
         max_entries: MAX_TABLE_ENTRIES,
     })?;
-    let dir =
-        output.unwrap_or_else(|| PathBuf::from("outputs").join(format!("place-{}", map.name)));
+    let dir = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("outputs").join(format!("place-{}", map.name)));
     let _folder = OutputFolder::lock(&dir)?;
-    let solution = solve(&instance, objective, posts as usize, threshold_ms);
-    let report = PlacementReport::new(
+    let (solution, min_posts) = match (posts, args.cover_share) {
+        (Some(posts), _) => (solve(&instance, objective, posts, threshold_ms), None),
+        (None, share) => {
+            let share = share.unwrap_or(1.0);
+            let max_posts = instance.site_count() - instance.fixed - 1;
+            let fewest =
+                fewest_posts(&instance, share, threshold_ms, max_posts).map_err(|best| {
+                    option(
+                        "--cover-share",
+                        share.to_string(),
+                        &format!(
+                            "no layout found of up to {max_posts} new posts puts that share within \
+                         {threshold_min} min (best found {:.2} %)",
+                            best * 100.0
+                        ),
+                    )
+                })?;
+            let report = MinPostsReport::new(&fewest, share);
+            (fewest.solution, Some(report))
+        }
+    };
+    let mut report = PlacementReport::new(
         &map,
         &instance,
         objective,
@@ -925,9 +955,56 @@ fn place_command(
         speed,
         started.elapsed().as_secs_f64(),
     );
-    write_placement(&report, &map, &dir)?;
+    report.min_posts = min_posts;
+    let mut router = Router::new(Arc::new(TravelGraph::new(&map, speed)));
+    let station = |kind: PostKind| matches!(kind, PostKind::PoliceStation | PostKind::Hq);
+    let before_nodes = post_nodes(&map);
+    let after_nodes: Vec<NodeId> = solution.open.iter().map(|&s| instance.sites[s]).collect();
+    let after = nearest_posts(&mut router, map.node_count(), &after_nodes);
+    write_placement(&report, &map, &after, &weights, &dir)?;
+    let mark = |node: NodeId| {
+        let kind = map.posts.iter().find(|p| p.node == node).map(|p| p.kind);
+        (node as usize, kind.is_some_and(station))
+    };
+    let mut panels = Vec::new();
+    if !before_nodes.is_empty() {
+        let before = nearest_posts(&mut router, map.node_count(), &before_nodes);
+        let marks = before_nodes.iter().map(|&n| mark(n)).collect();
+        panels.push(LayoutPanel::new(
+            &map,
+            "Map's posts",
+            marks,
+            &before,
+            &weights,
+            threshold_min,
+        ));
+    }
+    let marks = solution
+        .open
+        .iter()
+        .map(|&s| {
+            let node = instance.sites[s];
+            if s < instance.fixed {
+                mark(node)
+            } else {
+                (node as usize, false)
+            }
+        })
+        .collect();
+    panels.push(LayoutPanel::new(
+        &map,
+        "Placed",
+        marks,
+        &after,
+        &weights,
+        threshold_min,
+    ));
+    write_placement_chart(&panels, &dir)?;
     print!("{}", report.text());
-    println!("placement.json and posts.csv in {}", dir.display());
+    println!(
+        "placement.json, posts.csv, {PLACEMENT_GEOJSON} and {PLACEMENT_CHART}.png/.svg in {}",
+        dir.display()
+    );
     Ok(())
 }
 

@@ -143,6 +143,34 @@ pub struct Analysis {
     pub blockade: Option<Blockade>,
 }
 
+/// Every node's travel time from the nearest of some posts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NearestPosts {
+    /// Per node: seconds from the nearest post (infinite where none reaches).
+    pub time_s: Vec<f64>,
+    /// Per node: index of the nearest post (lowest index on ties; 0 where none reaches).
+    pub post: Vec<usize>,
+}
+
+/// The travel time from the nearest of `posts` to each of the `n` nodes of `router`'s graph.
+pub fn nearest_posts(router: &mut Router, n: usize, posts: &[NodeId]) -> NearestPosts {
+    let mut nearest = NearestPosts {
+        time_s: vec![f64::INFINITY; n],
+        post: vec![0; n],
+    };
+    let mut times = Vec::new();
+    for (p, &post) in posts.iter().enumerate() {
+        router.times_from(post, &mut times);
+        for (v, &t) in times.iter().enumerate() {
+            if t < nearest.time_s[v] {
+                nearest.time_s[v] = t;
+                nearest.post[v] = p;
+            }
+        }
+    }
+    nearest
+}
+
 /// Analyses `map` with one crew at each of `posts` driving at `speed_factor` times free-flow
 /// speed; nodes farther than `threshold_s` are counted; `exits`, when given, are blockaded.
 pub fn analyze(
@@ -155,18 +183,10 @@ pub fn analyze(
     let graph = Arc::new(TravelGraph::new(map, speed_factor));
     let mut router = Router::new(graph);
     let n = map.node_count();
-    let mut node_time_s = vec![f64::INFINITY; n];
-    let mut node_post = vec![0; n];
-    let mut times = Vec::new();
-    for (p, &post) in posts.iter().enumerate() {
-        router.times_from(post, &mut times);
-        for (v, &t) in times.iter().enumerate() {
-            if t < node_time_s[v] {
-                node_time_s[v] = t;
-                node_post[v] = p;
-            }
-        }
-    }
+    let NearestPosts {
+        time_s: node_time_s,
+        post: node_post,
+    } = nearest_posts(&mut router, n, posts);
     let coverage = |name: &str, nodes: &mut dyn Iterator<Item = usize>| {
         let mut c = ZoneCoverage {
             zone: name.into(),

@@ -41,7 +41,12 @@ impl Bits {
             .sum()
     }
     fn minus(&self, other: &Bits) -> Bits {
-        Bits(self.0.iter().zip(&other.0).map(|(a, b)| a & !b).collect())
+        let mut b = self.clone();
+        b.remove(other);
+        b
+    }
+    fn remove(&mut self, other: &Bits) {
+        self.0.iter_mut().zip(&other.0).for_each(|(a, b)| *a &= !b);
     }
     fn ones(&self) -> impl Iterator<Item = usize> + '_ {
         self.0.iter().enumerate().flat_map(|(i, &w)| {
@@ -97,6 +102,7 @@ fn check(inst: &Instance, posts: usize, threshold_ms: u32) -> Check {
         by_node: &by_node,
         budget: (CHECK_WORK / (covers.len() * n.div_ceil(64)).max(1)).max(1000),
         chosen: Vec::new(),
+        spread: Bits::empty(n),
     };
     match search.cover(&need, posts) {
         Some(true) => Check::Feasible(
@@ -115,6 +121,8 @@ struct Search<'a> {
     budget: usize,
     /// The sites chosen on the current branch (indices into `covers`).
     chosen: Vec<usize>,
+    /// Scratch set of the spread-out bound.
+    spread: Bits,
 }
 
 impl Search<'_> {
@@ -137,6 +145,23 @@ impl Search<'_> {
         gains.sort_unstable_by(|a, b| b.cmp(a));
         if gains.iter().take(left).sum::<usize>() < missing {
             return Some(false);
+        }
+        // Bound: missing nodes no two of which share a covering site each need a post of
+        // their own; picked greedily, fewest covering sites first.
+        self.spread.clone_from(need);
+        let mut apart = 0;
+        while let Some(j) = self
+            .spread
+            .ones()
+            .min_by_key(|&j| (self.by_node[j].len(), j))
+        {
+            apart += 1;
+            if apart > left {
+                return Some(false);
+            }
+            for &k in &self.by_node[j] {
+                self.spread.remove(&self.covers[k as usize]);
+            }
         }
         // Branch on the missing node with the fewest covering sites; try the sites covering
         // the most of what is missing first.

@@ -31,8 +31,9 @@ pub struct Instance {
     pub sampled: bool,
     /// Nodes of positive weight that no site reaches (left out of the demand).
     pub unreached: usize,
-    /// The farthest-point layout of the posts to add (as `auto_posts` chooses them, at this
-    /// speed), as site indices, when all its nodes are candidate sites.
+    /// The farthest-point sequence of the posts to add (its first k are the k posts
+    /// `auto_posts` chooses, at this speed), as site indices, when all its nodes are candidate
+    /// sites.
     pub greedy: Option<Vec<usize>>,
     /// `ms[s * demand.len() + j]`: from site `s` to demand node `j`, `u32::MAX` unreachable.
     ms: Vec<u32>,

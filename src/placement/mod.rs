@@ -10,20 +10,24 @@
 //! in a fixed order).
 
 mod center;
+mod fewest;
 mod greedy;
 mod instance;
 mod interchange;
 mod lagrange;
 
 pub use center::{Centre, solve_centre};
+pub use fewest::{Fewest, fewest_posts};
 pub use greedy::{add_p_centre_kiosks, farthest_points, place_posts_p_centre};
 pub use instance::{Figures, Instance, InstanceSpec, MAX_TABLE_ENTRIES};
 pub use interchange::{Goal, interchange};
 pub use lagrange::{Bound, cover_bound, median_bound};
 
+use crate::analyze::NearestPosts;
 use crate::atomic_file;
-use crate::map::{NodeId, PostKind, RoadMap, SourceId};
+use crate::map::{NodeId, PostKind, RoadMap, SourceId, feature_collection};
 use serde::Serialize;
+use serde_json::{Value, json};
 use std::io::Write;
 use std::path::Path;
 use thiserror::Error;
@@ -53,6 +57,17 @@ pub enum Objective {
     Cover,
 }
 
+impl Objective {
+    /// The name on the command line and in `placement.json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Objective::Median => "median",
+            Objective::Center => "center",
+            Objective::Cover => "cover",
+        }
+    }
+}
+
 /// How far past the value (relative) a bound may come from rounding alone.
 const ROUNDING_SLACK: f64 = 1e-9;
 
@@ -78,6 +93,22 @@ pub struct Solution {
 }
 
 impl Solution {
+    /// The fixed sites alone as a covering layout: its share is exact, so it is its own bound.
+    pub fn of_fixed(inst: &Instance, threshold_ms: u32) -> Solution {
+        let open: Vec<usize> = (0..inst.fixed).collect();
+        let figures = inst.evaluate(&open, threshold_ms);
+        let value = value_of(inst, Objective::Cover, &figures);
+        Solution {
+            open,
+            figures,
+            value,
+            bound: value,
+            greedy_value: value,
+            swaps: 0,
+            iterations: 0,
+        }
+    }
+
     /// |value − bound| relative to the value (0 when both are 0).
     pub fn gap(&self) -> f64 {
         let d = (self.value - self.bound).abs();
@@ -168,8 +199,8 @@ fn fill(inst: &Instance, open: &mut Vec<usize>, posts: usize) {
 pub fn solve(inst: &Instance, objective: Objective, posts: usize, threshold_ms: u32) -> Solution {
     let figures = |open: &[usize]| inst.evaluate(open, threshold_ms);
     let mut starts = vec![farthest_on_table(inst, posts)];
-    if let Some(g) = &inst.greedy {
-        starts.push((0..inst.fixed).chain(g.iter().copied()).collect());
+    if let Some(g) = inst.greedy.as_ref().filter(|g| g.len() >= posts) {
+        starts.push((0..inst.fixed).chain(g[..posts].iter().copied()).collect());
     }
     let mut start = starts[0].clone();
     for s in &starts[1..] {
@@ -274,7 +305,57 @@ pub struct PlacementReport {
     /// Nodes with calls that no site reaches (left out).
     pub unreached_nodes: usize,
     pub speed_factor: f64,
+    /// For `--min-posts`: the share asked for and how sure the count is the least.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_posts: Option<MinPostsReport>,
     pub seconds: f64,
+}
+
+/// What `placement.json` says of a `--min-posts` search.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MinPostsReport {
+    /// The share of the calls to have within the threshold.
+    pub cover_share: f64,
+    /// New posts found (the layout's `new` posts).
+    pub posts: usize,
+    /// Whether no layout with one post fewer can reach the share.
+    pub proven_fewest: bool,
+    /// Upper bound of the share covered with one post fewer (none when none was needed).
+    pub cover_bound_one_fewer: Option<f64>,
+}
+
+impl MinPostsReport {
+    /// The report of `fewest` for `share`.
+    pub fn new(fewest: &Fewest, share: f64) -> MinPostsReport {
+        MinPostsReport {
+            cover_share: share,
+            posts: fewest.posts,
+            proven_fewest: fewest.proven_fewest(share),
+            cover_bound_one_fewer: fewest.bound_one_fewer,
+        }
+    }
+
+    /// One line for the terminal.
+    pub fn text(&self, threshold_min: f64) -> String {
+        let bound = match self.cover_bound_one_fewer {
+            Some(b) => format!(
+                "with {} the bound is {:.3} %",
+                self.posts.saturating_sub(1),
+                b * 100.0
+            ),
+            None => "the kept posts already reach it".into(),
+        };
+        format!(
+            "fewest new posts for {:.2} % within {threshold_min} min: {}{} ({bound})\n",
+            self.cover_share * 100.0,
+            self.posts,
+            if self.proven_fewest {
+                ", proven least"
+            } else {
+                ", not proven least"
+            },
+        )
+    }
 }
 
 impl PlacementReport {
@@ -315,6 +396,7 @@ impl PlacementReport {
             candidates_sampled: inst.sampled,
             unreached_nodes: inst.unreached,
             speed_factor,
+            min_posts: None,
             seconds,
         }
     }
@@ -331,8 +413,12 @@ impl PlacementReport {
             ),
         };
         let new = self.posts.iter().filter(|p| p.new).count();
+        let fewest = self
+            .min_posts
+            .as_ref()
+            .map_or(String::new(), |m| m.text(self.threshold_min));
         format!(
-            "{}: {:?} with {new} new posts ({} kept) over {} candidate sites{} and {} demand nodes\n\
+            "{fewest}{}: {:?} with {new} new posts ({} kept) over {} candidate sites{} and {} demand nodes\n\
              value {value:.3} {unit}; bound {:.3}; gap {:.4} %{}; greedy start {:.3}\n\
              mean {:.1} s, largest {:.1} s, {:.1} % within {} min; {:.2} s\n",
             self.map,
@@ -367,28 +453,115 @@ impl PlacementReport {
     }
 }
 
-/// Writes `placement.json` and `posts.csv` (`name,kind,node`, as a CSV map's posts table:
-/// kept posts under their names, new ones `place-1`, `place-2`, … as kiosks) into `dir`, each
-/// atomically.
-pub fn write_placement(report: &PlacementReport, map: &RoadMap, dir: &Path) -> anyhow::Result<()> {
-    atomic_file::write(&dir.join("posts.csv"), |w| {
-        writeln!(w, "name,kind,node")?;
-        let mut placed = 0;
-        for p in &report.posts {
+/// The name and kind of each post of `report`: kept posts under their names, new ones
+/// `place-1`, `place-2`, … as kiosks.
+fn post_names(report: &PlacementReport, map: &RoadMap) -> Vec<(String, PostKind)> {
+    let mut placed = 0;
+    report
+        .posts
+        .iter()
+        .map(|p| {
             let kept = (!p.new)
                 .then(|| map.posts.iter().find(|q| map.source_id(q.node) == p.node))
                 .flatten();
-            let (name, kind) = match kept {
+            match kept {
                 Some(q) => (q.name.clone(), q.kind),
                 None => {
                     placed += 1;
                     (format!("place-{placed}"), PostKind::Kiosk)
                 }
-            };
-            let kind = serde_json::to_value(kind)?;
-            writeln!(w, "{name},{},{}", kind.as_str().unwrap_or("kiosk"), p.node)?;
+            }
+        })
+        .collect()
+}
+
+/// A post kind as the posts table spells it (`kiosk`, `police_station`, …).
+fn kind_name(kind: PostKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "kiosk".into())
+}
+
+/// `placement.geojson`: a Point per post (`node`, `name`, `kind`, `new`) and one per node
+/// with calls (`node`, `zone`, `weight`, `travel_min` from the nearest post, its
+/// `nearest_post` node, `within_threshold`), from `nearest`: the layout's posts' times.
+pub fn placement_geojson(
+    report: &PlacementReport,
+    map: &RoadMap,
+    nearest: &NearestPosts,
+    weights: &[f64],
+) -> Value {
+    let point = |node: NodeId| {
+        let n = map.node(node);
+        json!({"type": "Point", "coordinates": map.geojson_position(n.x_m, n.y_m)})
+    };
+    let names = post_names(report, map);
+    let post_node = |p: &PlacedPost| map.node_by_source_id(p.node);
+    let mut features: Vec<Value> = report
+        .posts
+        .iter()
+        .zip(&names)
+        .filter_map(|(p, (name, kind))| {
+            Some(json!({
+                "type": "Feature",
+                "geometry": point(post_node(p)?),
+                "properties": {"role": "post", "node": p.node, "name": name,
+                               "kind": kind_name(*kind), "new": p.new},
+            }))
+        })
+        .collect();
+    let threshold_s = report.threshold_min * 60.0;
+    for v in (0..map.node_count()).filter(|&v| weights[v] > 0.0) {
+        let t = nearest.time_s[v];
+        let node = map.node(v as NodeId);
+        features.push(json!({
+            "type": "Feature",
+            "geometry": point(v as NodeId),
+            "properties": {
+                "role": "calls",
+                "node": node.source_id,
+                "zone": map.zones[node.zone as usize].name,
+                "weight": weights[v],
+                "travel_min": t.is_finite().then(|| (t / 60.0 * 100.0).round() / 100.0),
+                "nearest_post": t.is_finite().then(|| report.posts[nearest.post[v]].node),
+                "within_threshold": t <= threshold_s,
+            },
+        }));
+    }
+    let mut c = feature_collection(map, "placement", features);
+    c["description"] = json!(format!(
+        "patrolsim place: the {} layout's posts, and each node with calls with its travel \
+         time from the nearest post (minutes) and whether it is within {} min",
+        report.objective.name(),
+        report.threshold_min
+    ));
+    c
+}
+
+/// The GIS layer of a placement.
+pub const PLACEMENT_GEOJSON: &str = "placement.geojson";
+
+/// Writes `placement.json`, `posts.csv` (`name,kind,node`, as a CSV map's posts table: see
+/// [`post_names`]) and [`PLACEMENT_GEOJSON`] (see [`placement_geojson`]) into `dir`, each
+/// atomically.
+pub fn write_placement(
+    report: &PlacementReport,
+    map: &RoadMap,
+    nearest: &NearestPosts,
+    weights: &[f64],
+    dir: &Path,
+) -> anyhow::Result<()> {
+    atomic_file::write(&dir.join("posts.csv"), |w| {
+        writeln!(w, "name,kind,node")?;
+        for (p, (name, kind)) in report.posts.iter().zip(post_names(report, map)) {
+            writeln!(w, "{name},{},{}", kind_name(kind), p.node)?;
         }
         Ok(())
+    })?;
+    let layer = placement_geojson(report, map, nearest, weights);
+    atomic_file::write(&dir.join(PLACEMENT_GEOJSON), |w| {
+        Ok(serde_json::to_writer(w, &layer)?)
     })?;
     atomic_file::write_str(
         &dir.join("placement.json"),
@@ -538,6 +711,64 @@ mod tests {
         let one = solve(&inst, Objective::Median, 1, 1000);
         assert_eq!(one.open, vec![3]);
         assert!((one.value - 12.0 / 7.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_fewest_posts_on_the_path_by_hand() {
+        let inst = path();
+        // Within 1 s a post reaches three nodes: one post covers 3/7, two 6/7, three all seven.
+        for (share, posts) in [(3.0 / 7.0, 1), (0.5, 2), (6.0 / 7.0, 2), (1.0, 3)] {
+            let f = fewest_posts(&inst, share, 1000, 6).unwrap();
+            assert_eq!(f.posts, posts, "share {share}: {f:?}");
+            assert!(f.solution.value >= share, "{f:?}");
+            // The relaxation of covering on a path is exact (an interval matrix): one post
+            // fewer is bounded at (3 × (posts − 1))/7 < share.
+            assert!(f.proven_fewest(share), "share {share}: {f:?}");
+        }
+        // No layout of at most one post covers half.
+        assert_eq!(fewest_posts(&inst, 0.5, 1000, 1), Err(3.0 / 7.0));
+        // Fixed posts at both ends cover 4/7 already; half needs no new post.
+        let ms = [0, 6, 1, 2, 3, 4, 5]
+            .iter()
+            .flat_map(|&site: &usize| (0..7).map(move |j: usize| 1000 * site.abs_diff(j) as u32))
+            .collect();
+        let ends = Instance::from_table(2, vec![1.0; 7], ms);
+        let f = fewest_posts(&ends, 0.5, 1000, 4).unwrap();
+        assert_eq!((f.posts, f.bound_one_fewer), (0, None));
+        assert!(f.proven_fewest(0.5));
+    }
+
+    #[test]
+    fn the_fewest_posts_against_all_subsets() {
+        for seed in 0..16 {
+            let fixed = (seed % 2) as usize;
+            let inst = random_instance(seed, 11, 5, fixed);
+            let threshold_ms = 5000;
+            let best_with = |posts: usize| {
+                layouts(&inst, posts)
+                    .iter()
+                    .map(|l| inst.evaluate(l, threshold_ms).covered / inst.total_weight)
+                    .fold(0.0, f64::max)
+            };
+            for share in [0.3, 0.6, 0.9, 1.0] {
+                let at = format!("seed {seed}, share {share}");
+                let Ok(f) = fewest_posts(&inst, share, threshold_ms, 8) else {
+                    assert!(best_with(8) < share, "{at}");
+                    continue;
+                };
+                assert!(f.solution.value >= share, "{at}: {f:?}");
+                assert_eq!(f.solution.open.len(), fixed + f.posts, "{at}");
+                if f.posts > 0 {
+                    let optimum = best_with(f.posts - 1);
+                    // The bound bounds; and when it proves the count, no smaller one reaches.
+                    let bound = f.bound_one_fewer.unwrap();
+                    assert!(bound >= optimum - 1e-9, "{at}: bound {bound} < {optimum}");
+                    if f.proven_fewest(share) {
+                        assert!(optimum < share, "{at}: {f:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

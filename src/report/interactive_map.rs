@@ -94,7 +94,7 @@ pub fn html(map: &MapFigures, t: &Labels) -> String {
     let positions: Vec<(i64, i64)> = (0..m.node_count()).map(at).collect();
 
     let mut roads = BTreeSet::new();
-    for &(a, b) in &map.roads {
+    for &(a, b) in &map.drawing.roads {
         let (p, q) = (positions[a], positions[b]);
         if p != q {
             roads.insert((p.min(q), p.max(q)));

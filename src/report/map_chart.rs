@@ -20,19 +20,63 @@ pub const MAP_SIZE: (u32, u32) = (900, 760);
 /// Minutes at the top of the colour scale; longer means are drawn in its last colour.
 const SCALE_MAX_MIN: f64 = 15.0;
 
-/// What the map chart draws, read from the run folder.
-pub struct MapFigures {
+/// What a map chart draws: the roads, a time in minutes at each node, the posts and the
+/// checkpoints.
+pub struct MapDrawing {
     /// Node positions (east, north), metres.
     pub nodes: Vec<(f64, f64)>,
     /// Roads as pairs of node indices, each pair once whatever its directions.
     pub roads: Vec<(usize, usize)>,
-    /// Mean minutes to the first unit on scene of the calls at each node (none: no call
-    /// reached there).
+    /// Minutes at each node (none: nothing to show there, drawn grey as "no calls").
     pub node_minutes: Vec<Option<f64>>,
     /// Posts: node and whether it is a police station or HQ.
     pub posts: Vec<(usize, bool)>,
     /// Checkpoint nodes.
     pub checkpoints: Vec<usize>,
+}
+
+impl MapDrawing {
+    /// The roads and checkpoints of `map` with `node_minutes` and `posts` (node, whether a
+    /// station or HQ).
+    pub fn new(
+        map: &RoadMap,
+        node_minutes: Vec<Option<f64>>,
+        posts: Vec<(usize, bool)>,
+    ) -> MapDrawing {
+        let nodes: Vec<(f64, f64)> = map.graph.node_weights().map(|n| (n.x_m, n.y_m)).collect();
+        let mut roads: Vec<(usize, usize)> = map
+            .graph
+            .raw_edges()
+            .iter()
+            .map(|e| {
+                let (a, b) = (e.source().index(), e.target().index());
+                (a.min(b), a.max(b))
+            })
+            .collect();
+        roads.sort_unstable();
+        roads.dedup();
+        MapDrawing {
+            nodes,
+            roads,
+            node_minutes,
+            posts,
+            checkpoints: map.checkpoints.iter().map(|c| c.node as usize).collect(),
+        }
+    }
+
+    /// The mean minutes of a road: the mean of its ends that had calls.
+    fn road_minutes(&self, (a, b): (usize, usize)) -> Option<f64> {
+        match (self.node_minutes[a], self.node_minutes[b]) {
+            (Some(x), Some(y)) => Some(0.5 * (x + y)),
+            (x, y) => x.or(y),
+        }
+    }
+}
+
+/// What the run's map chart and interactive map draw, read from the run folder.
+pub struct MapFigures {
+    /// The chart: each node's mean minutes to the first unit on scene.
+    pub drawing: MapDrawing,
     /// The figures by node and zone, for the interactive map.
     pub places: PlaceResults,
     /// The run's map copy.
@@ -61,51 +105,28 @@ impl MapFigures {
             return Ok(None);
         }
         let (map, _) = read_binary_map(&path)?;
-        let nodes: Vec<(f64, f64)> = map.graph.node_weights().map(|n| (n.x_m, n.y_m)).collect();
-        let mut roads: Vec<(usize, usize)> = map
-            .graph
-            .raw_edges()
-            .iter()
-            .map(|e| {
-                let (a, b) = (e.source().index(), e.target().index());
-                (a.min(b), a.max(b))
-            })
-            .collect();
-        roads.sort_unstable();
-        roads.dedup();
         let places = PlaceTally::of_calls_table(&map, calls)
             .with_context(|| format!("{}: the calls do not fit the map", path.display()))?
             .results(&map);
-        let mut node_minutes = vec![None; nodes.len()];
+        let mut node_minutes = vec![None; map.node_count()];
         for (n, f) in &places.nodes {
             node_minutes[*n as usize] = f.mean_response_s.map(|s| s / 60.0);
         }
+        let posts = map
+            .posts
+            .iter()
+            .map(|p| {
+                (
+                    p.node as usize,
+                    matches!(p.kind, PostKind::PoliceStation | PostKind::Hq),
+                )
+            })
+            .collect();
         Ok(Some(MapFigures {
-            nodes,
-            roads,
-            node_minutes,
-            posts: map
-                .posts
-                .iter()
-                .map(|p| {
-                    (
-                        p.node as usize,
-                        matches!(p.kind, PostKind::PoliceStation | PostKind::Hq),
-                    )
-                })
-                .collect(),
-            checkpoints: map.checkpoints.iter().map(|c| c.node as usize).collect(),
+            drawing: MapDrawing::new(&map, node_minutes, posts),
             places,
             map,
         }))
-    }
-
-    /// The mean minutes of a road: the mean of its ends that had calls.
-    fn road_minutes(&self, (a, b): (usize, usize)) -> Option<f64> {
-        match (self.node_minutes[a], self.node_minutes[b]) {
-            (Some(x), Some(y)) => Some(0.5 * (x + y)),
-            (x, y) => x.or(y),
-        }
     }
 }
 
@@ -142,11 +163,13 @@ fn scale_bar_m(width_m: f64) -> f64 {
 const STATION: RGBColor = RGBColor(20, 40, 120);
 const NO_CALLS: RGBColor = RGBColor(200, 200, 200);
 
-/// Draws the map chart.
+/// Draws a map chart titled `title`, its colour scale headed `colour`.
 pub fn draw_map<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     style: Style,
-    map: &MapFigures,
+    map: &MapDrawing,
+    title: &str,
+    colour: &str,
 ) -> anyhow::Result<()> {
     let t = style.t;
     // Only what the map holds goes in the legend.
@@ -176,7 +199,7 @@ pub fn draw_map<DB: DrawingBackend>(
     .filter(|e| e.2)
     .map(|(label, mark, _)| (label.to_owned(), mark))
     .collect();
-    let area = frame(root, style, t.map_title, &legend)?;
+    let area = frame(root, style, title, &legend)?;
     let (w, _) = area.dim_in_pixel();
     let (plot_area, scale_area) = area.split_horizontally(w as i32 - 170);
 
@@ -298,19 +321,20 @@ pub fn draw_map<DB: DrawingBackend>(
             (bx + bar_px / 2, by - 6),
         )
         .map_err(err)?;
-    draw_colour_scale(&scale_area, style)
+    draw_colour_scale(&scale_area, style, colour)
 }
 
 /// The colour scale beside the map: minutes from 0 to [`SCALE_MAX_MIN`] and more.
 fn draw_colour_scale<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     style: Style,
+    colour: &str,
 ) -> anyhow::Result<()> {
     let (_, h) = area.dim_in_pixel();
     let (top, bottom) = (70, h as i32 - 80);
     let (left, right) = (20, 44);
     area.draw_text(
-        style.t.map_colour,
+        colour,
         &style.text(14).pos(Pos::new(HPos::Left, VPos::Bottom)),
         (4, top - 16),
     )

@@ -11,6 +11,7 @@ mod interactive_map;
 mod labels;
 mod map_chart;
 mod page;
+mod placement_chart;
 mod promises;
 mod sweep;
 
@@ -18,7 +19,8 @@ pub(crate) use charts::err as chart_err;
 pub use charts::{Cdf, Hourly, HourlyPromise, LayerBars, SIZE as CHART_SIZE, Style};
 pub use compare::write_comparison;
 pub use labels::{EN, Labels, Lang, ZH};
-pub use map_chart::MapFigures;
+pub use map_chart::{MapDrawing, MapFigures};
+pub use placement_chart::{LayoutPanel, PLACEMENT_CHART, write_placement_chart};
 pub use promises::Breaks;
 pub use sweep::write_sweep_report;
 
@@ -388,7 +390,13 @@ impl Drawing for RunChart<'_> {
             ChartKind::ResponseCdf => charts::draw_cdf(area, style, &data.cdfs),
             ChartKind::Hourly => charts::draw_hourly(area, style, &data.hourly),
             ChartKind::Map => match &data.map {
-                Some(map) => map_chart::draw_map(area, style, map),
+                Some(map) => map_chart::draw_map(
+                    area,
+                    style,
+                    &map.drawing,
+                    style.t.map_title,
+                    style.t.map_colour,
+                ),
                 None => Ok(()),
             },
             ChartKind::Crews => charts::draw_layers(area, style, &data.layers),

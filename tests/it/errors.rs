@@ -830,6 +830,22 @@ fn rows() -> Vec<Row> {
             error: "--threshold-min = 0: must be > 0",
         },
         Row {
+            area: "place",
+            case: "`place --min-posts --cover-share 1.5`",
+            files: json_map("", ""),
+            args: &["place", "m.json", "--min-posts", "--cover-share", "1.5"],
+            code: 2,
+            error: "--cover-share = 1.5: must be > 0 and <= 1",
+        },
+        Row {
+            area: "place",
+            case: "`place --min-posts` for a share no layout reaches",
+            files: json_map("", ""),
+            args: &["place", "m.json", "--min-posts", "--cover-share", "1", "--threshold-min", "0.01"],
+            code: 2,
+            error: "--cover-share = 1: no layout found of up to 2 new posts puts that share within 0.01 min (best found 66.67 %)",
+        },
+        Row {
             area: "node ids",
             case: "a listed sealing exit at a node id the map lacks",
             files: scenario(

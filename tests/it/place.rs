@@ -111,3 +111,119 @@ fn candidates_limit_the_sites() {
         "{nodes:?}"
     );
 }
+
+#[test]
+fn the_fewest_posts_agree_with_the_cover_of_one_post_fewer() {
+    let dir = tempfile::tempdir().unwrap();
+    // Within 2 minutes (three streets) a post reaches at most 25 of the 144 nodes.
+    let (json, posts) = place(
+        dir.path(),
+        &[
+            "--min-posts",
+            "--cover-share",
+            "0.8",
+            "--threshold-min",
+            "2",
+        ],
+    );
+    assert_eq!(json["objective"], "cover");
+    let fewest = &json["min_posts"];
+    let k = fewest["posts"].as_u64().unwrap();
+    assert!(k >= 144 * 8 / 10 / 25, "{json}");
+    assert_eq!(json["posts"].as_array().unwrap().len() as u64, k);
+    assert_eq!(posts.lines().count() as u64, k + 1);
+    assert!(json["covered_share"].as_f64().unwrap() >= 0.8, "{json}");
+    // The cover command with one post fewer stays below the share, under the bound given.
+    let bound = fewest["cover_bound_one_fewer"].as_f64().unwrap();
+    let fewer = (k - 1).to_string();
+    let (one_fewer, _) = place(
+        dir.path(),
+        &[
+            "--objective",
+            "cover",
+            "--posts",
+            &fewer,
+            "--threshold-min",
+            "2",
+        ],
+    );
+    let share = one_fewer["covered_share"].as_f64().unwrap();
+    assert!(
+        share < 0.8 && share <= bound + 1e-9,
+        "{one_fewer} vs {json}"
+    );
+    assert_eq!(fewest["proven_fewest"], bound < 0.8);
+    // A share one post reaches: one, proven (no post covers nothing).
+    let (one, _) = place(
+        dir.path(),
+        &[
+            "--min-posts",
+            "--cover-share",
+            "0.1",
+            "--threshold-min",
+            "2",
+        ],
+    );
+    assert_eq!(one["min_posts"]["posts"], 1);
+    assert_eq!(one["min_posts"]["proven_fewest"], true);
+}
+
+#[test]
+fn the_gis_layer_and_the_chart_show_the_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let (json, _) = place(dir.path(), &["--objective", "median", "--posts", "4"]);
+    let text = std::fs::read_to_string(dir.path().join("out/placement.geojson")).unwrap();
+    let layer: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let features = layer["features"].as_array().unwrap();
+    let posts: Vec<&serde_json::Value> = features
+        .iter()
+        .filter(|f| f["properties"]["role"] == "post")
+        .collect();
+    assert_eq!(posts.len(), 4);
+    let placed: Vec<&serde_json::Value> = json["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["node"])
+        .collect();
+    assert!(
+        posts
+            .iter()
+            .all(|p| placed.contains(&&p["properties"]["node"]))
+    );
+    // Every node of the grid has calls; a post's node is 0 min from it, and the
+    // call-weighted mean of the layer's times is the mean placement.json gives.
+    let calls: Vec<&serde_json::Value> = features
+        .iter()
+        .filter(|f| f["properties"]["role"] == "calls")
+        .collect();
+    assert_eq!(calls.len(), 144);
+    let minutes = |f: &serde_json::Value| f["properties"]["travel_min"].as_f64().unwrap();
+    for p in &posts {
+        let at = calls
+            .iter()
+            .find(|c| c["properties"]["node"] == p["properties"]["node"])
+            .unwrap();
+        assert_eq!(minutes(at), 0.0);
+        assert_eq!(at["properties"]["nearest_post"], p["properties"]["node"]);
+    }
+    let weight = |f: &serde_json::Value| f["properties"]["weight"].as_f64().unwrap();
+    let mean_min = calls.iter().map(|c| weight(c) * minutes(c)).sum::<f64>()
+        / calls.iter().map(|c| weight(c)).sum::<f64>();
+    let mean_s = json["mean_time_s"].as_f64().unwrap();
+    assert!(
+        (mean_min * 60.0 - mean_s).abs() < 1.0,
+        "{mean_min} min vs {mean_s} s"
+    );
+    // The chart: the map's own four posts beside the layout placed, two 900-pixel maps.
+    let png = std::fs::File::open(dir.path().join("out/placement_map.png")).unwrap();
+    let info = png::Decoder::new(std::io::BufReader::new(png))
+        .read_info()
+        .unwrap()
+        .info()
+        .clone();
+    assert_eq!((info.width, info.height), (1800, 760));
+    let svg = std::fs::read_to_string(dir.path().join("out/placement_map.svg")).unwrap();
+    assert!(svg.contains("Map&apos;s posts: 4 posts") || svg.contains("Map's posts: 4 posts"));
+    assert!(svg.contains("Placed: 4 posts"), "no title of the layout");
+}
