@@ -7,15 +7,18 @@
 mod cordon;
 mod file;
 mod force;
+mod move_up;
 mod starter;
 
 pub use cordon::{Cordon, Sealing};
+pub use move_up::MoveUp;
 pub use starter::{RESIDENTS_PER_KIOSK, StarterError, starter_scenario};
 
 pub use file::{
     CallPlacement, CordonSection, DemandSection, DispatchSection, IncidentTypeSection,
-    LargeEventSection, MapSection, OnSceneSection, ReadinessSection, ReturnPosition,
-    RoutingSection, RunCardSection, ScenarioFile, SealingSection, UnitSection, UnitsPerPostSection,
+    LargeEventSection, MapSection, MoveUpSection, OnSceneSection, ReadinessSection, ReturnPosition,
+    RoutingSection, RunCardSection, ScenarioFile, SealingSection, StandPlace, UnitSection,
+    UnitsPerPostSection,
 };
 pub use force::{
     CompiledForce, ForceCrew, ForceSection, Layer, Shift, ShiftPattern, TeamSection, TeamStaffing,
@@ -180,6 +183,8 @@ pub struct Scenario {
     pub service_includes_travel: bool,
     /// Who chooses the crews (`[dispatch] policy`).
     pub dispatch_policy: &'static crate::dispatch::Registration,
+    /// Move-up (`[dispatch.move_up]`): idle crews re-posted when coverage falls; none: off.
+    pub move_up: Option<MoveUp>,
     /// Calls per hour for each hour of the day.
     pub hourly_calls: [f64; 24],
     pub placement: CallPlacement,
@@ -401,6 +406,12 @@ impl Scenario {
         }
         let run_cards = check_run_cards(&check, &file.dispatch.run_cards, &map, &units)?;
         let dispatch_policy = check_dispatch_policy(&check, &file.dispatch)?;
+        let move_up = file
+            .dispatch
+            .move_up
+            .as_ref()
+            .map(|m| move_up::check_move_up(&check, m, &map, &units))
+            .transpose()?;
         let (shifts, staffing) = force.map_or((Vec::new(), Vec::new()), |f| (f.shifts, f.staffing));
         let sealing = file
             .sealing
@@ -429,6 +440,7 @@ impl Scenario {
             run_cards,
             service_includes_travel: file.dispatch.service_includes_travel,
             dispatch_policy,
+            move_up,
             hourly_calls,
             placement: file.demand.placement,
             incident_types,

@@ -40,6 +40,14 @@ fn scenario(from: &str, to: &str) -> Vec<(&'static str, Vec<u8>)> {
     vec![("s.toml", TINY.replacen(from, to, 1).into_bytes())]
 }
 
+/// The tiny grid scenario with a `[dispatch.move_up]` table of `keys`, as `s.toml`.
+fn move_up(keys: &str) -> Vec<(&'static str, Vec<u8>)> {
+    scenario(
+        "returning_position = \"on_route\"\n",
+        &format!("returning_position = \"on_route\"\n\n[dispatch.move_up]\n{keys}\n"),
+    )
+}
+
 /// A file with this text.
 fn file(name: &'static str, text: &str) -> (&'static str, Vec<u8>) {
     (name, text.as_bytes().to_vec())
@@ -481,7 +489,7 @@ fn rows() -> Vec<Row> {
             files: scenario("delay_s = 60", "delay = 60"),
             args: &["check", "s.toml"],
             code: 2,
-            error: "s.toml: line 19: `delay = 60`: unknown field `delay`, expected one of `delay_s`, `returning_position`, `preempt_from_priority`, `run_cards`, `service_includes_travel`, `policy`",
+            error: "s.toml: line 19: `delay = 60`: unknown field `delay`, expected one of `delay_s`, `returning_position`, `preempt_from_priority`, `run_cards`, `service_includes_travel`, `policy`, `move_up`",
         },
         Row {
             area: "scenario",
@@ -498,6 +506,54 @@ fn rows() -> Vec<Row> {
             args: &["check", "s.toml"],
             code: 2,
             error: "s.toml: dispatch.policy = \"run_cards\": needs dispatch.run_cards",
+        },
+        Row {
+            area: "scenario",
+            case: "a move-up threshold above 1",
+            files: move_up("threshold = 1.5"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: dispatch.move_up.threshold = 1.5: must be > 0 and <= 1 (the share of the demand a free crew reaches within 5 minutes)",
+        },
+        Row {
+            area: "scenario",
+            case: "move-up told to move point crews",
+            files: move_up("threshold = 0.8\nlayers = [\"point\", \"line\"]"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: dispatch.move_up.layers = [\"point\", \"line\"]: point crews stay at their key points: move line, surface or standby crews",
+        },
+        Row {
+            area: "scenario",
+            case: "move-up layers the force has no unit of",
+            files: move_up("threshold = 0.8\nlayers = [\"line\"]"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: dispatch.move_up.layers = [\"line\"]: the force has no unit of these layers: there is nobody to move",
+        },
+        Row {
+            area: "scenario",
+            case: "a compliance-table row of the wrong length",
+            files: move_up("threshold = 0.8\ntable = [[\"P0\", \"P1\"]]"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: dispatch.move_up.table[0] = 2 places: must list 1 (row k lists where k free crews stand)",
+        },
+        Row {
+            area: "scenario",
+            case: "a compliance table naming a post the map lacks",
+            files: move_up("threshold = 0.8\ntable = [[\"P0\"], [\"P0\", \"P9\"]]"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: dispatch.move_up.table[1][1] = \"P9\": no such post on map `grid-12x12`",
+        },
+        Row {
+            area: "scenario",
+            case: "a compliance table naming a node id the map lacks",
+            files: move_up("threshold = 0.8\ntable = [[99999]]"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: dispatch.move_up.table[0][0] = 99999: no node of map `grid-12x12` has that id",
         },
         Row {
             area: "scenario",
