@@ -18,6 +18,7 @@
 //! | bench-grid-large (500 × 500), 1 × 30 days | 1.6 GiB | 1,056 MiB |
 //! | Heidelberg (OpenStreetMap, 12,628 nodes, 12 posts), 4 × 29 days, 2 threads | 124 MiB | 99 MiB |
 //! | sweep of 100 × 10 points of a tiny grid × 2 replications (sweep estimate) | 153 MiB | 117 MiB |
+//! | tiny grid, its sealing ring sampled every minute, 2 × 365 days, 2 threads | 224 MiB | 158 MiB |
 //!
 //! Most of bench-grid-large's peak is the GIS layer of its 250,000 nodes, built as one JSON
 //! document ([`LAYER_NODE_BYTES`]).
@@ -73,6 +74,10 @@ const CALL_RECORD_BYTES: u64 = std::mem::size_of::<crate::results::CallRecord>()
 /// bench-grid-large's 250,000 nodes added 800 MiB to the run's peak, Heidelberg's 12,628
 /// nodes 51 MiB.
 pub const LAYER_NODE_BYTES: u64 = 5 << 10;
+
+/// A measurement of the sealing ring (at a sampled time or a priority-1 call), kept until the
+/// tables are written: its record, the run's concatenated copy and the sealing table's columns.
+pub const SEALING_BYTES: u64 = 3 * std::mem::size_of::<crate::results::SealingRecord>() as u64;
 
 /// A saved (point, replication) result of a sweep held until its tables are written.
 pub const PAIR_BYTES: u64 = 8 << 10;
@@ -182,6 +187,9 @@ pub struct Footprint {
     pub scratch_bytes: u64,
     /// The map's nodes (each with calls is a feature of the run's GIS layer).
     pub nodes: u64,
+    /// The sealing ring's measurements of one replication (a sampled time or a priority-1
+    /// call each), named by `sealing.sample_every_min`; none without a `[sealing]` ring.
+    pub sealing: Option<Need>,
 }
 
 impl Footprint {
@@ -260,8 +268,18 @@ impl Footprint {
                         .min(self.call_count.saturating_mul(r))
                         .saturating_mul(LAYER_NODE_BYTES),
                 ),
-            ],
+            ]
+            .into_iter()
+            .chain(self.sealing_need(r))
+            .collect(),
         }
+    }
+
+    /// The sealing measurements of `replications` replications held at once.
+    fn sealing_need(&self, replications: u64) -> Option<Need> {
+        self.sealing
+            .as_ref()
+            .map(|s| Self::like(s, s.what, s.bytes.saturating_mul(replications)))
     }
 
     /// Replications whose records are kept in memory, `threads` at a time, over `points`
@@ -300,7 +318,10 @@ impl Footprint {
                     per_replication.saturating_mul(playing),
                 ),
                 self.calls(RESULTS, pairs.saturating_mul(PAIR_BYTES)),
-            ],
+            ]
+            .into_iter()
+            .chain(self.sealing_need(playing))
+            .collect(),
         }
     }
 }
@@ -395,6 +416,35 @@ pub fn limit() -> Option<Limit> {
         });
     }
     *MACHINE.get_or_init(machine_limit)
+}
+
+/// The most crews a scenario may have, whatever the memory: every call looks through the free
+/// crews, so a day of 100,000 crews plays in a few seconds and a force of millions for hours.
+pub const MAX_CREWS: u64 = 100_000;
+
+/// What is wrong when `made` crews about to be made, after `before` made already, would not
+/// fit under the limit ("makes N crews, which need about ..., more than ...") or be more than
+/// [`MAX_CREWS`].
+pub fn crews_refusal(made: u64, before: u64) -> Option<String> {
+    let bytes = made.saturating_mul(CREW_BYTES);
+    if let Some(limit) = over_limit(bytes) {
+        return Some(format!(
+            "makes {made} crews, which need about {} of memory, more than {limit}",
+            Size(bytes)
+        ));
+    }
+    let total = made.saturating_add(before);
+    (total > MAX_CREWS).then(|| {
+        let all = if before > 0 {
+            format!(" ({total} with the crews before)")
+        } else {
+            String::new()
+        };
+        format!(
+            "makes {made} crews{all}, more than the {MAX_CREWS} a scenario may have (every call \
+             looks through the free crews)"
+        )
+    })
 }
 
 /// The limit, when `bytes` is above it.

@@ -13,24 +13,29 @@
 //! - [`DispatchPolicy::preempt`]: for a call still short of crews, which crews working other
 //!   scenes to take ([`BusyCrew`]s in, ranked crews out).
 //!
-//! Further moments fit the same shape: a coverage event ("crews are busy, a zone's coverage
-//! fell") with the free crews in and moves (crew → node) out, for a move-up policy.
+//! - [`DispatchPolicy::move_up`]: a coverage moment (a crew just became busy or free) with the
+//!   free crews and those that may be moved ([`MovableCrew`]s) in; moves (crew → node) out.
+//!   Only [`move_up::MoveUp`] moves anyone (`[dispatch.move_up]`).
 //!
 //! A policy is one file here plus one line in [`POLICIES`]; the scenario names it
 //! (`[dispatch] policy = "..."`), and [`build`] makes one per replication (a policy may keep
-//! scratch buffers). Pre-emption (`[dispatch] preempt_from_priority`) wraps whichever policy
-//! the scenario names.
+//! scratch buffers). Pre-emption (`[dispatch] preempt_from_priority`) and move-up
+//! (`[dispatch.move_up]`) wrap whichever policy the scenario names.
 //!
 //! Architecture invariant: policies know nothing of the event loop, the world or the records;
 //! they see crews as routing candidates, keyed by unit index, and answer only through their
 //! outputs, so the same inputs give the same answer (ties to the lowest unit index).
 
+mod move_up;
 mod nearest;
 mod preemption;
 mod run_cards;
 
+pub use move_up::CoveragePlan;
+
 use crate::map::NodeId;
 use crate::routing::{Candidate, Reached, TravelTimes};
+use std::sync::Arc;
 
 /// A call as a policy sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -51,6 +56,22 @@ pub struct CallView {
 pub struct BusyCrew {
     pub crew: Candidate,
     pub serving_priority: u8,
+}
+
+/// A free crew that move-up may send elsewhere: where it leaves from, and the post it stands at
+/// or is bound for (its own, or one move-up sent it to; none while it patrols or drives back
+/// to its patrol).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MovableCrew {
+    pub crew: Candidate,
+    pub post: Option<NodeId>,
+}
+
+/// A crew to re-post: it leaves as `crew` says and stands at `to`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Move {
+    pub crew: Candidate,
+    pub to: NodeId,
 }
 
 /// Decides which crews go. See the module documentation for when the engine asks what.
@@ -90,6 +111,20 @@ pub trait DispatchPolicy: Send {
         let _ = (call, busy, travel);
         out.clear();
     }
+
+    /// Fills `out` (cleared first) with the moves that restore coverage, now that a crew has
+    /// become busy or free: `free` are every free crew, `movable` those of them that may be
+    /// moved. None by default.
+    fn move_up(
+        &mut self,
+        free: &[Candidate],
+        movable: &[MovableCrew],
+        travel: &mut dyn TravelTimes,
+        out: &mut Vec<Move>,
+    ) {
+        let _ = (free, movable, travel);
+        out.clear();
+    }
 }
 
 /// What the scenario tells the policies.
@@ -99,6 +134,8 @@ pub struct PolicyInputs<'s> {
     pub run_cards: &'s [Option<Vec<u32>>],
     /// Priority-1 calls may take crews from scenes of calls of at least this priority number.
     pub preempt_from_priority: Option<u8>,
+    /// Move-up's table and demand, when the scenario moves crews.
+    pub move_up: Option<&'s Arc<CoveragePlan>>,
 }
 
 /// A policy the scenario can name.
@@ -141,12 +178,16 @@ pub fn policy_names() -> String {
         .join(", ")
 }
 
-/// A policy `registration` for one replication, wrapped in pre-emption when the scenario asks
-/// for it.
+/// A policy `registration` for one replication, wrapped in pre-emption and move-up when the
+/// scenario asks for them.
 pub fn build(registration: &Registration, inputs: &PolicyInputs<'_>) -> Box<dyn DispatchPolicy> {
     let policy = (registration.build)(inputs);
-    match inputs.preempt_from_priority {
+    let policy: Box<dyn DispatchPolicy> = match inputs.preempt_from_priority {
         Some(from_priority) => Box::new(preemption::Preemption::new(from_priority, policy)),
+        None => policy,
+    };
+    match inputs.move_up {
+        Some(plan) => Box::new(move_up::MoveUp::new(policy, Arc::clone(plan))),
         None => policy,
     }
 }

@@ -43,13 +43,24 @@ pub fn layers_text(scenario: &Scenario, units: &[UnitRecord]) -> String {
         }
         let share =
             |f: fn(&UnitRecord) -> f64| of_layer.iter().map(|u| f(u)).sum::<f64>() / on_duty;
+        let sum = |f: fn(&UnitRecord) -> f64| of_layer.iter().map(|u| f(u)).sum::<f64>();
+        // Move-up's figures, only when the scenario moves crews.
+        let moves = match &scenario.move_up {
+            Some(_) => format!(
+                ", {:.0} moves ({:.0} km, {:.1}% of the time)",
+                sum(|u| f64::from(u.moves)),
+                sum(|u| u.move_up_m) / 1000.0,
+                100.0 * share(|u| u.move_up_s),
+            ),
+            None => String::new(),
+        };
         out.push_str(&format!(
-            "  {:<8} {:>5.1}% busy, {:>5.1}% on the street, {:>5.1}% returning, {:.0} h overtime\n",
+            "  {:<8} {:>5.1}% busy, {:>5.1}% on the street, {:>5.1}% returning, {:.0} h overtime{moves}\n",
             layer.as_str(),
             100.0 * share(UnitRecord::busy_s),
             100.0 * share(|u| u.patrol_s),
             100.0 * share(|u| u.returning_s),
-            of_layer.iter().map(|u| u.overtime_s).sum::<f64>() / 3600.0,
+            sum(|u| u.overtime_s) / 3600.0,
         ));
     }
     out

@@ -81,29 +81,31 @@ pub struct Sweep {
     pub points: Vec<Point>,
 }
 
-/// Refuses a sweep of `total` points (axes of `sizes` values) like `first` whose models and
-/// pair results would need more memory than the limit, naming the axes or the replications,
-/// whichever weighs most.
-fn refuse_over_memory(
-    experiment: &Experiment,
-    first: &Point,
-    sizes: &[usize],
-    total: usize,
-) -> Result<(), ScenarioError> {
-    let scenario = &first.model.scenario;
-    let estimate = scenario.footprint().in_memory(
+/// The estimate of a sweep of `total` points each like `point`, its models held at once.
+fn sweep_estimate(point: &Point, total: usize) -> memory::Estimate {
+    let scenario = &point.model.scenario;
+    scenario.footprint().in_memory(
         total as u64,
         scenario.replications,
         rayon::current_num_threads(),
-    );
+    )
+}
+
+/// Refuses a sweep of `total` points (axes of `sizes` values) of `replications` each whose
+/// models and pair results, as `estimate` has them, would need more memory than the limit,
+/// naming the axes or the replications, whichever weighs most.
+fn refuse_over_memory(
+    experiment: &Experiment,
+    estimate: &memory::Estimate,
+    replications: u32,
+    sizes: &[usize],
+    total: usize,
+) -> Result<(), ScenarioError> {
     let Some(rule) = estimate.refusal() else {
         return Ok(());
     };
     let (key, value) = if estimate.largest().what == memory::RESULTS {
-        (
-            "replications".to_string(),
-            scenario.replications.to_string(),
-        )
+        ("replications".to_string(), replications.to_string())
     } else {
         let sizes: Vec<String> = sizes.iter().map(usize::to_string).collect();
         (
@@ -177,18 +179,33 @@ impl Sweep {
                 .collect();
             experiment.point(&settings)
         };
-        // Every point's model is held for the whole sweep: the first point, times the points,
-        // must fit before the others are made.
+        // Every point's model is held for the whole sweep: the largest point made so far,
+        // times the points, must fit before more are made. Compiled in parallel (maps and
+        // search graphs take time), one batch of a point a thread at a time, so that a later,
+        // larger point is refused before the rest are made; the first bad point in order is
+        // the one reported.
         let first = point(0)?;
-        refuse_over_memory(&experiment, &first, &sizes, total)?;
-        // Compiled in parallel (maps and search graphs take time); the first bad point in
-        // order is the one reported.
-        let compiled: Vec<Result<Point, ScenarioError>> =
-            (1..total).into_par_iter().map(point).collect();
-        let points = std::iter::once(Ok(first))
-            .chain(compiled)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Sweep { experiment, points })
+        let replications = first.model.scenario.replications;
+        let mut largest = sweep_estimate(&first, total);
+        let mut points = vec![first];
+        loop {
+            refuse_over_memory(&experiment, &largest, replications, &sizes, total)?;
+            if points.len() == total {
+                return Ok(Sweep { experiment, points });
+            }
+            let batch = points.len()..total.min(points.len() + rayon::current_num_threads());
+            let made = batch
+                .into_par_iter()
+                .map(&point)
+                .collect::<Result<Vec<_>, _>>()?;
+            for p in &made {
+                let estimate = sweep_estimate(p, total);
+                if estimate.total() > largest.total() {
+                    largest = estimate;
+                }
+            }
+            points.extend(made);
+        }
     }
 
     /// Every (point, replication) pair, replications fastest.

@@ -28,7 +28,7 @@ pub use geojson::{LOCAL_PLANE_WKT, feature_collection, map_geojson, write_geojso
 pub use grid::{GridSpec, grid_map};
 pub use info::MapInfo;
 pub use load::{LoadOptions, MAP_FILE_ENDINGS, MapFileKind, load_map, source_key, write_map};
-pub use new_area::{NewAreaSpec, new_area_map};
+pub use new_area::{NewAreaSpec, new_area_map, new_area_node_bound};
 pub use zones::{ZonesReport, apply_geojson_zones};
 
 use petgraph::graph::{DiGraph, NodeIndex};

@@ -221,7 +221,7 @@ pub struct UnitRecord {
     pub unit: u32,
     /// Not on shift.
     pub off_duty_s: f64,
-    /// At its post, available.
+    /// At its post (or a place move-up sent it to), available.
     pub idle_s: f64,
     /// On the street and available: driving its patrol cycle, or at its key point.
     pub patrol_s: f64,
@@ -241,6 +241,13 @@ pub struct UnitRecord {
     pub cordon_s: f64,
     /// Cordon exits it held, finished in the counted period.
     pub cordons: u32,
+    /// Driving to a place move-up sent it to (available).
+    pub move_up_s: f64,
+    /// Move-ups it was sent on in the counted period.
+    pub moves: u32,
+    /// Distance of the move-up legs it finished in the counted period (part of
+    /// `distance_m`), metres.
+    pub move_up_m: f64,
 }
 
 impl UnitRecord {
@@ -251,7 +258,7 @@ impl UnitRecord {
 
     /// Time on duty (everything but off duty), overtime included.
     pub fn on_duty_s(&self) -> f64 {
-        self.idle_s + self.patrol_s + self.busy_s() + self.returning_s
+        self.idle_s + self.patrol_s + self.busy_s() + self.returning_s + self.move_up_s
     }
 
     /// Busy share of the time on duty (for a unit always on duty: busy ÷ counted time).

@@ -81,10 +81,11 @@ pub fn assignments_table(scenario: &Scenario, rows: &[Assignment]) -> PolarsResu
     })
 }
 
-/// The per-unit table: one row per unit and replication.
+/// The per-unit table: one row per unit and replication; with move-up (`[dispatch.move_up]`),
+/// also each unit's moves, their driving time and their distance.
 pub fn units_table(scenario: &Scenario, units: &[UnitRecord]) -> PolarsResult<DataFrame> {
     let spec = |u: &UnitRecord| &scenario.units[u.unit as usize];
-    frame!(units, |u| {
+    let mut table = frame!(units, |u| {
         replication: u32 = u.replication,
         unit: &str = spec(u).name.as_str(),
         team: &str = spec(u).team.as_str(),
@@ -107,7 +108,16 @@ pub fn units_table(scenario: &Scenario, units: &[UnitRecord]) -> PolarsResult<Da
         distance_km: f64 = u.distance_m / 1000.0,
         cordon_s: f64 = u.cordon_s,
         cordons: u32 = u.cordons,
-    })
+    })?;
+    if scenario.move_up.is_some() {
+        let moves = frame!(units, |u| {
+            moves: u32 = u.moves,
+            move_up_s: f64 = u.move_up_s,
+            move_up_km: f64 = u.move_up_m / 1000.0,
+        })?;
+        table.hstack_mut(moves.columns())?;
+    }
+    Ok(table)
 }
 
 /// The staffing table: one row per team, every step of the arithmetic.

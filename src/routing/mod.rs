@@ -103,6 +103,10 @@ pub trait TravelTimes: Send + Sync {
     /// [`nearest`]: TravelTimes::nearest
     fn times_to(&mut self, target: NodeId, candidates: &[Candidate], out: &mut Vec<f64>);
 
+    /// Every node one of `sources` reaches within `within_s` (lead times included), each once,
+    /// in no particular order, into `out` (cleared first): the area they cover.
+    fn reach_within(&mut self, sources: &[Candidate], within_s: f64, out: &mut Vec<NodeId>);
+
     /// The fastest route from `from` to `to`, both ends included. Clears and fills `out`.
     fn route(&mut self, from: NodeId, to: NodeId, out: &mut Vec<Waypoint>);
 }
@@ -291,6 +295,27 @@ mod tests {
                     .collect();
                 assert_eq!(out, expected);
             }
+        }
+    }
+
+    #[test]
+    fn reach_within_gives_each_node_within_the_limit_of_some_candidate_once() {
+        let n = 25;
+        let [mut router, ..] = grid_routers(n);
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(23);
+        let mut out = Vec::new();
+        for within_s in [0.0, 35.0, 140.0, 300.0] {
+            let candidates = random_candidates(&mut rng, n, 6, 7.0);
+            router.reach_within(&candidates, within_s, &mut out);
+            out.sort_unstable();
+            let expected: Vec<NodeId> = (0..n * n)
+                .filter(|&v| {
+                    candidates
+                        .iter()
+                        .any(|c| c.lead_s + manhattan_s(n, c.node, v) <= within_s)
+                })
+                .collect();
+            assert_eq!(out, expected, "within {within_s} s");
         }
     }
 

@@ -212,6 +212,47 @@ impl Search {
         }
     }
 
+    /// Every node some source reaches within `limit_ms` (a source `(node, lead)` starts at its
+    /// node after `lead` milliseconds), each once, in no particular order: one Dijkstra search
+    /// from all sources at once, stopped at the limit.
+    fn within(
+        &mut self,
+        graph: &TravelGraph,
+        sources: impl Iterator<Item = (NodeId, u32)>,
+        limit_ms: u32,
+        mut reached: impl FnMut(NodeId),
+    ) {
+        let labels = &mut self.labels;
+        let generation = next_generation(&mut self.generation, || {
+            labels.iter_mut().for_each(|l| l.stamp = 0)
+        });
+        self.heap.clear();
+        for (node, lead_ms) in sources {
+            let label = &mut labels[node as usize];
+            if lead_ms <= limit_ms && (label.stamp != generation || lead_ms < label.dist_ms) {
+                label.stamp = generation;
+                label.dist_ms = lead_ms;
+                self.heap.push(Reverse((u64::from(lead_ms), node)));
+            }
+        }
+        while let Some(Reverse((d, node))) = self.heap.pop() {
+            let d = d as u32;
+            if d > labels[node as usize].dist_ms {
+                continue; // stale entry
+            }
+            reached(node);
+            for arc in graph.out_arcs(node) {
+                let nd = d.saturating_add(arc.travel_ms);
+                let label = &mut labels[arc.other as usize];
+                if nd <= limit_ms && (label.stamp != generation || nd < label.dist_ms) {
+                    label.stamp = generation;
+                    label.dist_ms = nd;
+                    self.heap.push(Reverse((u64::from(nd), arc.other)));
+                }
+            }
+        }
+    }
+
     /// Time from `source` to every node (to `source` from every node when `reverse`),
     /// milliseconds, `u32::MAX` where unreachable, into `out`; with `lengths`, also the length
     /// of the tree's way, metres, summed from `source` on.
@@ -649,6 +690,16 @@ impl TravelTimes for Router {
             }
             left == 0
         });
+    }
+
+    fn reach_within(&mut self, sources: &[Candidate], within_s: f64, out: &mut Vec<NodeId>) {
+        out.clear();
+        let limit_ms = (within_s * 1000.0).round() as u32;
+        let leads = sources
+            .iter()
+            .map(|c| (c.node, (c.lead_s * 1000.0).round() as u32));
+        self.search
+            .within(&self.graph, leads, limit_ms, |node| out.push(node));
     }
 
     fn route(&mut self, from: NodeId, to: NodeId, out: &mut Vec<Waypoint>) {

@@ -19,6 +19,9 @@ pub struct Cordon {
     pub release_for_priority_1: bool,
 }
 
+/// The shortest time between the sealing ring's sampled measurements, minutes.
+const MIN_SAMPLE_EVERY_MIN: f64 = 1.0;
+
 /// The area's sealing ring, checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sealing {
@@ -168,11 +171,13 @@ pub(super) fn check_sealing(
     s: &SealingSection,
     map: &RoadMap,
 ) -> Result<Sealing, ScenarioError> {
+    // Each measurement routes every free crew to the exits: a sample each second (or each
+    // 1e-300 minutes, which would not move the clock) would run for hours.
     check.that(
-        positive(s.sample_every_min),
+        s.sample_every_min.is_finite() && s.sample_every_min >= MIN_SAMPLE_EVERY_MIN,
         "sealing.sample_every_min",
         s.sample_every_min,
-        "must be > 0",
+        "must be >= 1 (a minute)",
     )?;
     let only = |given: bool, key: &str, ring: &str| {
         check.that(

@@ -200,6 +200,40 @@ pub struct DispatchSection {
     /// The dispatch policy by name (`crate::dispatch::POLICIES`); absent: `run_cards` when
     /// run cards are given, else `nearest`.
     pub policy: Option<String>,
+    /// Move-up: idle crews re-posted when coverage falls; off when absent.
+    pub move_up: Option<MoveUpSection>,
+}
+
+/// `[dispatch.move_up]`: when the share of the demand that a free crew can reach within the
+/// 5-minute promise falls below `threshold`, the free crews of `layers` are re-posted to the
+/// compliance table's places for their number.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoveUpSection {
+    /// Share of the demand (0 to 1) covered below which crews are moved.
+    pub threshold: f64,
+    /// The layers whose free crews may be moved; absent: line, surface and standby.
+    pub layers: Option<Vec<Layer>>,
+    /// The compliance table: row k (from 1) lists the k places where k free crews should
+    /// stand, post names or node ids; absent: computed from the map and the demand.
+    pub table: Option<Vec<Vec<StandPlace>>>,
+}
+
+/// A place in a compliance table: a post by name, or a node by its id (the map's source id).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum StandPlace {
+    Node(crate::map::SourceId),
+    Post(String),
+}
+
+impl std::fmt::Display for StandPlace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StandPlace::Node(id) => write!(f, "{id}"),
+            StandPlace::Post(name) => write!(f, "{name:?}"),
+        }
+    }
 }
 
 /// One zone's run card.
@@ -220,6 +254,7 @@ impl Default for DispatchSection {
             run_cards: Vec::new(),
             service_includes_travel: false,
             policy: None,
+            move_up: None,
         }
     }
 }

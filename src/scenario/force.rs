@@ -315,11 +315,7 @@ pub fn compile_force(force: &ForceSection, map: &RoadMap) -> Result<CompiledForc
         });
         // Refused before the crews are made: a ratio of 1e308 must not fill the memory.
         let crews_made = u64::from(crews_per_shift) * shifts.len() as u64;
-        if let Some(limit) = memory::over_limit(crews_made.saturating_mul(memory::CREW_BYTES)) {
-            let rule = format!(
-                "makes {crews_made} crews, which need about {} of memory, more than {limit}",
-                memory::Size(crews_made.saturating_mul(memory::CREW_BYTES))
-            );
+        if let Some(rule) = memory::crews_refusal(crews_made, crews.len() as u64) {
             return Err(match (team.officers_per_100k, team.head_count) {
                 (Some(ratio), _) => invalid(key("officers_per_100k"), ratio, &rule),
                 (None, head) => invalid(key("head_count"), head.unwrap_or(0), &rule),

@@ -7,15 +7,18 @@
 mod cordon;
 mod file;
 mod force;
+mod move_up;
 mod starter;
 
 pub use cordon::{Cordon, Sealing};
+pub use move_up::MoveUp;
 pub use starter::{RESIDENTS_PER_KIOSK, StarterError, starter_scenario};
 
 pub use file::{
     CallPlacement, CordonSection, DemandSection, DispatchSection, IncidentTypeSection,
-    LargeEventSection, MapSection, OnSceneSection, ReadinessSection, ReturnPosition,
-    RoutingSection, RunCardSection, ScenarioFile, SealingSection, UnitSection, UnitsPerPostSection,
+    LargeEventSection, MapSection, MoveUpSection, OnSceneSection, ReadinessSection, ReturnPosition,
+    RoutingSection, RunCardSection, ScenarioFile, SealingSection, StandPlace, UnitSection,
+    UnitsPerPostSection,
 };
 pub use force::{
     CompiledForce, ForceCrew, ForceSection, Layer, Shift, ShiftPattern, TeamSection, TeamStaffing,
@@ -27,7 +30,7 @@ use crate::history::{HistoryError, HistoryReplay, import_history};
 use crate::map::osm::OsmOptions;
 use crate::map::{
     LoadOptions, MapFileKind, NodeId, RoadMap, apply_geojson_zones, grid_map, load_map,
-    new_area_map, read_csv_map,
+    new_area_map, new_area_node_bound, read_csv_map,
 };
 use crate::memory;
 use crate::placement::add_p_centre_kiosks;
@@ -55,10 +58,8 @@ pub const MAX_CALLS_PER_HOUR: f64 = 10_000.0;
 /// The longest mean (or spread) of an on-scene time, minutes: 100 years.
 const MAX_ON_SCENE_MIN: f64 = MAX_DAYS * 24.0 * 60.0;
 
-/// Nodes of the built-in new area outside its core grid (ring road, university town,
-/// townships, highways), for the estimate made before the map is: the default spec's map has
-/// 740 nodes of which 441 are the core's.
-const NEW_AREA_OUTSIDE_CORE_NODES: u64 = 1000;
+/// The longest side of a block of the built-in new area's core, metres (the default is 200).
+const MAX_NEW_AREA_BLOCK_M: f64 = 10_000.0;
 
 /// A log-normal on-scene time's largest spread, as a multiple of its mean.
 const MAX_LOGNORMAL_CV: f64 = 1000.0;
@@ -182,6 +183,8 @@ pub struct Scenario {
     pub service_includes_travel: bool,
     /// Who chooses the crews (`[dispatch] policy`).
     pub dispatch_policy: &'static crate::dispatch::Registration,
+    /// Move-up (`[dispatch.move_up]`): idle crews re-posted when coverage falls; none: off.
+    pub move_up: Option<MoveUp>,
     /// Calls per hour for each hour of the day.
     pub hourly_calls: [f64; 24],
     pub placement: CallPlacement,
@@ -362,6 +365,16 @@ impl Scenario {
         )?);
         let (large_events, event_crews) = check_large_events(&check, &file.large_events, &map)?;
         units.extend(event_crews);
+        // Each source above is bounded alone; together they may still be too many.
+        check.that(
+            units.len() as u64 <= memory::MAX_CREWS,
+            "units",
+            format_args!("{} crews", units.len()),
+            &format!(
+                "more than the {} a scenario may have (every call looks through the free crews)",
+                memory::MAX_CREWS
+            ),
+        )?;
         if units.is_empty() {
             return Err(check.invalid(
                 "units",
@@ -370,14 +383,11 @@ impl Scenario {
                  or give a [force] whose teams have at least one crew per shift",
             ));
         }
-        for (i, u) in units.iter().enumerate() {
-            if units[..i].iter().any(|o| o.name == u.name) {
-                return Err(check.invalid(
-                    "units",
-                    format!("{:?}", u.name),
-                    "unit name used twice",
-                ));
-            }
+        // A set, not a scan of the earlier names: a force of a million crews is checked in a
+        // second, not hours.
+        let mut names = std::collections::HashSet::with_capacity(units.len());
+        if let Some(u) = units.iter().find(|u| !names.insert(u.name.as_str())) {
+            return Err(check.invalid("units", format!("{:?}", u.name), "unit name used twice"));
         }
         // A call needing more crews than the force has could never have them all on scene.
         if let Some((i, t)) = incident_types
@@ -396,6 +406,12 @@ impl Scenario {
         }
         let run_cards = check_run_cards(&check, &file.dispatch.run_cards, &map, &units)?;
         let dispatch_policy = check_dispatch_policy(&check, &file.dispatch)?;
+        let move_up = file
+            .dispatch
+            .move_up
+            .as_ref()
+            .map(|m| move_up::check_move_up(&check, m, &map, &units))
+            .transpose()?;
         let (shifts, staffing) = force.map_or((Vec::new(), Vec::new()), |f| (f.shifts, f.staffing));
         let sealing = file
             .sealing
@@ -424,6 +440,7 @@ impl Scenario {
             run_cards,
             service_includes_travel: file.dispatch.service_includes_travel,
             dispatch_policy,
+            move_up,
             hourly_calls,
             placement: file.demand.placement,
             incident_types,
@@ -447,7 +464,8 @@ impl Scenario {
     /// What this scenario needs of memory, before replications and threads are counted (see
     /// [`memory`]). Worked out from the compiled figures: the map's nodes and segments, the
     /// crews and their bases, the calls a replication draws (their mean over the horizon,
-    /// large events included, plus four standard deviations) or replays.
+    /// large events included, plus four standard deviations) or replays, the sealing ring's
+    /// measurements.
     pub fn footprint(&self) -> memory::Footprint {
         let mut bases: Vec<NodeId> = self.units.iter().map(|u| u.home).collect();
         bases.sort_unstable();
@@ -476,7 +494,26 @@ impl Scenario {
             _ => self.sized_by.calls.clone(),
         };
         let mean = base_calls + self.large_events.iter().map(event_calls).sum::<f64>();
+        let call_count = (mean + 4.0 * mean.sqrt()).ceil().min(u64::MAX as f64) as u64;
         let crew_count = self.units.len() as u64;
+        // The ring is measured at every sampled time of the counted period and at every
+        // priority-1 call.
+        let sealing = self.sealing.as_ref().map(|s| {
+            let samples = ((self.horizon_s - self.warmup_s) / s.sample_every_s).ceil();
+            let priority_1: f64 = self
+                .incident_types
+                .iter()
+                .filter(|t| t.priority == 1)
+                .map(|t| t.share)
+                .sum();
+            let measurements = samples + priority_1 * call_count as f64;
+            memory::Need {
+                what: "sealing measurements",
+                key: "sealing.sample_every_min".into(),
+                value: (s.sample_every_s / 60.0).to_string(),
+                bytes: (measurements * memory::SEALING_BYTES as f64).min(u64::MAX as f64) as u64,
+            }
+        });
         memory::Footprint {
             map: memory::Need {
                 what: "the map and its routing",
@@ -492,7 +529,7 @@ impl Scenario {
             },
             crew_count,
             calls_key,
-            call_count: (mean + 4.0 * mean.sqrt()).ceil().min(u64::MAX as f64) as u64,
+            call_count,
             units_per_call: self
                 .incident_types
                 .iter()
@@ -500,6 +537,7 @@ impl Scenario {
                 .sum(),
             scratch_bytes,
             nodes,
+            sealing,
         }
     }
 
@@ -803,11 +841,27 @@ fn build_map(section: &MapSection, label: &str, base_dir: &Path) -> Result<RoadM
         grid_map(grid)
     } else {
         let area = section.new_area.as_ref().expect("one source is given");
-        // The core is a grid of (core_blocks + 1)² junctions; the rest is the same few
-        // thousand nodes whatever the size (NEW_AREA_OUTSIDE_CORE_NODES).
-        let side = u64::from(area.core_blocks) + 1;
-        let nodes = (side * side).saturating_add(NEW_AREA_OUTSIDE_CORE_NODES);
-        refuse_generated_map(label, map_key(section), nodes, nodes.saturating_mul(4))?;
+        check.that(
+            positive(area.block_m) && area.block_m <= MAX_NEW_AREA_BLOCK_M,
+            "map.new_area.block_m",
+            area.block_m,
+            "must be > 0 and <= 10000 (metres)",
+        )?;
+        check.that(
+            area.jitter_m.is_finite() && (0.0..=area.block_m / 2.0).contains(&area.jitter_m),
+            "map.new_area.jitter_m",
+            area.jitter_m,
+            "must be in 0 to half of map.new_area.block_m",
+        )?;
+        check.that(
+            (0.0..=1.0).contains(&area.drop_share),
+            "map.new_area.drop_share",
+            area.drop_share,
+            "must be in 0 to 1",
+        )?;
+        let (nodes, key, value) = new_area_node_bound(area);
+        let key = (format!("map.new_area.{key}"), value);
+        refuse_generated_map(label, key, nodes, nodes.saturating_mul(4))?;
         new_area_map(area)
     };
     if let Some(zones) = &section.zones {
@@ -1083,17 +1137,8 @@ fn check_units(
             "must be <= 1000",
         )?;
         let crews = u64::from(bulk.per_post) * map.posts.len() as u64;
-        if let Some(limit) = memory::over_limit(crews.saturating_mul(memory::CREW_BYTES)) {
-            return Err(check.invalid(
-                "units_per_post.per_post",
-                bulk.per_post,
-                format!(
-                    "makes {crews} crews at the {} posts, which need about {} of memory, more \
-                     than {limit}",
-                    map.posts.len(),
-                    memory::Size(crews.saturating_mul(memory::CREW_BYTES))
-                ),
-            ));
+        if let Some(rule) = memory::crews_refusal(crews, units.len() as u64) {
+            return Err(check.invalid("units_per_post.per_post", bulk.per_post, rule));
         }
         for (post, p) in map.posts.iter().enumerate() {
             if bulk.kinds.as_ref().is_some_and(|k| !k.contains(&p.kind)) {
@@ -1311,9 +1356,22 @@ fn readiness_crews(
                 })?;
             points.push((k.node, k.name.clone()));
         }
+        let extra_of = |team: &TeamStaffing| {
+            ((w.on_duty_factor - 1.0) * f64::from(team.crews_per_shift)).round() as u64
+        };
+        // Counted before they are made: a factor of 1e308 must not fill the memory.
+        let made = f.staffing.iter().fold(0u64, |sum, team| {
+            sum.saturating_add(extra_of(team).saturating_mul(f.shifts.len() as u64))
+        });
+        if let Some(rule) = memory::crews_refusal(made, out.len() as u64) {
+            return Err(check.invalid(
+                format!("{key}.on_duty_factor"),
+                format!("{:?}", w.on_duty_factor),
+                rule,
+            ));
+        }
         for (t, team) in f.staffing.iter().enumerate() {
-            let extra =
-                ((w.on_duty_factor - 1.0) * f64::from(team.crews_per_shift)).round() as usize;
+            let extra = extra_of(team) as usize;
             for s in 0..f.shifts.len() {
                 let regular: Vec<&ForceCrew> = f
                     .crews

@@ -46,6 +46,10 @@ pub enum Duty {
     },
     /// Driving from `scene` along [`ReturnRoute`] back to its post or patrol; available.
     Returning { scene: NodeId, rejoin: Rejoin },
+    /// Re-posted by move-up: driving along [`ReturnRoute`] to `to`; available.
+    MovingUp { to: NodeId },
+    /// Re-posted by move-up: waiting at `node`; available.
+    Standing { node: NodeId },
     /// Driving to and holding exit `exit` of the cordon of call `call_id` (busy until it is
     /// lifted or a priority-1 call takes the crew); `length_m` is the drive's length, `record`
     /// the crew's index in the replication's cordon-crew records.
@@ -62,7 +66,11 @@ impl Duty {
     pub fn is_available(&self) -> bool {
         matches!(
             self,
-            Duty::AtPost | Duty::Patrolling | Duty::Returning { .. }
+            Duty::AtPost
+                | Duty::Patrolling
+                | Duty::Returning { .. }
+                | Duty::MovingUp { .. }
+                | Duty::Standing { .. }
         )
     }
 }
@@ -88,7 +96,8 @@ pub struct Patrol {
 }
 
 /// The route home of a returning unit (only its end under the SPEC's `last_scene` rule, where
-/// the way itself does not matter); its buffer is reused from trip to trip.
+/// the way itself does not matter), or the route of a move-up; its buffer is reused from trip
+/// to trip.
 #[derive(Component, Debug, Clone, Default)]
 pub struct ReturnRoute(pub Vec<Waypoint>);
 

@@ -96,6 +96,7 @@ impl Replication<'_> {
             let call_id = r.call_id;
             self.measure_sealing(Some(call_id));
         }
+        self.move_up();
     }
 
     /// Puts `call` in the queue (once).
@@ -223,11 +224,10 @@ impl Replication<'_> {
                 }
                 Duty::Returning { scene, .. } => match scenario.returning_position {
                     ReturnPosition::LastScene => (scene, 0.0),
-                    ReturnPosition::OnRoute => {
-                        let w = route.0[next_waypoint(&route.0, now - state.since_s)];
-                        (w.node, w.at_s - (now - state.since_s))
-                    }
+                    ReturnPosition::OnRoute => on_route(&route.0, now - state.since_s),
                 },
+                Duty::MovingUp { .. } => on_route(&route.0, now - state.since_s),
+                Duty::Standing { node } => (node, 0.0),
                 _ => (unit.home, 0.0),
             };
             self.candidates.push(Candidate {
@@ -300,15 +300,30 @@ fn call_view(incident: &Incident, wanted: u32) -> CallView {
     }
 }
 
-/// Books the part of its way back that the unit `u` has driven when it is called away at
-/// `now_s`: up to the next node on its route, or (under the SPEC rule) none, as it counts as
-/// still at the scene.
-fn call_away(u: &mut UnitDataItem<'_, '_>, now_s: f64, scenario: &Scenario) {
-    if let Duty::Returning { .. } = u.state.duty
-        && scenario.returning_position == ReturnPosition::OnRoute
-    {
+/// Where a unit `elapsed_s` into driving `route` leaves from: the next node it reaches, and
+/// the time until it does.
+fn on_route(route: &[Waypoint], elapsed_s: f64) -> (u32, f64) {
+    let w = route[next_waypoint(route, elapsed_s)];
+    (w.node, w.at_s - elapsed_s)
+}
+
+/// Books the part of its way back (or of its move-up) that the unit `u` has driven when it is
+/// called away at `now_s`: up to the next node on its route, or (under the SPEC rule, on its
+/// way back) none, as it counts as still at the scene.
+pub(super) fn call_away(u: &mut UnitDataItem<'_, '_>, now_s: f64, scenario: &Scenario) {
+    let driven_m = |u: &UnitDataItem<'_, '_>| {
         let route = &u.route.0;
-        let driven_m = route[next_waypoint(route, now_s - u.state.since_s)].from_start_m;
-        u.add_distance(driven_m, now_s, scenario);
+        route[next_waypoint(route, now_s - u.state.since_s)].from_start_m
+    };
+    match u.state.duty {
+        Duty::Returning { .. } if scenario.returning_position == ReturnPosition::OnRoute => {
+            let metres = driven_m(u);
+            u.add_distance(metres, now_s, scenario);
+        }
+        Duty::MovingUp { .. } => {
+            let metres = driven_m(u);
+            u.add_move_distance(metres, now_s, scenario);
+        }
+        _ => {}
     }
 }

@@ -16,6 +16,7 @@ mod cordon;
 mod demand;
 mod dispatch;
 mod in_order;
+mod move_up;
 mod patrol;
 mod shifts;
 mod streams;
@@ -26,7 +27,7 @@ pub use patrol::PatrolCycle;
 pub use streams::{Purpose, Stream, Streams, stream};
 
 use crate::cordon::CordonPlanner;
-use crate::dispatch::{BusyCrew, DispatchPolicy, PolicyInputs};
+use crate::dispatch::{BusyCrew, CoveragePlan, DispatchPolicy, MovableCrew, Move, PolicyInputs};
 use crate::map::NodeId;
 use crate::results::{
     Assignment, CallRecord, CordonCrewRecord, RecordSink, ReplicationOutput, SealingRecord,
@@ -60,6 +61,8 @@ pub struct Model {
     zone_rings: Vec<Vec<NodeId>>,
     /// Per unit, whether it is based at a checkpoint (such crews hold cordon exits first).
     checkpoint_crews: Vec<bool>,
+    /// Move-up's compliance table and demand, when the scenario moves crews.
+    coverage: Option<Arc<CoveragePlan>>,
 }
 
 impl Model {
@@ -73,6 +76,7 @@ impl Model {
         let zone_rings = cordon::zone_rings(&scenario);
         let checkpoint_crews = cordon::checkpoint_crews(&scenario);
         let homes: Vec<u32> = scenario.units.iter().map(|u| u.home).collect();
+        let coverage = move_up::coverage_plan(&scenario, &graph);
         Model {
             demand: DemandModel::new(&scenario),
             anchors: Arc::new(Anchors::new(&graph, &homes)),
@@ -80,8 +84,15 @@ impl Model {
             patrols,
             zone_rings,
             checkpoint_crews,
+            coverage,
             scenario,
         }
+    }
+
+    /// Move-up's compliance table: row k − 1 holds where k free crews stand (none when the
+    /// scenario moves no crews).
+    pub fn compliance_table(&self) -> Option<&[Vec<NodeId>]> {
+        self.coverage.as_ref().map(|c| c.table.as_slice())
     }
 
     /// The patrol cycle of unit `unit`, if it patrols.
@@ -190,6 +201,8 @@ enum Event {
     },
     /// A unit is back on its patrol or at its post, if it is still on trip `trip`.
     BackOnBeat { unit: Entity, trip: u32 },
+    /// A unit re-posted by move-up reaches its place, if it is still on trip `trip`.
+    MovedUp { unit: Entity, trip: u32 },
     /// A unit's shift begins.
     ShiftStart { unit: Entity },
     /// A unit's shift ends.
@@ -225,6 +238,8 @@ struct Replication<'m> {
     candidates: Vec<Candidate>,
     busy: Vec<BusyCrew>,
     reached: Vec<Reached>,
+    movable: Vec<MovableCrew>,
+    moves: Vec<Move>,
     books: Books<'m>,
     /// Plans cordons (its own search for the suspect's times).
     cordons: CordonPlanner,
@@ -303,11 +318,14 @@ impl<'m> Replication<'m> {
                 &PolicyInputs {
                     run_cards: &scenario.run_cards,
                     preempt_from_priority: scenario.preempt_from_priority,
+                    move_up: model.coverage.as_ref(),
                 },
             ),
             candidates: Vec::with_capacity(scenario.units.len()),
             busy: Vec::with_capacity(scenario.units.len()),
             reached: Vec::with_capacity(8),
+            movable: Vec::with_capacity(scenario.units.len()),
+            moves: Vec::with_capacity(scenario.units.len()),
             books: Books {
                 calls: InOrder::default(),
                 assignments: InOrder::default(),
@@ -379,6 +397,7 @@ impl<'m> Replication<'m> {
                     assignment,
                 } => self.on_clear(unit, call, assignment),
                 Event::BackOnBeat { unit, trip } => self.on_back_on_beat(unit, trip),
+                Event::MovedUp { unit, trip } => self.on_moved_up(unit, trip),
                 Event::ShiftStart { unit } => self.on_shift_start(unit),
                 Event::ShiftEnd { unit } => self.on_shift_end(unit),
                 Event::CordonLift { call_id } => self.on_cordon_lift(call_id),

@@ -22,6 +22,7 @@ impl Replication<'_> {
                 }
             }
         }
+        self.move_up();
     }
 
     /// A unit's duty begins: it takes a waiting call, or starts its patrol, or waits at base.
@@ -30,6 +31,7 @@ impl Replication<'_> {
         let state = *self.unit(unit).state;
         if state.duty == Duty::OffShift {
             self.come_on_duty(unit);
+            self.move_up();
         } else {
             // Still busy from the last shift's overtime into this one: no longer overtime.
             self.close_duty(unit, now);
@@ -45,6 +47,7 @@ impl Replication<'_> {
         let state = *self.unit(unit).state;
         if state.duty.is_available() {
             self.go_off_duty(unit);
+            self.move_up();
         } else if state.duty != Duty::OffShift {
             self.close_duty(unit, now);
             let s = &mut self.unit_mut(unit).state;

@@ -20,7 +20,8 @@ impl UnitDataItem<'_, '_> {
             Duty::OffShift => ledger.off_duty_s += dt,
             // A point crew at its key point is on the street.
             Duty::AtPost if spec.layer == Layer::Point => ledger.patrol_s += dt,
-            Duty::AtPost => ledger.idle_s += dt,
+            Duty::AtPost | Duty::Standing { .. } => ledger.idle_s += dt,
+            Duty::MovingUp { .. } => ledger.move_up_s += dt,
             Duty::Patrolling => {
                 ledger.patrol_s += dt;
                 ledger.distance_m += dt * spec.patrol_speed_kmh / 3.6;
@@ -173,7 +174,7 @@ impl Replication<'_> {
 
     /// `unit` is done at `node`: off duty if its shift has ended, else the first waiting call
     /// it may serve, else back to its patrol or post (and free for a standing cordon's open
-    /// exits).
+    /// exits); then move-up, if the scenario moves crews.
     pub(super) fn free_at(&mut self, unit: Entity, node: u32, shift_ended: bool) {
         if shift_ended {
             self.go_off_duty(unit);
@@ -181,6 +182,7 @@ impl Replication<'_> {
             self.drive_back(unit, node);
             self.fill_cordons();
         }
+        self.move_up();
     }
 
     /// Sends `unit` from `scene` back to the nearest node of its patrol cycle, or to its post;

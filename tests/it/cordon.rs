@@ -432,7 +432,11 @@ fn bad_sealing_values_name_file_key_and_value() {
         ),
         (
             "[sealing]\nring = \"listed\"\nexits = [3]\nsample_every_min = 0\n",
-            "seal.toml: sealing.sample_every_min = 0.0: must be > 0",
+            "seal.toml: sealing.sample_every_min = 0.0: must be >= 1 (a minute)",
+        ),
+        (
+            "[sealing]\nring = \"listed\"\nexits = [3]\nsample_every_min = 1e-300\n",
+            "seal.toml: sealing.sample_every_min = 1e-300: must be >= 1 (a minute)",
         ),
     ];
     for (extra, message) in cases {

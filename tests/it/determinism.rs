@@ -6,13 +6,22 @@ use patrolsim::sim::Model;
 use std::path::Path;
 
 fn run_with_threads(threads: usize, dir: &Path) -> patrolsim::experiment::RunOutput {
+    let mut scenario = Scenario::default_scenario();
+    scenario.replications = 3;
+    scenario.horizon_s = scenario.warmup_s + 7.0 * 86_400.0;
+    run_on_threads(scenario, threads, dir)
+}
+
+/// Runs `scenario` on `threads` threads and writes its tables into `dir`.
+fn run_on_threads(
+    scenario: Scenario,
+    threads: usize,
+    dir: &Path,
+) -> patrolsim::experiment::RunOutput {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .unwrap();
-    let mut scenario = Scenario::default_scenario();
-    scenario.replications = 3;
-    scenario.horizon_s = scenario.warmup_s + 7.0 * 86_400.0;
     let model = Model::new(scenario);
     let run = pool.install(|| run_replications(&model));
     write_run(&model, &run, dir).unwrap();
@@ -49,6 +58,32 @@ fn one_thread_and_two_threads_give_identical_tables() {
         fa.iter().map(|f| &f.0).collect::<Vec<_>>()
     );
     for ((name_a, bytes_a), (name_b, bytes_b)) in fa.iter().zip(&fb) {
+        assert_eq!(name_a, name_b);
+        assert!(
+            bytes_a == bytes_b,
+            "{name_a} differs between 1 and 2 threads"
+        );
+    }
+}
+
+#[test]
+fn move_up_gives_identical_tables_on_one_and_two_threads() {
+    let text = Scenario::default_scenario().source_toml.replace(
+        "returning_position = \"on_route\"\n",
+        "returning_position = \"on_route\"\n\n[dispatch.move_up]\nthreshold = 0.9\n",
+    );
+    let scenario = || {
+        let mut s = Scenario::from_toml(&text, "move-up.toml", Path::new(".")).unwrap();
+        s.replications = 2;
+        s.horizon_s = s.warmup_s + 3.0 * 86_400.0;
+        s
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("one"), tmp.path().join("two"));
+    let run_a = run_on_threads(scenario(), 1, &a);
+    let run_b = run_on_threads(scenario(), 2, &b);
+    assert_eq!(run_a.replications, run_b.replications);
+    for ((name_a, bytes_a), (name_b, bytes_b)) in files(&a).iter().zip(&files(&b)) {
         assert_eq!(name_a, name_b);
         assert!(
             bytes_a == bytes_b,

@@ -40,6 +40,14 @@ fn scenario(from: &str, to: &str) -> Vec<(&'static str, Vec<u8>)> {
     vec![("s.toml", TINY.replacen(from, to, 1).into_bytes())]
 }
 
+/// The tiny grid scenario with a `[dispatch.move_up]` table of `keys`, as `s.toml`.
+fn move_up(keys: &str) -> Vec<(&'static str, Vec<u8>)> {
+    scenario(
+        "returning_position = \"on_route\"\n",
+        &format!("returning_position = \"on_route\"\n\n[dispatch.move_up]\n{keys}\n"),
+    )
+}
+
 /// A file with this text.
 fn file(name: &'static str, text: &str) -> (&'static str, Vec<u8>) {
     (name, text.as_bytes().to_vec())
@@ -363,6 +371,79 @@ fn memory_rows() -> Vec<Row> {
             code: 2,
             error: bomb_error,
         },
+        Row {
+            area: "scenario",
+            case: "a team of ten million people (4.5 million crews: each call would look through them all)",
+            files: {
+                let force = "[force]\navailability = 0.9\nshifts = \"3x8\"\n[[force.teams]]\nname = \"t\"\n\
+                             layer = \"standby\"\nhead_count = 10000000\nposts = [\"P0\"]\n";
+                scenario("[units_per_post]\nper_post = 1\ncrew_size = 2\n", force)
+            },
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: force.teams[0].head_count = 10000000: makes 4500000 crews, more than the 100000 a scenario may have (every call looks through the free crews)",
+        },
+        Row {
+            area: "scenario",
+            case: "a readiness window of 1e308 times the crews on duty (its crews counted before they are made)",
+            files: {
+                let force = "[force]\navailability = 0.9\nshifts = \"3x8\"\n[[force.teams]]\nname = \"t\"\n\
+                             layer = \"standby\"\nhead_count = 20\nposts = [\"P0\"]\n\n[[readiness]]\n\
+                             name = \"alert\"\nlevel = 1\nstart_h = 5\nhours = 24\non_duty_factor = 1e308\n";
+                scenario("[units_per_post]\nper_post = 1\ncrew_size = 2\n", force)
+            },
+            args: &["check", "s.toml", "--max-memory", "1G"],
+            code: 2,
+            error: "s.toml: readiness[0].on_duty_factor = 1e308: makes 18446744073709551615 crews, which need about 16384 PiB of memory, more than --max-memory 1.0 GiB",
+        },
+        Row {
+            area: "scenario",
+            case: "the sealing ring sampled every 0.001 minutes (each sample routes every free crew)",
+            files: scenario(
+                "[units_per_post]",
+                "[sealing]\nring = \"listed\"\nexits = [0]\nsample_every_min = 0.001\n\n[units_per_post]",
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: sealing.sample_every_min = 0.001: must be >= 1 (a minute)",
+        },
+        Row {
+            area: "scenario",
+            case: "the sealing ring sampled every minute for 100 years (its measurements in the estimate)",
+            files: {
+                let text = TINY.replacen("days = 3", "days = 36500", 1).replacen(
+                    "[units_per_post]",
+                    "[sealing]\nring = \"listed\"\nexits = [0]\nsample_every_min = 1\n\n[units_per_post]",
+                    1,
+                );
+                vec![("s.toml", text.into_bytes())]
+            },
+            args: &["run", "s.toml", "--threads", "1", "--max-memory", "1G"],
+            code: 2,
+            error: "s.toml: sealing.sample_every_min = 1: needs about 17 GiB for a run of 2 replications on 1 thread (sealing measurements 17 GiB, calls 482 MiB, the program 48 MiB, the GIS layers 720 KiB, replications' scratch 95 KiB, the map and its routing 83 KiB, crews 16 KiB), more than --max-memory 1.0 GiB",
+        },
+        Row {
+            area: "scenario",
+            case: "a new area of 4294967295 townships (its nodes counted before it is made)",
+            files: scenario(
+                "[map.grid]\nn = 12\nposts_per_side = 2\nspacing_m = 400\nspeed_kmh = 36\n",
+                "[map.new_area]\ntownships = 4294967295\n",
+            ),
+            args: &["check", "s.toml", "--max-memory", "1G"],
+            code: 2,
+            error: "s.toml: map.new_area.townships = 4294967295: needs about 184 TiB for its 279172874920 nodes alone (the map and its routing 184 TiB), more than --max-memory 1.0 GiB",
+        },
+        Row {
+            area: "scenario",
+            case: "a new area of blocks 1e308 m long",
+            files: scenario(
+                "[map.grid]\nn = 12\nposts_per_side = 2\nspacing_m = 400\nspeed_kmh = 36\n",
+                "[map.new_area]\nblock_m = 1e308\n",
+            ),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: map.new_area.block_m = 1e308: must be > 0 and <= 10000 (metres)",
+        },
     ]
 }
 
@@ -408,7 +489,7 @@ fn rows() -> Vec<Row> {
             files: scenario("delay_s = 60", "delay = 60"),
             args: &["check", "s.toml"],
             code: 2,
-            error: "s.toml: line 19: `delay = 60`: unknown field `delay`, expected one of `delay_s`, `returning_position`, `preempt_from_priority`, `run_cards`, `service_includes_travel`, `policy`",
+            error: "s.toml: line 19: `delay = 60`: unknown field `delay`, expected one of `delay_s`, `returning_position`, `preempt_from_priority`, `run_cards`, `service_includes_travel`, `policy`, `move_up`",
         },
         Row {
             area: "scenario",
@@ -425,6 +506,54 @@ fn rows() -> Vec<Row> {
             args: &["check", "s.toml"],
             code: 2,
             error: "s.toml: dispatch.policy = \"run_cards\": needs dispatch.run_cards",
+        },
+        Row {
+            area: "scenario",
+            case: "a move-up threshold above 1",
+            files: move_up("threshold = 1.5"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: dispatch.move_up.threshold = 1.5: must be > 0 and <= 1 (the share of the demand a free crew reaches within 5 minutes)",
+        },
+        Row {
+            area: "scenario",
+            case: "move-up told to move point crews",
+            files: move_up("threshold = 0.8\nlayers = [\"point\", \"line\"]"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: dispatch.move_up.layers = [\"point\", \"line\"]: point crews stay at their key points: move line, surface or standby crews",
+        },
+        Row {
+            area: "scenario",
+            case: "move-up layers the force has no unit of",
+            files: move_up("threshold = 0.8\nlayers = [\"line\"]"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: dispatch.move_up.layers = [\"line\"]: the force has no unit of these layers: there is nobody to move",
+        },
+        Row {
+            area: "scenario",
+            case: "a compliance-table row of the wrong length",
+            files: move_up("threshold = 0.8\ntable = [[\"P0\", \"P1\"]]"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: dispatch.move_up.table[0] = 2 places: must list 1 (row k lists where k free crews stand)",
+        },
+        Row {
+            area: "scenario",
+            case: "a compliance table naming a post the map lacks",
+            files: move_up("threshold = 0.8\ntable = [[\"P0\"], [\"P0\", \"P9\"]]"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: dispatch.move_up.table[1][1] = \"P9\": no such post on map `grid-12x12`",
+        },
+        Row {
+            area: "scenario",
+            case: "a compliance table naming a node id the map lacks",
+            files: move_up("threshold = 0.8\ntable = [[99999]]"),
+            args: &["check", "s.toml"],
+            code: 2,
+            error: "s.toml: dispatch.move_up.table[0][0] = 99999: no node of map `grid-12x12` has that id",
         },
         Row {
             area: "scenario",

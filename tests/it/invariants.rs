@@ -2,7 +2,7 @@
 //! calls at once, each unit's time adds up to the counted period, and the tables agree.
 
 use patrolsim::results::{CallState, ReplicationOutput};
-use patrolsim::scenario::Scenario;
+use patrolsim::scenario::{Layer, Scenario};
 use patrolsim::sim::Model;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -162,4 +162,31 @@ fn busy_default_area_with_preemption_keeps_every_invariant() {
         "no pre-emption happened"
     );
     assert!(out.assignments.iter().any(|a| a.preempted));
+}
+
+#[test]
+fn default_area_with_move_up_keeps_every_invariant() {
+    // Move-up on the default area with a computed table: crews are moved, their move time is
+    // part of their time on duty, and point crews never move.
+    let text = Scenario::default_scenario().source_toml.replace(
+        "returning_position = \"on_route\"\n",
+        "returning_position = \"on_route\"\n\n[dispatch.move_up]\nthreshold = 0.9\n",
+    );
+    let mut scenario = Scenario::from_toml(&text, "move-up.toml", Path::new(".")).unwrap();
+    scenario.horizon_s = scenario.warmup_s + 7.0 * 86_400.0;
+    let model = Model::new(scenario);
+    let out = model.run(0);
+    check(&model, &out);
+    let s = &model.scenario;
+    assert!(
+        out.units.iter().map(|u| u.moves).sum::<u32>() > 0,
+        "nobody moved"
+    );
+    for u in &out.units {
+        assert!(u.move_up_m <= u.distance_m + 1e-6);
+        assert!(u.move_up_s <= u.on_duty_s() + 1e-9);
+        if s.units[u.unit as usize].layer == Layer::Point {
+            assert_eq!((u.moves, u.move_up_s, u.move_up_m), (0, 0.0, 0.0));
+        }
+    }
 }

@@ -184,6 +184,35 @@ fn a_sweep_of_a_million_points_is_refused_before_its_points_are_made() {
 }
 
 #[test]
+fn a_sweep_is_sized_from_its_largest_point_not_its_first() {
+    // A 3 x 3 grid first, then 30 grids of 250 x 250 to 279 x 279: each point fits under
+    // 1 GiB, the 31 held at once do not.
+    let tmp = tiny(&[]);
+    let values = std::iter::once(3)
+        .chain(250..280)
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sweep = format!(
+        "base = \"tiny-grid.toml\"\nreplications = 2\n\n[[axis]]\nkey = \"map.grid.n\"\n\
+         values = [{values}]\n"
+    );
+    std::fs::write(tmp.path().join("w.toml"), sweep).unwrap();
+    assert_bad_input(
+        &bounded(
+            "sweep w.toml --threads 1 --max-memory 1G -o out",
+            tmp.path(),
+        ),
+        &[
+            "w.toml: axis = 31 = 31 points: needs about ",
+            "a sweep of 31 points x 2 replications",
+            "more than --max-memory 1.0 GiB",
+        ],
+    );
+    assert!(!tmp.path().join("out").exists());
+}
+
+#[test]
 fn check_prints_the_estimate_and_max_memory_sets_the_limit() {
     let tmp = tiny(&[]);
     let out = bounded("check s.toml --max-memory 1G", tmp.path());

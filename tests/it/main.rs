@@ -18,6 +18,7 @@ mod history;
 mod invariants;
 mod limits;
 mod more_police;
+mod move_up;
 mod osm;
 mod place;
 mod progress;
