@@ -15,8 +15,8 @@ use patrolsim::experiment::{
 use patrolsim::history::{HistoryError, HistorySpec, calibrate};
 use patrolsim::map::osm::{OSM_ATTRIBUTION, OsmError, OsmOptions, import_osm_bytes, map_name};
 use patrolsim::map::{
-    LoadOptions, MapFileKind, MapInfo, NodeId, PostKind, RoadMap, apply_geojson_zones, load_map,
-    source_key, write_geojson, write_map,
+    LoadOptions, MapFileKind, MapInfo, NodeId, RoadMap, apply_geojson_zones, load_map, source_key,
+    write_geojson, write_map,
 };
 use patrolsim::memory;
 use patrolsim::output_folder::{OutputFolder, refuse_overwriting};
@@ -963,44 +963,32 @@ fn place_command(args: &PlaceArgs) -> anyhow::Result<()> {
     report.min_posts = min_posts;
     drop(spinner);
     let mut router = Router::new(Arc::new(TravelGraph::new(&map, speed)));
-    let station = |kind: PostKind| matches!(kind, PostKind::PoliceStation | PostKind::Hq);
     let before_nodes = post_nodes(&map);
-    let after_nodes: Vec<NodeId> = solution.open.iter().map(|&s| instance.sites[s]).collect();
+    let after_posts: Vec<(NodeId, bool)> = solution
+        .open
+        .iter()
+        .map(|&s| (instance.sites[s], s >= instance.fixed))
+        .collect();
+    let after_nodes: Vec<NodeId> = after_posts.iter().map(|p| p.0).collect();
     let after = nearest_posts(&mut router, map.node_count(), &after_nodes);
     write_placement(&report, &map, &after, &weights, &dir)?;
-    let mark = |node: NodeId| {
-        let kind = map.posts.iter().find(|p| p.node == node).map(|p| p.kind);
-        (node as usize, kind.is_some_and(station))
-    };
     let mut panels = Vec::new();
     if !before_nodes.is_empty() {
         let before = nearest_posts(&mut router, map.node_count(), &before_nodes);
-        let marks = before_nodes.iter().map(|&n| mark(n)).collect();
+        let posts: Vec<(NodeId, bool)> = before_nodes.iter().map(|&n| (n, false)).collect();
         panels.push(LayoutPanel::new(
             &map,
             "Map's posts",
-            marks,
+            &posts,
             &before,
             &weights,
             threshold_min,
         ));
     }
-    let marks = solution
-        .open
-        .iter()
-        .map(|&s| {
-            let node = instance.sites[s];
-            if s < instance.fixed {
-                mark(node)
-            } else {
-                (node as usize, false)
-            }
-        })
-        .collect();
     panels.push(LayoutPanel::new(
         &map,
         "Placed",
-        marks,
+        &after_posts,
         &after,
         &weights,
         threshold_min,

@@ -181,6 +181,11 @@ impl PostKind {
             PostKind::Hq => "hq",
         }
     }
+
+    /// Whether the post is a police station or the HQ (drawn as stations on maps).
+    pub fn is_station(self) -> bool {
+        matches!(self, PostKind::PoliceStation | PostKind::Hq)
+    }
 }
 
 /// A place where crews are based.

@@ -28,8 +28,8 @@ impl Fewest {
 /// `share` of the calls within `threshold_ms`: counts 1, 2, 4, … until one covers, then the
 /// halving search between the last that did not and the first that did. Each count is solved
 /// by [`solve`] for cover, which is not guaranteed optimal, so the count is the least *found*;
-/// it is proven least when the upper bound with one post fewer is below `share`. `None` when
-/// even `max_posts` do not cover it; the best share found is then given.
+/// it is proven least when the upper bound with one post fewer is below `share`. When even
+/// `max_posts` do not cover it, the error is the best share found.
 pub fn fewest_posts(
     inst: &Instance,
     share: f64,

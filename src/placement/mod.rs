@@ -475,14 +475,6 @@ fn post_names(report: &PlacementReport, map: &RoadMap) -> Vec<(String, PostKind)
         .collect()
 }
 
-/// A post kind as the posts table spells it (`kiosk`, `police_station`, …).
-fn kind_name(kind: PostKind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "kiosk".into())
-}
-
 /// `placement.geojson`: a Point per post (`node`, `name`, `kind`, `new`) and one per node
 /// with calls (`node`, `zone`, `weight`, `travel_min` from the nearest post, its
 /// `nearest_post` node, `within_threshold`), from `nearest`: the layout's posts' times.
@@ -507,7 +499,7 @@ pub fn placement_geojson(
                 "type": "Feature",
                 "geometry": point(post_node(p)?),
                 "properties": {"role": "post", "node": p.node, "name": name,
-                               "kind": kind_name(*kind), "new": p.new},
+                               "kind": kind.name(), "new": p.new},
             }))
         })
         .collect();
@@ -555,7 +547,7 @@ pub fn write_placement(
     atomic_file::write(&dir.join("posts.csv"), |w| {
         writeln!(w, "name,kind,node")?;
         for (p, (name, kind)) in report.posts.iter().zip(post_names(report, map)) {
-            writeln!(w, "{name},{},{}", kind_name(kind), p.node)?;
+            writeln!(w, "{name},{},{}", kind.name(), p.node)?;
         }
         Ok(())
     })?;

@@ -13,7 +13,6 @@
 use super::labels::Labels;
 use super::map_chart::MapFigures;
 use super::page::escape;
-use crate::map::PostKind;
 use serde_json::json;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -108,7 +107,7 @@ pub fn html(map: &MapFigures, t: &Labels) -> String {
     let mut marks = String::new();
     for p in &m.posts {
         let (x, y) = positions[p.node as usize];
-        if matches!(p.kind, PostKind::PoliceStation | PostKind::Hq) {
+        if p.kind.is_station() {
             let _ = writeln!(
                 marks,
                 "<rect class=\"imap-station\" x=\"{}\" y=\"{}\" width=\"10\" height=\"10\"/>",
@@ -161,11 +160,7 @@ pub fn html(map: &MapFigures, t: &Labels) -> String {
     // JSON inside a script element: no "<" may end it early.
     let data = data.to_string().replace('<', "\\u003c");
 
-    let stations = m
-        .posts
-        .iter()
-        .filter(|p| matches!(p.kind, PostKind::PoliceStation | PostKind::Hq))
-        .count();
+    let stations = m.posts.iter().filter(|p| p.kind.is_station()).count();
     let legend = legend(
         t,
         height,

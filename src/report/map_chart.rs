@@ -3,9 +3,7 @@
 //! colour scale and a scale bar.
 
 use super::charts::{GREY, Mark, PALETTE, Style, err, frame};
-use crate::map::{
-    OLDEST_BINARY_MAP_VERSION, PostKind, RoadMap, binary_map_version, read_binary_map,
-};
+use crate::map::{OLDEST_BINARY_MAP_VERSION, RoadMap, binary_map_version, read_binary_map};
 use crate::results::{PlaceResults, PlaceTally};
 use anyhow::Context;
 use plotters::coord::Shift;
@@ -115,12 +113,7 @@ impl MapFigures {
         let posts = map
             .posts
             .iter()
-            .map(|p| {
-                (
-                    p.node as usize,
-                    matches!(p.kind, PostKind::PoliceStation | PostKind::Hq),
-                )
-            })
+            .map(|p| (p.node as usize, p.kind.is_station()))
             .collect();
         Ok(Some(MapFigures {
             drawing: MapDrawing::new(&map, node_minutes, posts),

@@ -4,7 +4,7 @@
 use super::map_chart::{MAP_SIZE, MapDrawing, draw_map};
 use super::{Drawing, Lang, Style, render, style};
 use crate::analyze::NearestPosts;
-use crate::map::RoadMap;
+use crate::map::{NodeId, RoadMap};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
@@ -20,14 +20,15 @@ pub struct LayoutPanel {
 }
 
 impl LayoutPanel {
-    /// The panel of a layout: `posts` (node, whether a station or HQ) with `nearest`, their
-    /// times to every node; the title is `label` with the posts' count, the call-weighted mean
+    /// The panel of a layout: `posts` (node, whether placed new) with `nearest`, their times
+    /// to every node. A new post is drawn as a kiosk, any other as the map's post at its node
+    /// is (a station or HQ, or a kiosk); the title is `label` with the posts' count, the call-weighted mean
     /// time and the share of calls within `threshold_min`, over the nodes of positive
     /// `weights` that a post reaches.
     pub fn new(
         map: &RoadMap,
         label: &str,
-        posts: Vec<(usize, bool)>,
+        posts: &[(NodeId, bool)],
         nearest: &NearestPosts,
         weights: &[f64],
         threshold_min: f64,
@@ -54,9 +55,18 @@ impl LayoutPanel {
             time / weight.max(f64::MIN_POSITIVE) / 60.0,
             100.0 * within / weight.max(f64::MIN_POSITIVE),
         );
+        let station = |node: NodeId| {
+            map.posts
+                .iter()
+                .any(|p| p.node == node && p.kind.is_station())
+        };
+        let marks = posts
+            .iter()
+            .map(|&(node, new)| (node as usize, !new && station(node)))
+            .collect();
         LayoutPanel {
             title,
-            drawing: MapDrawing::new(map, minutes, posts),
+            drawing: MapDrawing::new(map, minutes, marks),
         }
     }
 }
